@@ -1,0 +1,65 @@
+/* advflow: shapes, rasterised to masks.
+ *
+ * A shape is a caller-owned descriptor; af_shape_mask marks a cell inside
+ * when its centre lies in the shape (closed set), so masks converge to the
+ * shape as dx shrinks.  Lengths are in box units, angles in degrees,
+ * counter-clockwise.  Fields that a kind does not use are ignored.
+ * GPL-3.0-or-later.
+ */
+#ifndef ADVFLOW_SHAPE_H
+#define ADVFLOW_SHAPE_H
+
+#include <stdint.h>
+
+#include "advflow/grid.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    AF_SHAPE_CIRCLE,    /* center, radius > 0 */
+    AF_SHAPE_ELLIPSE,   /* center, axes = semi-axes a, b > 0 (along x, y before rotation), angle */
+    AF_SHAPE_RECTANGLE, /* center, size = full width w, height h > 0, angle */
+    AF_SHAPE_STAR,      /* center, radius, points >= 2, amplitude in [0, radius), angle:
+                           r(theta) = radius + amplitude cos(points (theta - angle)) */
+    AF_SHAPE_DUMBBELL,  /* center, radius of the two lobes, length = distance between lobe
+                           centres (> 0), neck = width of the bar joining them (0 < neck <= 2 radius),
+                           angle of the lobe axis */
+    AF_SHAPE_HALFPLANE, /* normal = (nx, ny) != 0, offset: { x : normal . x <= offset |normal| } */
+    AF_SHAPE_POLYGON,   /* vertices (>= 3, x y pairs), simple or not: even-odd rule */
+    AF_SHAPE_PNG        /* file, threshold in [0, 1]: inside where gray > threshold */
+} af_shape_kind;
+
+typedef struct {
+    af_shape_kind kind;
+    double center[2];
+    double radius;
+    double axes[2];
+    double size[2];
+    double angle;           /* degrees */
+    int points;
+    double amplitude;
+    double length, neck;
+    double normal[2];
+    double offset;
+    const double *vertices; /* 2 * nvertices values, caller-owned */
+    int nvertices;
+    const char *file;       /* PNG path, caller-owned */
+    double threshold;
+} af_shape;
+
+/* Fill mask (af_grid_cells(g) bytes): 1 where the cell centre is in the
+ * shape, else 0.  Checks the shape's parameters (AF_EINVAL with a message
+ * naming the parameter); PNG errors come from af_png_read_mask. */
+af_status af_shape_mask(const af_grid *g, const af_shape *s, uint8_t *mask, af_error *err);
+
+/* Name of a kind as written in case files ("circle", ...); NULL if unknown. */
+const char *af_shape_kind_name(af_shape_kind kind);
+/* Parse a kind name; returns 0 and sets *kind, or -1 if unknown. */
+int af_shape_kind_parse(const char *name, af_shape_kind *kind);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,856 @@
+/* advflow: case files (INI, parsed by inih).  GPL-3.0-or-later.
+ *
+ * Reading keeps every key = value as a raw entry with its line number; the
+ * overrides replace entries; af_case_finish then interprets each entry once
+ * (marking it used) and reports, with the entry's origin, any value that is
+ * malformed or out of range and any key the chosen kinds do not use.
+ * Invariant: after a successful finish every entry has been used. */
+#include "advflow/case.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *section, *key, *value;
+    int line; /* 0 for an override */
+    int used;
+} entry;
+
+struct af_case_store {
+    entry *e;
+    int n, cap;
+    /* parsing state */
+    FILE *fp;
+    int line;          /* line being parsed */
+    int at_line_start; /* the next reader call starts a new line */
+    int bad_section_line;
+    char bad_section[64];
+    af_error *err;
+    af_status status;
+    /* storage that the descriptors point into */
+    double *vertices;
+    double *components[3];
+    char *files[4]; /* resolved paths: shape, density, rho0, rho1 */
+};
+
+/* The schema: every section and the keys it may hold. */
+static const char *const grid_keys[] = {"dim", "n", "box", "boundary", NULL};
+static const char *const initial_keys[] = {"shape", "center", "radius", "axes", "size",
+                                           "angle", "points", "amplitude", "length", "neck",
+                                           "normal", "offset", "vertices", "file", "threshold",
+                                           NULL};
+static const char *const density_keys[] = {"kind", "value", "center", "sigma", "components",
+                                           "a", "file", "scale", NULL};
+static const char *const scheme_keys[] = {"epsilon", "h", "p", "norm", "selection", "method",
+                                          "distance", "steps", "t_end", NULL};
+static const char *const output_keys[] = {"dir", "every", "frames", "scale", NULL};
+
+static const struct {
+    const char *name;
+    const char *const *keys;
+} schema[] = {
+    {"grid", grid_keys},       {"initial", initial_keys}, {"density", density_keys},
+    {"rho0", density_keys},    {"rho1", density_keys},    {"scheme", scheme_keys},
+    {"output", output_keys},
+};
+#define NSECTIONS ((int)(sizeof schema / sizeof schema[0]))
+
+static int section_index(const char *name)
+{
+    for (int s = 0; s < NSECTIONS; s++)
+        if (strcmp(schema[s].name, name) == 0)
+            return s;
+    return -1;
+}
+
+static int key_known(int s, const char *key)
+{
+    for (const char *const *k = schema[s].keys; *k; k++)
+        if (strcmp(*k, key) == 0)
+            return 1;
+    return 0;
+}
+
+static char *dupstr(const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *d = malloc(len);
+    if (d)
+        memcpy(d, s, len);
+    return d;
+}
+
+af_case *af_case_alloc(void)
+{
+    af_case *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->store = calloc(1, sizeof *c->store);
+    if (!c->store) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void af_case_free(af_case *c)
+{
+    if (!c)
+        return;
+    struct af_case_store *st = c->store;
+    for (int k = 0; k < st->n; k++) {
+        free(st->e[k].section);
+        free(st->e[k].key);
+        free(st->e[k].value);
+    }
+    free(st->e);
+    free(st->vertices);
+    for (int k = 0; k < 3; k++)
+        free(st->components[k]);
+    for (int k = 0; k < 4; k++)
+        free(st->files[k]);
+    free(st);
+    free(c->path);
+    free(c->output.dir);
+    free(c);
+}
+
+/* "FILE:LINE: [section] key" or "--set section.key" into buf. */
+static const char *origin(const af_case *c, const entry *e, char *buf, size_t size)
+{
+    if (e->line > 0)
+        snprintf(buf, size, "%s:%d: [%s] %s", c->path ? c->path : "(case)", e->line, e->section,
+                 e->key);
+    else
+        snprintf(buf, size, "--set %s.%s", e->section, e->key);
+    return buf;
+}
+
+static entry *find(const af_case *c, const char *section, const char *key)
+{
+    struct af_case_store *st = c->store;
+    for (int k = 0; k < st->n; k++)
+        if (strcmp(st->e[k].section, section) == 0 && strcmp(st->e[k].key, key) == 0)
+            return &st->e[k];
+    return NULL;
+}
+
+static af_status add_entry(af_case *c, const char *section, const char *key, const char *value,
+                           int line, af_error *err)
+{
+    struct af_case_store *st = c->store;
+    if (st->n == st->cap) {
+        int cap = st->cap ? 2 * st->cap : 32;
+        entry *e = realloc(st->e, (size_t)cap * sizeof *e);
+        if (!e)
+            return af_error_set(err, AF_ENOMEM, "case: out of memory");
+        st->e = e;
+        st->cap = cap;
+    }
+    entry *e = &st->e[st->n];
+    e->section = dupstr(section);
+    e->key = dupstr(key);
+    e->value = dupstr(value);
+    e->line = line;
+    e->used = 0;
+    if (!e->section || !e->key || !e->value) {
+        free(e->section);
+        free(e->key);
+        free(e->value);
+        return af_error_set(err, AF_ENOMEM, "case: out of memory");
+    }
+    st->n++;
+    return AF_OK;
+}
+
+/* Checks shared by the file and the overrides. */
+static af_status check_key(const af_case *c, const char *where, const char *section,
+                           const char *key, af_error *err)
+{
+    int s = section_index(section);
+    if (s < 0)
+        return af_error_set(err, AF_EINVAL,
+                            "%s: unknown section [%s] (known: grid, initial, density, rho0, rho1, "
+                            "scheme, output)",
+                            where, section);
+    if (!key_known(s, key)) {
+        char list[512] = "";
+        for (const char *const *k = schema[s].keys; *k; k++) {
+            strncat(list, *k, sizeof list - strlen(list) - 3);
+            if (k[1])
+                strcat(list, ", ");
+        }
+        return af_error_set(err, AF_EINVAL, "%s: unknown key '%s' in [%s] (known: %s)", where, key,
+                            section, list);
+    }
+    (void)c;
+    return AF_OK;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    af_case *c = user;
+    struct af_case_store *st = c->store;
+    char where[1024];
+    snprintf(where, sizeof where, "%s:%d", c->path, st->line);
+    if (!section[0]) {
+        st->status = af_error_set(st->err, AF_EINVAL,
+                                  "%s: key '%s' before any [section]", where, name);
+        return 0;
+    }
+    if ((st->status = check_key(c, where, section, name, st->err)) != AF_OK)
+        return 0;
+    entry *old = find(c, section, name);
+    if (old) {
+        st->status = af_error_set(st->err, AF_EINVAL, "%s: [%s] %s given twice (first on line %d)",
+                                  where, section, name, old->line);
+        return 0;
+    }
+    if (!value[0]) {
+        st->status = af_error_set(st->err, AF_EINVAL, "%s: [%s] %s has no value", where, section,
+                                  name);
+        return 0;
+    }
+    st->status = add_entry(c, section, name, value, st->line, st->err);
+    return st->status == AF_OK;
+}
+
+/* fgets-style reader for inih that counts lines and checks section
+ * headers (inih does not call the handler for an empty section, so an
+ * unknown empty section would otherwise pass unnoticed).  With inih's
+ * growing line buffer one line may come in several calls. */
+static char *reader(char *str, int num, void *stream)
+{
+    af_case *c = stream;
+    struct af_case_store *st = c->store;
+    if (!fgets(str, num, st->fp))
+        return NULL;
+    if (st->at_line_start) {
+        st->line++;
+        const char *p = str;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == '[' && !st->bad_section_line) {
+            const char *q = strchr(p, ']');
+            size_t len = q ? (size_t)(q - p - 1) : 0;
+            char name[64];
+            if (q && len < sizeof name) {
+                memcpy(name, p + 1, len);
+                name[len] = '\0';
+                if (section_index(name) < 0) {
+                    st->bad_section_line = st->line;
+                    snprintf(st->bad_section, sizeof st->bad_section, "%s", name);
+                }
+            }
+        }
+    }
+    size_t len = strlen(str);
+    st->at_line_start = len > 0 && str[len - 1] == '\n';
+    return str;
+}
+
+af_status af_case_read(af_case *c, const char *path, af_error *err)
+{
+    struct af_case_store *st = c->store;
+    free(c->path);
+    if (!(c->path = dupstr(path)))
+        return af_error_set(err, AF_ENOMEM, "case: out of memory");
+    st->fp = fopen(path, "r");
+    if (!st->fp)
+        return af_error_set(err, AF_EIO, "%s: cannot open case file: %s", path, strerror(errno));
+    /* Debian's inih exposes its options as variables: grow the line buffer
+     * so that long vertex lists parse, stop at the first error. */
+    ini_use_stack = 0;
+    ini_allow_realloc = 1;
+    ini_max_line = 1 << 16;
+    ini_stop_on_first_error = 1;
+    ini_allow_multiline = 0;
+    st->line = 0;
+    st->at_line_start = 1;
+    st->bad_section_line = 0;
+    st->err = err;
+    st->status = AF_OK;
+    int rc = ini_parse_stream(reader, c, handler, c);
+    int read_error = ferror(st->fp);
+    fclose(st->fp);
+    st->fp = NULL;
+    if (read_error)
+        return af_error_set(err, AF_EIO, "%s: read error", path);
+    if (st->bad_section_line && (rc == 0 || rc > st->bad_section_line))
+        return af_error_set(err, AF_EINVAL,
+                            "%s:%d: unknown section [%s] (known: grid, initial, density, rho0, "
+                            "rho1, scheme, output)",
+                            path, st->bad_section_line, st->bad_section);
+    if (rc == -2)
+        return af_error_set(err, AF_ENOMEM, "%s: out of memory while parsing", path);
+    if (rc != 0) {
+        if (st->status != AF_OK)
+            return st->status; /* the handler's message */
+        return af_error_set(err, AF_EFORMAT,
+                            "%s:%d: syntax error: expected '[section]', 'key = value', a comment "
+                            "or a blank line (lines are limited to %d characters)",
+                            path, rc, (1 << 16) - 3);
+    }
+    return AF_OK;
+}
+
+af_status af_case_set(af_case *c, const char *assignment, af_error *err)
+{
+    const char *eq = strchr(assignment, '=');
+    const char *dot = strchr(assignment, '.');
+    if (!eq || !dot || dot > eq)
+        return af_error_set(err, AF_EINVAL,
+                            "--set %s: expected section.key=value (e.g. scheme.epsilon=0.02)",
+                            assignment);
+    char section[64], key[64];
+    /* trim blanks around the section and key names */
+    while (isspace((unsigned char)*assignment))
+        assignment++;
+    const char *kend = eq;
+    while (kend > dot + 1 && isspace((unsigned char)kend[-1]))
+        kend--;
+    size_t sl = (size_t)(dot - assignment), kl = (size_t)(kend - dot - 1);
+    if (sl == 0 || kl == 0 || sl >= sizeof section || kl >= sizeof key)
+        return af_error_set(err, AF_EINVAL, "--set %s: expected section.key=value", assignment);
+    memcpy(section, assignment, sl);
+    section[sl] = '\0';
+    memcpy(key, dot + 1, kl);
+    key[kl] = '\0';
+    const char *value = eq + 1;
+    while (isspace((unsigned char)*value))
+        value++;
+    char where[256];
+    snprintf(where, sizeof where, "--set %s.%s", section, key);
+    af_status s = check_key(c, where, section, key, err);
+    if (s != AF_OK)
+        return s;
+    if (!value[0])
+        return af_error_set(err, AF_EINVAL, "%s: empty value", where);
+    entry *old = find(c, section, key);
+    if (old) {
+        char *v = dupstr(value);
+        if (!v)
+            return af_error_set(err, AF_ENOMEM, "case: out of memory");
+        free(old->value);
+        old->value = v;
+        old->line = 0;
+        return AF_OK;
+    }
+    return add_entry(c, section, key, value, 0, err);
+}
+
+/* ---- typed getters: each marks the entry used and names it on error ---- */
+
+typedef struct {
+    af_case *c;
+    af_error *err;
+    af_status status; /* first error; getters do nothing once set */
+} ctx;
+
+static entry *get(ctx *x, const char *section, const char *key)
+{
+    entry *e = find(x->c, section, key);
+    if (e)
+        e->used = 1;
+    return e;
+}
+
+static void fail(ctx *x, const entry *e, const char *fmt, const char *detail)
+{
+    if (x->status != AF_OK)
+        return;
+    char where[1100];
+    origin(x->c, e, where, sizeof where);
+    x->status = af_error_set(x->err, AF_EINVAL, "%s = '%s': %s%s", where, e->value, fmt,
+                             detail ? detail : "");
+}
+
+static void missing(ctx *x, const char *section, const char *key, const char *why)
+{
+    if (x->status != AF_OK)
+        return;
+    x->status = af_error_set(x->err, AF_EINVAL, "%s: [%s] %s is required%s", x->c->path, section,
+                             key, why ? why : "");
+}
+
+/* Parse up to max whitespace- or comma-separated numbers; returns the count,
+ * or -1 if a token is not a finite number or there are more than max. */
+static int parse_numbers(const char *s, double *out, int max)
+{
+    int k = 0;
+    const char *p = s;
+    for (;;) {
+        while (isspace((unsigned char)*p) || *p == ',')
+            p++;
+        if (!*p)
+            return k;
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        if (end == p || errno == ERANGE || !isfinite(v))
+            return -1;
+        if (*end && !isspace((unsigned char)*end) && *end != ',')
+            return -1;
+        if (k == max)
+            return -1;
+        out[k++] = v;
+        p = end;
+    }
+}
+
+static int count_numbers(const char *s)
+{
+    int k = 0;
+    const char *p = s;
+    for (;;) {
+        while (isspace((unsigned char)*p) || *p == ',')
+            p++;
+        if (!*p)
+            return k;
+        while (*p && !isspace((unsigned char)*p) && *p != ',')
+            p++;
+        k++;
+    }
+}
+
+static double get_num(ctx *x, const char *sec, const char *key, double def, int required,
+                      const char *why)
+{
+    entry *e = get(x, sec, key);
+    if (!e) {
+        if (required)
+            missing(x, sec, key, why);
+        return def;
+    }
+    double v;
+    if (parse_numbers(e->value, &v, 1) != 1) {
+        fail(x, e, "expected one finite number", NULL);
+        return def;
+    }
+    return v;
+}
+
+static int get_int(ctx *x, const char *sec, const char *key, int def, int required)
+{
+    entry *e = get(x, sec, key);
+    if (!e) {
+        if (required)
+            missing(x, sec, key, NULL);
+        return def;
+    }
+    char *end;
+    errno = 0;
+    long v = strtol(e->value, &end, 10);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == e->value || *end || errno == ERANGE || v < -2147483647L || v > 2147483647L) {
+        fail(x, e, "expected a whole number", NULL);
+        return def;
+    }
+    return (int)v;
+}
+
+static void get_pair(ctx *x, const char *sec, const char *key, double out[2], double d0,
+                     double d1, int required)
+{
+    entry *e = get(x, sec, key);
+    out[0] = d0;
+    out[1] = d1;
+    if (!e) {
+        if (required)
+            missing(x, sec, key, " (two numbers)");
+        return;
+    }
+    double v[2];
+    if (parse_numbers(e->value, v, 2) != 2) {
+        fail(x, e, "expected two finite numbers", NULL);
+        return;
+    }
+    out[0] = v[0];
+    out[1] = v[1];
+}
+
+/* A list of numbers whose length is a multiple of `group` and at least
+ * `min_groups` groups; stored in *dst (owned by the store). */
+static int get_list(ctx *x, const char *sec, const char *key, int group, int min_groups,
+                    double **dst, const char *what)
+{
+    entry *e = get(x, sec, key);
+    if (!e) {
+        missing(x, sec, key, what);
+        return 0;
+    }
+    int count = count_numbers(e->value);
+    free(*dst);
+    *dst = malloc((size_t)(count > 0 ? count : 1) * sizeof **dst);
+    if (!*dst) {
+        if (x->status == AF_OK)
+            x->status = af_error_set(x->err, AF_ENOMEM, "case: out of memory");
+        return 0;
+    }
+    if (parse_numbers(e->value, *dst, count) != count) {
+        fail(x, e, "expected finite numbers", NULL);
+        return 0;
+    }
+    if (count % group || count / group < min_groups) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "expected groups of %d numbers, at least %d group%s", group,
+                 min_groups, what ? what : "");
+        fail(x, e, msg, NULL);
+        return 0;
+    }
+    return count / group;
+}
+
+/* One word out of a list of choices; returns its index or def. */
+static int get_choice(ctx *x, const char *sec, const char *key, const char *const *choices,
+                      int def)
+{
+    entry *e = get(x, sec, key);
+    if (!e)
+        return def;
+    for (int k = 0; choices[k]; k++)
+        if (strcmp(e->value, choices[k]) == 0)
+            return k;
+    char list[256] = "expected one of: ";
+    for (int k = 0; choices[k]; k++) {
+        strncat(list, choices[k], sizeof list - strlen(list) - 3);
+        if (choices[k + 1])
+            strcat(list, ", ");
+    }
+    fail(x, e, list, NULL);
+    return def;
+}
+
+/* A file named relative to the case file's folder, unless absolute. */
+static char *resolve(ctx *x, const entry *e)
+{
+    const char *p = x->c->path ? x->c->path : "";
+    const char *slash = strrchr(p, '/');
+    size_t dlen = (e->value[0] == '/' || e->line == 0 || !slash) ? 0 : (size_t)(slash - p + 1);
+    char *r = malloc(dlen + strlen(e->value) + 1);
+    if (!r) {
+        if (x->status == AF_OK)
+            x->status = af_error_set(x->err, AF_ENOMEM, "case: out of memory");
+        return NULL;
+    }
+    memcpy(r, p, dlen);
+    strcpy(r + dlen, e->value);
+    return r;
+}
+
+static entry *entry_of(ctx *x, const char *sec, const char *key) { return find(x->c, sec, key); }
+
+/* Checks a value read from (sec, key) with a condition; names the entry. */
+static void require(ctx *x, int ok, const char *sec, const char *key, const char *msg)
+{
+    if (ok || x->status != AF_OK)
+        return;
+    entry *e = entry_of(x, sec, key);
+    if (e)
+        fail(x, e, msg, NULL);
+    else
+        x->status = af_error_set(x->err, AF_EINVAL, "%s: [%s] %s: %s", x->c->path, sec, key, msg);
+}
+
+static void read_shape(ctx *x)
+{
+    af_case *c = x->c;
+    af_shape *s = &c->shape;
+    memset(s, 0, sizeof *s);
+    entry *e = get(x, "initial", "shape");
+    if (!e) {
+        missing(x, "initial", "shape",
+                " (circle, ellipse, rectangle, star, dumbbell, halfplane, polygon or png)");
+        return;
+    }
+    if (af_shape_kind_parse(e->value, &s->kind) != 0) {
+        fail(x, e, "unknown shape (circle, ellipse, rectangle, star, dumbbell, halfplane, polygon, png)",
+             NULL);
+        return;
+    }
+    const char *I = "initial";
+    switch (s->kind) {
+    case AF_SHAPE_CIRCLE:
+    case AF_SHAPE_ELLIPSE:
+    case AF_SHAPE_RECTANGLE:
+    case AF_SHAPE_STAR:
+    case AF_SHAPE_DUMBBELL:
+        get_pair(x, I, "center", s->center, 0, 0, 0);
+        if (s->kind != AF_SHAPE_CIRCLE)
+            s->angle = get_num(x, I, "angle", 0, 0, NULL);
+        break;
+    default:
+        break;
+    }
+    switch (s->kind) {
+    case AF_SHAPE_CIRCLE:
+        s->radius = get_num(x, I, "radius", 0, 1, NULL);
+        require(x, s->radius > 0, I, "radius", "must be > 0");
+        break;
+    case AF_SHAPE_ELLIPSE:
+        get_pair(x, I, "axes", s->axes, 0, 0, 1);
+        require(x, s->axes[0] > 0 && s->axes[1] > 0, I, "axes", "both semi-axes must be > 0");
+        break;
+    case AF_SHAPE_RECTANGLE:
+        get_pair(x, I, "size", s->size, 0, 0, 1);
+        require(x, s->size[0] > 0 && s->size[1] > 0, I, "size", "width and height must be > 0");
+        break;
+    case AF_SHAPE_STAR:
+        s->radius = get_num(x, I, "radius", 0, 1, NULL);
+        s->points = get_int(x, I, "points", 5, 0);
+        s->amplitude = get_num(x, I, "amplitude", 0, 1, NULL);
+        require(x, s->radius > 0, I, "radius", "must be > 0");
+        require(x, s->points >= 2 && s->points <= 10000, I, "points", "must be in 2..10000");
+        require(x, s->amplitude >= 0 && s->amplitude < s->radius, I, "amplitude",
+                "must be >= 0 and smaller than radius");
+        break;
+    case AF_SHAPE_DUMBBELL:
+        s->radius = get_num(x, I, "radius", 0, 1, NULL);
+        s->length = get_num(x, I, "length", 0, 1, NULL);
+        s->neck = get_num(x, I, "neck", 0.5 * s->radius, 0, NULL);
+        require(x, s->radius > 0, I, "radius", "must be > 0");
+        require(x, s->length > 0, I, "length", "must be > 0");
+        require(x, s->neck > 0 && s->neck <= 2 * s->radius, I, "neck",
+                "must be > 0 and at most 2 radius");
+        break;
+    case AF_SHAPE_HALFPLANE:
+        get_pair(x, I, "normal", s->normal, 0, 0, 1);
+        s->offset = get_num(x, I, "offset", 0, 0, NULL);
+        require(x, s->normal[0] != 0 || s->normal[1] != 0, I, "normal", "must not be zero");
+        break;
+    case AF_SHAPE_POLYGON:
+        s->nvertices = get_list(x, I, "vertices", 2, 3, &c->store->vertices, " (x y pairs)");
+        s->vertices = c->store->vertices;
+        break;
+    case AF_SHAPE_PNG: {
+        entry *f = get(x, I, "file");
+        if (!f)
+            missing(x, I, "file", " (a PNG image covering the box)");
+        else
+            s->file = c->store->files[0] = resolve(x, f);
+        s->threshold = get_num(x, I, "threshold", 0.5, 0, NULL);
+        require(x, s->threshold >= 0 && s->threshold <= 1, I, "threshold", "must be in [0, 1]");
+        break;
+    }
+    }
+}
+
+static void read_density(ctx *x, const char *sec, af_density *d, int slot)
+{
+    memset(d, 0, sizeof *d);
+    d->kind = AF_DENSITY_UNIFORM;
+    d->value = 1;
+    entry *e = get(x, sec, "kind");
+    if (e && af_density_kind_parse(e->value, &d->kind) != 0) {
+        fail(x, e, "unknown density kind (uniform, gaussian, mixture, exp, png)", NULL);
+        return;
+    }
+    if (d->kind == AF_DENSITY_UNIFORM || d->kind == AF_DENSITY_GAUSSIAN || d->kind == AF_DENSITY_EXP) {
+        d->value = get_num(x, sec, "value", 1, 0, NULL);
+        require(x, d->value >= 0, sec, "value", "densities must be >= 0");
+    }
+    switch (d->kind) {
+    case AF_DENSITY_GAUSSIAN:
+        get_pair(x, sec, "center", d->center, 0, 0, 0);
+        d->sigma = get_num(x, sec, "sigma", 0, 1, NULL);
+        require(x, d->sigma > 0, sec, "sigma", "must be > 0");
+        break;
+    case AF_DENSITY_MIXTURE:
+        d->ncomponents = get_list(x, sec, "components", 4, 1, &x->c->store->components[slot],
+                                  " (w cx cy sigma per component)");
+        d->components = x->c->store->components[slot];
+        for (int k = 0; k < d->ncomponents && x->status == AF_OK; k++) {
+            const double *cp = d->components + 4 * k;
+            require(x, cp[0] >= 0 && cp[3] > 0, sec, "components",
+                    "each component needs weight w >= 0 and sigma > 0");
+        }
+        break;
+    case AF_DENSITY_EXP:
+        get_pair(x, sec, "a", d->a, 0, 0, 1);
+        break;
+    case AF_DENSITY_PNG: {
+        entry *f = get(x, sec, "file");
+        if (!f)
+            missing(x, sec, "file", " (a grayscale PNG)");
+        else
+            d->file = x->c->store->files[1 + slot] = resolve(x, f);
+        d->scale = get_num(x, sec, "scale", 1, 0, NULL);
+        require(x, d->scale >= 0, sec, "scale", "must be >= 0");
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static char *default_dir(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".ini") == 0)
+        len -= 4;
+    char *d = malloc(len + 5);
+    if (d) {
+        memcpy(d, "out/", 4);
+        memcpy(d + 4, base, len);
+        d[4 + len] = '\0';
+    }
+    return d;
+}
+
+af_status af_case_finish(af_case *c, af_error *err)
+{
+    ctx x = {c, err, AF_OK};
+    if (!c->path && !(c->path = dupstr("(no case file)")))
+        return af_error_set(err, AF_ENOMEM, "case: out of memory");
+
+    /* [grid] */
+    int dim = get_int(&x, "grid", "dim", 2, 0);
+    int n = get_int(&x, "grid", "n", 256, 0);
+    double box[2];
+    get_pair(&x, "grid", "box", box, -1, 1, 0);
+    static const char *const edges[] = {"clamp", "periodic", NULL};
+    int edge = get_choice(&x, "grid", "boundary", edges, 0);
+    if (x.status != AF_OK)
+        return x.status;
+    af_error gerr;
+    af_status gs = af_grid_init(&c->grid, dim, n, box[0], box[1], (af_edge)edge, &gerr);
+    if (gs != AF_OK) {
+        int n_bad = n < 1 || n > AF_GRID_MAX_N || (size_t)n * (size_t)n > AF_GRID_MAX_CELLS;
+        entry *e = entry_of(&x, "grid", dim != 2 ? "dim" : n_bad ? "n" : "box");
+        char where[1100];
+        if (e)
+            origin(c, e, where, sizeof where);
+        else
+            snprintf(where, sizeof where, "%s: [grid]", c->path);
+        return af_error_set(err, gs, "%s: %s", where, gerr.msg);
+    }
+
+    /* [initial] */
+    read_shape(&x);
+
+    /* [density] or [rho0] + [rho1] */
+    int has_density = 0, has0 = 0, has1 = 0;
+    for (int k = 0; k < c->store->n; k++) {
+        has_density |= strcmp(c->store->e[k].section, "density") == 0;
+        has0 |= strcmp(c->store->e[k].section, "rho0") == 0;
+        has1 |= strcmp(c->store->e[k].section, "rho1") == 0;
+    }
+    if ((has0 || has1) && !(has0 && has1) && x.status == AF_OK)
+        x.status = af_error_set(err, AF_EINVAL,
+                                "%s: [%s] is given without [%s]: give both class densities, or "
+                                "one [density] split evenly",
+                                c->path, has0 ? "rho0" : "rho1", has0 ? "rho1" : "rho0");
+    if (has_density && has0 && has1 && x.status == AF_OK)
+        x.status = af_error_set(err, AF_EINVAL,
+                                "%s: give either [density] (split evenly) or [rho0] and [rho1], "
+                                "not both",
+                                c->path);
+    c->split = !(has0 && has1);
+    if (c->split)
+        read_density(&x, "density", &c->density, 0);
+    else {
+        read_density(&x, "rho0", &c->rho0, 1);
+        read_density(&x, "rho1", &c->rho1, 2);
+    }
+
+    /* [scheme] */
+    af_case_scheme *s = &c->scheme;
+    const char *S = "scheme";
+    s->epsilon = get_num(&x, S, "epsilon", 5 * c->grid.dx, 0, NULL);
+    require(&x, s->epsilon > 0, S, "epsilon", "must be > 0");
+    s->h = get_num(&x, S, "h", s->epsilon, 0, NULL);
+    require(&x, s->h > 0, S, "h", "must be > 0");
+    s->p = get_num(&x, S, "p", 1, 0, NULL);
+    require(&x, s->p >= 0, S, "p", "must be >= 0");
+    static const char *const norms[] = {"2", "inf", "1", NULL};
+    static const af_norm norm_of[] = {AF_NORM_2, AF_NORM_INF, AF_NORM_1};
+    s->norm = norm_of[get_choice(&x, S, "norm", norms, 0)];
+    static const char *const sels[] = {"minimal", "maximal", NULL};
+    s->selection = (af_selection)get_choice(&x, S, "selection", sels, 0);
+    static const char *const methods[] = {"mm", "mbo", NULL};
+    s->method = (af_method)get_choice(&x, S, "method", methods, 0);
+    static const char *const dists[] = {"subcell", "simple", NULL};
+    s->sdist = (af_sdist_kind)get_choice(&x, S, "distance", dists, 0);
+    s->steps = get_int(&x, S, "steps", 100, 0);
+    require(&x, s->steps >= 0, S, "steps", "must be >= 0");
+    s->t_end = get_num(&x, S, "t_end", 0, 0, NULL);
+    require(&x, s->t_end >= 0, S, "t_end", "must be >= 0 (0: no time limit)");
+
+    /* [output] */
+    af_case_output *o = &c->output;
+    entry *d = get(&x, "output", "dir");
+    free(o->dir);
+    o->dir = d ? dupstr(d->value) : default_dir(c->path);
+    if (!o->dir && x.status == AF_OK)
+        x.status = af_error_set(err, AF_ENOMEM, "case: out of memory");
+    o->every = get_int(&x, "output", "every", 1, 0);
+    require(&x, o->every >= 1, "output", "every", "must be >= 1");
+    static const char *const yesno[] = {"no", "yes", "false", "true", "0", "1", "off", "on", NULL};
+    o->frames = get_choice(&x, "output", "frames", yesno, 1) % 2;
+    o->scale = get_int(&x, "output", "scale", 0, 0);
+    require(&x, o->scale >= 0 && o->scale <= 4096, "output", "scale",
+            "must be in 0..4096 (0: automatic)");
+
+    if (x.status != AF_OK)
+        return x.status;
+    /* Every key given must have been used by the chosen kinds. */
+    for (int k = 0; k < c->store->n; k++) {
+        entry *e = &c->store->e[k];
+        if (e->used)
+            continue;
+        char where[1100], why[128] = "";
+        origin(c, e, where, sizeof where);
+        if (strcmp(e->section, "initial") == 0)
+            snprintf(why, sizeof why, " by shape = %s", af_shape_kind_name(c->shape.kind));
+        else if (strcmp(e->section, "grid") && strcmp(e->section, "scheme")
+                 && strcmp(e->section, "output")) {
+            const af_density *dd = strcmp(e->section, "rho1") == 0   ? &c->rho1
+                                   : strcmp(e->section, "rho0") == 0 ? &c->rho0
+                                                                     : &c->density;
+            snprintf(why, sizeof why, " by kind = %s", af_density_kind_name(dd->kind));
+        }
+        return af_error_set(err, AF_EINVAL, "%s: key is not used%s", where, why);
+    }
+    return AF_OK;
+}
+
+/* Prefix err's message with "CASE: [section]: ". */
+static af_status prefixed(const af_case *c, const char *section, af_status s, af_error *err)
+{
+    if (s != AF_OK && err) {
+        char msg[AF_ERROR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        af_error_set(err, s, "%s: [%s]: %s", c->path, section, msg);
+    }
+    return s;
+}
+
+af_status af_case_mask(const af_case *c, uint8_t *mask, af_error *err)
+{
+    return prefixed(c, "initial", af_shape_mask(&c->grid, &c->shape, mask, err), err);
+}
+
+af_status af_case_densities(const af_case *c, double *rho0, double *rho1, af_error *err)
+{
+    size_t cells = af_grid_cells(&c->grid);
+    af_status s;
+    if (c->split) {
+        s = af_density_fill(&c->grid, &c->density, rho0, err);
+        if (s != AF_OK)
+            return prefixed(c, "density", s, err);
+        for (size_t k = 0; k < cells; k++)
+            rho1[k] = rho0[k] *= 0.5;
+        return AF_OK;
+    }
+    if ((s = af_density_fill(&c->grid, &c->rho0, rho0, err)) != AF_OK)
+        return prefixed(c, "rho0", s, err);
+    return prefixed(c, "rho1", af_density_fill(&c->grid, &c->rho1, rho1, err), err);
+}

@@ -1,0 +1,47 @@
+/* advflow: regular grids on a box.  GPL-3.0-or-later. */
+#include "advflow/grid.h"
+
+#include <math.h>
+
+af_status af_grid_init(af_grid *g, int dim, int n, double lo, double hi,
+                       af_edge edge, af_error *err)
+{
+    if (dim == 3)
+        return af_error_set(err, AF_EUNSUP, "grid: dim = 3 is not implemented yet (use dim = 2)");
+    if (dim != 2)
+        return af_error_set(err, AF_EINVAL, "grid: dim must be 2, got %d", dim);
+    if (n < 1 || n > AF_GRID_MAX_N)
+        return af_error_set(err, AF_EINVAL, "grid: n must be in 1..%d, got %d", AF_GRID_MAX_N, n);
+    if ((size_t)n * (size_t)n > AF_GRID_MAX_CELLS)
+        return af_error_set(err, AF_ENOMEM, "grid: %d^%d cells exceed the limit of %zu cells",
+                            n, dim, (size_t)AF_GRID_MAX_CELLS);
+    if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
+        return af_error_set(err, AF_EINVAL, "grid: box must be finite with lo < hi, got [%g, %g]", lo, hi);
+    if (edge != AF_EDGE_CLAMP && edge != AF_EDGE_PERIODIC)
+        return af_error_set(err, AF_EINVAL, "grid: unknown edge mode %d", (int)edge);
+    g->dim = dim;
+    g->n = n;
+    g->lo = lo;
+    g->hi = hi;
+    g->dx = (hi - lo) / n;
+    g->edge = edge;
+    return AF_OK;
+}
+
+size_t af_grid_cells(const af_grid *g)
+{
+    size_t c = 1;
+    for (int d = 0; d < g->dim; d++)
+        c *= (size_t)g->n;
+    return c;
+}
+
+double af_grid_center(const af_grid *g, int i)
+{
+    return g->lo + (i + 0.5) * g->dx;
+}
+
+const char *af_edge_name(af_edge edge)
+{
+    return edge == AF_EDGE_PERIODIC ? "periodic" : "clamp";
+}

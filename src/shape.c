@@ -1,0 +1,210 @@
+/* advflow: shapes rasterised to masks.  GPL-3.0-or-later.
+ *
+ * Every kind but the polygon is an inside test at the cell centre after
+ * moving the centre into the shape's own frame (translate by -center,
+ * rotate by -angle).  The polygon is filled by scanlines (even-odd rule),
+ * so its cost is O(n * vertices + cells) rather than O(cells * vertices). */
+#include "advflow/shape.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advflow/png.h"
+#include "internal.h"
+
+static const char *const kind_names[] = {
+    [AF_SHAPE_CIRCLE] = "circle",       [AF_SHAPE_ELLIPSE] = "ellipse",
+    [AF_SHAPE_RECTANGLE] = "rectangle", [AF_SHAPE_STAR] = "star",
+    [AF_SHAPE_DUMBBELL] = "dumbbell",   [AF_SHAPE_HALFPLANE] = "halfplane",
+    [AF_SHAPE_POLYGON] = "polygon",     [AF_SHAPE_PNG] = "png",
+};
+#define NKINDS ((int)(sizeof kind_names / sizeof kind_names[0]))
+
+const char *af_shape_kind_name(af_shape_kind kind)
+{
+    return (int)kind >= 0 && (int)kind < NKINDS ? kind_names[kind] : NULL;
+}
+
+int af_shape_kind_parse(const char *name, af_shape_kind *kind)
+{
+    for (int k = 0; k < NKINDS; k++)
+        if (strcmp(name, kind_names[k]) == 0) {
+            *kind = (af_shape_kind)k;
+            return 0;
+        }
+    return -1;
+}
+
+static int finite2(const double v[2]) { return isfinite(v[0]) && isfinite(v[1]); }
+
+/* Parameter checks, one message per bad value. */
+static af_status check_shape(const af_shape *s, af_error *err)
+{
+    const char *name = af_shape_kind_name(s->kind);
+    if (!name)
+        return af_error_set(err, AF_EINVAL, "shape: unknown kind %d", (int)s->kind);
+    if (s->kind != AF_SHAPE_HALFPLANE && s->kind != AF_SHAPE_POLYGON && s->kind != AF_SHAPE_PNG
+        && !finite2(s->center))
+        return af_error_set(err, AF_EINVAL, "%s: center must be finite", name);
+    if (s->kind != AF_SHAPE_HALFPLANE && s->kind != AF_SHAPE_POLYGON && s->kind != AF_SHAPE_PNG
+        && !isfinite(s->angle))
+        return af_error_set(err, AF_EINVAL, "%s: angle must be finite", name);
+    switch (s->kind) {
+    case AF_SHAPE_CIRCLE:
+        if (!(s->radius > 0) || !isfinite(s->radius))
+            return af_error_set(err, AF_EINVAL, "circle: radius must be > 0, got %g", s->radius);
+        break;
+    case AF_SHAPE_ELLIPSE:
+        if (!(s->axes[0] > 0 && s->axes[1] > 0) || !finite2(s->axes))
+            return af_error_set(err, AF_EINVAL, "ellipse: axes must be > 0, got %g %g",
+                                s->axes[0], s->axes[1]);
+        break;
+    case AF_SHAPE_RECTANGLE:
+        if (!(s->size[0] > 0 && s->size[1] > 0) || !finite2(s->size))
+            return af_error_set(err, AF_EINVAL, "rectangle: size must be > 0, got %g %g",
+                                s->size[0], s->size[1]);
+        break;
+    case AF_SHAPE_STAR:
+        if (!(s->radius > 0) || !isfinite(s->radius))
+            return af_error_set(err, AF_EINVAL, "star: radius must be > 0, got %g", s->radius);
+        if (s->points < 2)
+            return af_error_set(err, AF_EINVAL, "star: points must be >= 2, got %d", s->points);
+        if (!(s->amplitude >= 0 && s->amplitude < s->radius))
+            return af_error_set(err, AF_EINVAL, "star: amplitude must be in [0, radius), got %g",
+                                s->amplitude);
+        break;
+    case AF_SHAPE_DUMBBELL:
+        if (!(s->radius > 0) || !isfinite(s->radius))
+            return af_error_set(err, AF_EINVAL, "dumbbell: radius must be > 0, got %g", s->radius);
+        if (!(s->length > 0) || !isfinite(s->length))
+            return af_error_set(err, AF_EINVAL, "dumbbell: length must be > 0, got %g", s->length);
+        if (!(s->neck > 0 && s->neck <= 2 * s->radius))
+            return af_error_set(err, AF_EINVAL, "dumbbell: neck must be in (0, 2 radius], got %g",
+                                s->neck);
+        break;
+    case AF_SHAPE_HALFPLANE:
+        if (!finite2(s->normal) || (s->normal[0] == 0 && s->normal[1] == 0))
+            return af_error_set(err, AF_EINVAL, "halfplane: normal must be finite and non-zero");
+        if (!isfinite(s->offset))
+            return af_error_set(err, AF_EINVAL, "halfplane: offset must be finite");
+        break;
+    case AF_SHAPE_POLYGON:
+        if (s->nvertices < 3 || !s->vertices)
+            return af_error_set(err, AF_EINVAL, "polygon: needs at least 3 vertices, got %d",
+                                s->nvertices);
+        for (int k = 0; k < 2 * s->nvertices; k++)
+            if (!isfinite(s->vertices[k]))
+                return af_error_set(err, AF_EINVAL, "polygon: vertex %d is not finite", k / 2 + 1);
+        break;
+    case AF_SHAPE_PNG:
+        if (!s->file || !s->file[0])
+            return af_error_set(err, AF_EINVAL, "png: file is missing");
+        if (!(s->threshold >= 0 && s->threshold <= 1))
+            return af_error_set(err, AF_EINVAL, "png: threshold must be in [0, 1], got %g",
+                                s->threshold);
+        break;
+    }
+    return AF_OK;
+}
+
+/* Inside test in the shape's own frame (u, v) for the analytic kinds. */
+static int inside_local(const af_shape *s, double u, double v)
+{
+    switch (s->kind) {
+    case AF_SHAPE_CIRCLE:
+        return u * u + v * v <= s->radius * s->radius;
+    case AF_SHAPE_ELLIPSE: {
+        double a = u / s->axes[0], b = v / s->axes[1];
+        return a * a + b * b <= 1.0;
+    }
+    case AF_SHAPE_RECTANGLE:
+        return fabs(u) <= 0.5 * s->size[0] && fabs(v) <= 0.5 * s->size[1];
+    case AF_SHAPE_STAR: {
+        /* (u, v) is already rotated by -angle, so the first tip is on +u. */
+        double r = hypot(u, v);
+        double theta = atan2(v, u);
+        return r <= s->radius + s->amplitude * cos(s->points * theta);
+    }
+    case AF_SHAPE_DUMBBELL: {
+        double h = 0.5 * s->length, r2 = s->radius * s->radius;
+        if ((u - h) * (u - h) + v * v <= r2 || (u + h) * (u + h) + v * v <= r2)
+            return 1;
+        return fabs(u) <= h && fabs(v) <= 0.5 * s->neck;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Even-odd scanline fill: for row j, the polygon edges crossing y = y_j
+ * (half-open rule: an edge counts when y is in [min y, max y)) give sorted
+ * x crossings, and cells whose centres lie between pairs are inside. */
+static af_status fill_polygon(const af_grid *g, const af_shape *s, uint8_t *mask, af_error *err)
+{
+    int nv = s->nvertices, n = g->n;
+    double *xs = malloc((size_t)nv * sizeof *xs);
+    if (!xs)
+        return af_error_set(err, AF_ENOMEM, "polygon: out of memory");
+    for (int j = 0; j < n; j++) {
+        double y = af_grid_center(g, j);
+        int m = 0;
+        for (int k = 0; k < nv; k++) {
+            const double *p = s->vertices + 2 * k, *q = s->vertices + 2 * ((k + 1) % nv);
+            if ((p[1] <= y && y < q[1]) || (q[1] <= y && y < p[1]))
+                xs[m++] = p[0] + (y - p[1]) * (q[0] - p[0]) / (q[1] - p[1]);
+        }
+        /* insertion sort: m is small and usually 2 */
+        for (int a = 1; a < m; a++)
+            for (int b = a; b > 0 && xs[b - 1] > xs[b]; b--) {
+                double t = xs[b];
+                xs[b] = xs[b - 1];
+                xs[b - 1] = t;
+            }
+        uint8_t *row = mask + (size_t)j * n;
+        memset(row, 0, (size_t)n);
+        for (int a = 0; a + 1 < m; a += 2) {
+            /* cells with xs[a] <= centre <= xs[a+1] */
+            double i0 = ceil((xs[a] - g->lo) / g->dx - 0.5);
+            double i1 = floor((xs[a + 1] - g->lo) / g->dx - 0.5);
+            if (i0 < 0) i0 = 0;
+            if (i1 > n - 1) i1 = n - 1;
+            for (int i = (int)i0; i <= (int)i1; i++)
+                row[i] = 1;
+        }
+    }
+    free(xs);
+    return AF_OK;
+}
+
+af_status af_shape_mask(const af_grid *g, const af_shape *s, uint8_t *mask, af_error *err)
+{
+    af_status st = check_shape(s, err);
+    if (st != AF_OK)
+        return st;
+    if (s->kind == AF_SHAPE_PNG)
+        return af_png_read_mask(s->file, g, s->threshold, mask, err);
+    if (s->kind == AF_SHAPE_POLYGON)
+        return fill_polygon(g, s, mask, err);
+
+    int n = g->n;
+    if (s->kind == AF_SHAPE_HALFPLANE) {
+        double len = hypot(s->normal[0], s->normal[1]);
+        double nx = s->normal[0] / len, ny = s->normal[1] / len;
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+                mask[(size_t)j * n + i] =
+                    nx * af_grid_center(g, i) + ny * af_grid_center(g, j) <= s->offset;
+        return AF_OK;
+    }
+    double th = s->angle * (AF_PI / 180.0), c = cos(th), sn = sin(th);
+    for (int j = 0; j < n; j++) {
+        double py = af_grid_center(g, j) - s->center[1];
+        for (int i = 0; i < n; i++) {
+            double px = af_grid_center(g, i) - s->center[0];
+            double u = c * px + sn * py, v = -sn * px + c * py;
+            mask[(size_t)j * n + i] = (uint8_t)inside_local(s, u, v);
+        }
+    }
+    return AF_OK;
+}

@@ -1,0 +1,332 @@
+/* Tests of the case-file reader: every error path names the file and line
+ * (or the --set override), and good files give the documented values. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "advflow/advflow.h"
+
+static char dir[64];
+
+static const char *write_case(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* Read, apply overrides, finish; returns the status, message in err. */
+static af_status load(const char *text, const char *const *sets, af_case **out, af_error *err)
+{
+    const char *path = write_case("case.ini", text);
+    af_case *c = af_case_alloc();
+    assert_non_null(c);
+    af_error_clear(err);
+    af_status s = af_case_read(c, path, err);
+    for (int k = 0; s == AF_OK && sets && sets[k]; k++)
+        s = af_case_set(c, sets[k], err);
+    if (s == AF_OK)
+        s = af_case_finish(c, err);
+    if (out)
+        *out = c;
+    else
+        af_case_free(c);
+    return s;
+}
+
+#define GOOD "[grid]\nn = 64\nbox = -1 1\n[initial]\nshape = circle\nradius = 0.5\n"
+
+/* The load fails with the given status and a message containing each needle. */
+static void expect_error(const char *text, const char *const *sets, af_status status,
+                         const char *needle1, const char *needle2)
+{
+    af_error err;
+    af_status s = load(text, sets, NULL, &err);
+    if (s != status || !strstr(err.msg, needle1) || (needle2 && !strstr(err.msg, needle2)))
+        fail_msg("expected status %d with '%s' '%s', got %d: %s", status, needle1,
+                 needle2 ? needle2 : "", s, err.msg);
+}
+
+static void test_good_defaults(void **state)
+{
+    (void)state;
+    af_case *c;
+    af_error err;
+    assert_int_equal(load(GOOD, NULL, &c, &err), AF_OK);
+    assert_int_equal(c->grid.n, 64);
+    assert_int_equal(c->grid.dim, 2);
+    assert_true(fabs(c->grid.dx - 2.0 / 64) < 1e-15);
+    assert_int_equal(c->grid.edge, AF_EDGE_CLAMP);
+    assert_int_equal(c->shape.kind, AF_SHAPE_CIRCLE);
+    assert_true(c->shape.radius == 0.5);
+    assert_true(c->split);
+    assert_int_equal(c->density.kind, AF_DENSITY_UNIFORM);
+    assert_true(c->density.value == 1);
+    assert_true(fabs(c->scheme.epsilon - 5 * c->grid.dx) < 1e-15);
+    assert_true(c->scheme.h == c->scheme.epsilon);
+    assert_true(c->scheme.p == 1);
+    assert_int_equal(c->scheme.norm, AF_NORM_2);
+    assert_int_equal(c->scheme.selection, AF_SELECT_MINIMAL);
+    assert_int_equal(c->scheme.sdist, AF_SDIST_SUBCELL);
+    assert_int_equal(c->output.every, 1);
+    assert_int_equal(c->output.frames, 1);
+    assert_true(strstr(c->output.dir, "out/case") != NULL);
+    af_case_free(c);
+}
+
+static void test_overrides(void **state)
+{
+    (void)state;
+    af_case *c;
+    af_error err;
+    const char *sets[] = {"grid.n=128", "scheme.epsilon = 0.05", "scheme.norm=inf",
+                          "output.frames=no", "density.kind=gaussian", "density.sigma=0.3", NULL};
+    assert_int_equal(load(GOOD, sets, &c, &err), AF_OK);
+    assert_int_equal(c->grid.n, 128);
+    assert_true(c->scheme.epsilon == 0.05);
+    assert_true(c->scheme.h == 0.05);
+    assert_int_equal(c->scheme.norm, AF_NORM_INF);
+    assert_int_equal(c->output.frames, 0);
+    assert_int_equal(c->density.kind, AF_DENSITY_GAUSSIAN);
+    af_case_free(c);
+}
+
+static void test_every_shape_and_density(void **state)
+{
+    (void)state;
+    const char *texts[] = {
+        GOOD,
+        "[initial]\nshape = ellipse\naxes = 0.5 0.3\nangle = 20\n",
+        "[initial]\nshape = rectangle\nsize = 0.5 0.3\ncenter = 0.1, 0.2\n",
+        "[initial]\nshape = star\nradius = 0.5\npoints = 6\namplitude = 0.1\n",
+        "[initial]\nshape = dumbbell\nradius = 0.3\nlength = 1\nneck = 0.1\n",
+        "[initial]\nshape = halfplane\nnormal = 0 1\noffset = 0.2\n",
+        "[initial]\nshape = polygon\nvertices = 0 0 1 0 0 1\n",
+        GOOD "[density]\nkind = mixture\ncomponents = 1 0 0 0.3 2 0.5 0.5 0.2\n",
+        GOOD "[density]\nkind = exp\na = 1 -1\n",
+        GOOD "[rho0]\nkind = uniform\nvalue = 0.2\n[rho1]\nkind = gaussian\nsigma = 0.4\n",
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        af_case *c;
+        af_error err;
+        af_status s = load(texts[k], NULL, &c, &err);
+        if (s != AF_OK)
+            fail_msg("case %zu: %s", k, err.msg);
+        size_t cells = af_grid_cells(&c->grid);
+        uint8_t *m = malloc(cells);
+        double *r0 = malloc(cells * sizeof *r0), *r1 = malloc(cells * sizeof *r1);
+        assert_int_equal(af_case_mask(c, m, &err), AF_OK);
+        assert_int_equal(af_case_densities(c, r0, r1, &err), AF_OK);
+        free(m);
+        free(r0);
+        free(r1);
+        af_case_free(c);
+    }
+}
+
+static void test_long_line(void **state)
+{
+    (void)state;
+    /* 2000 vertices on a circle: far beyond inih's default 200 characters */
+    size_t cap = 200000;
+    char *t = malloc(cap);
+    strcpy(t, "[initial]\nshape = polygon\nvertices =");
+    size_t len = strlen(t);
+    for (int k = 0; k < 2000; k++)
+        len += (size_t)snprintf(t + len, cap - len, " %.6f %.6f", 0.5 * cos(k * 2 * 3.14159265 / 2000),
+                                0.5 * sin(k * 2 * 3.14159265 / 2000));
+    strcat(t, "\n");
+    af_case *c;
+    af_error err;
+    assert_int_equal(load(t, NULL, &c, &err), AF_OK);
+    assert_int_equal(c->shape.nvertices, 2000);
+    af_case_free(c);
+    free(t);
+}
+
+static void test_syntax_errors(void **state)
+{
+    (void)state;
+    expect_error("[grid]\nn = 64\nthis line has no equals sign\n", NULL, AF_EFORMAT, "case.ini:3:",
+                 "syntax");
+    expect_error("[grid\nn = 64\n", NULL, AF_EFORMAT, "case.ini:1:", "syntax");
+    expect_error("n = 64\n", NULL, AF_EINVAL, "case.ini:1:", "before any [section]");
+}
+
+static void test_unknown_and_duplicate(void **state)
+{
+    (void)state;
+    expect_error(GOOD "[grdi]\nn = 3\n", NULL, AF_EINVAL, "case.ini:7:", "unknown section [grdi]");
+    expect_error(GOOD "\n[empty_unknown]\n", NULL, AF_EINVAL, "case.ini:8:", "[empty_unknown]");
+    expect_error(GOOD "[scheme]\nepsilom = 0.1\n", NULL, AF_EINVAL, "case.ini:8:", "unknown key 'epsilom'");
+    expect_error(GOOD "[grid]\nn = 32\n", NULL, AF_EINVAL, "case.ini:8:", "given twice (first on line 2)");
+    expect_error(GOOD "[scheme]\nepsilon =\n", NULL, AF_EINVAL, "case.ini:8:", "no value");
+    expect_error(GOOD "[initial]\n", NULL, AF_OK, "", NULL);
+}
+
+static void test_bad_values(void **state)
+{
+    (void)state;
+    expect_error("[grid]\nn = abc\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_EINVAL,
+                 "case.ini:2: [grid] n", "whole number");
+    expect_error("[grid]\nn = 0\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_EINVAL,
+                 "case.ini:2: [grid] n", "1..");
+    expect_error("[grid]\nn = -5\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_EINVAL,
+                 "case.ini:2:", "n must be");
+    expect_error("[grid]\nn = 99999999\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_EINVAL,
+                 "case.ini:2:", "n must be");
+    expect_error("[grid]\nn = 40000\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_ENOMEM,
+                 "case.ini:2:", "exceed");
+    expect_error("[grid]\nbox = 1 -1\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_EINVAL,
+                 "case.ini:2: [grid] box", "lo < hi");
+    expect_error("[grid]\nbox = 1\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_EINVAL,
+                 "case.ini:2: [grid] box", "two finite numbers");
+    expect_error("[grid]\ndim = 3\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_EUNSUP,
+                 "case.ini:2: [grid] dim", "not implemented");
+    expect_error("[grid]\nboundary = wrap\n[initial]\nshape = circle\nradius = 1\n", NULL,
+                 AF_EINVAL, "case.ini:2: [grid] boundary", "clamp, periodic");
+    expect_error("[initial]\nshape = square\n", NULL, AF_EINVAL, "case.ini:2: [initial] shape",
+                 "unknown shape");
+    expect_error("[initial]\nshape = circle\n", NULL, AF_EINVAL, "[initial] radius is required", NULL);
+    expect_error("[initial]\nshape = circle\nradius = -1\n", NULL, AF_EINVAL,
+                 "case.ini:3: [initial] radius", "> 0");
+    expect_error("[initial]\nshape = circle\nradius = nan\n", NULL, AF_EINVAL,
+                 "case.ini:3: [initial] radius", "finite");
+    expect_error("[initial]\nshape = circle\nradius = 1e999\n", NULL, AF_EINVAL,
+                 "case.ini:3: [initial] radius", "finite");
+    expect_error("[initial]\nshape = circle\nradius = 0.5\naxes = 1 2\n", NULL, AF_EINVAL,
+                 "case.ini:4: [initial] axes", "not used by shape = circle");
+    expect_error("[initial]\nshape = star\nradius = 0.5\namplitude = 0.6\n", NULL, AF_EINVAL,
+                 "case.ini:4: [initial] amplitude", "smaller than radius");
+    expect_error("[initial]\nshape = polygon\nvertices = 0 0 1 0 1\n", NULL, AF_EINVAL,
+                 "case.ini:3: [initial] vertices", "groups of 2");
+    expect_error("[initial]\nshape = polygon\nvertices = 0 0 1 0\n", NULL, AF_EINVAL,
+                 "case.ini:3: [initial] vertices", "at least 3");
+    expect_error(GOOD "[density]\nkind = fancy\n", NULL, AF_EINVAL, "case.ini:8: [density] kind",
+                 "unknown density");
+    expect_error(GOOD "[density]\nvalue = -1\n", NULL, AF_EINVAL, "case.ini:8: [density] value",
+                 ">= 0");
+    expect_error(GOOD "[density]\nkind = gaussian\n", NULL, AF_EINVAL, "[density] sigma is required",
+                 NULL);
+    expect_error(GOOD "[density]\nkind = mixture\ncomponents = 1 0 0 -0.3\n", NULL, AF_EINVAL,
+                 "case.ini:9: [density] components", "sigma > 0");
+    expect_error(GOOD "[density]\nsigma = 0.3\n", NULL, AF_EINVAL, "case.ini:8: [density] sigma",
+                 "not used by kind = uniform");
+    expect_error(GOOD "[rho0]\nvalue = 1\n", NULL, AF_EINVAL, "[rho0] is given without [rho1]", NULL);
+    expect_error(GOOD "[density]\nvalue = 1\n[rho0]\nvalue = 1\n[rho1]\nvalue = 1\n", NULL,
+                 AF_EINVAL, "not both", NULL);
+    expect_error(GOOD "[scheme]\nnorm = 3\n", NULL, AF_EINVAL, "case.ini:8: [scheme] norm", "2, inf, 1");
+    expect_error(GOOD "[scheme]\nepsilon = 0\n", NULL, AF_EINVAL, "case.ini:8: [scheme] epsilon", "> 0");
+    expect_error(GOOD "[scheme]\np = -1\n", NULL, AF_EINVAL, "case.ini:8: [scheme] p", ">= 0");
+    expect_error(GOOD "[scheme]\nsteps = 1.5\n", NULL, AF_EINVAL, "case.ini:8: [scheme] steps", "whole");
+    expect_error(GOOD "[scheme]\nselection = middle\n", NULL, AF_EINVAL, "case.ini:8:", "minimal, maximal");
+    expect_error(GOOD "[output]\nevery = 0\n", NULL, AF_EINVAL, "case.ini:8: [output] every", ">= 1");
+    expect_error(GOOD "[output]\nframes = maybe\n", NULL, AF_EINVAL, "case.ini:8: [output] frames", NULL);
+}
+
+static void test_set_errors(void **state)
+{
+    (void)state;
+    const char *a[] = {"grid.n", NULL};
+    expect_error(GOOD, a, AF_EINVAL, "--set grid.n", "section.key=value");
+    const char *b[] = {"gridn=3", NULL};
+    expect_error(GOOD, b, AF_EINVAL, "--set gridn=3", "section.key=value");
+    const char *c[] = {"grid.size=3", NULL};
+    expect_error(GOOD, c, AF_EINVAL, "--set grid.size", "unknown key");
+    const char *d[] = {"grod.n=3", NULL};
+    expect_error(GOOD, d, AF_EINVAL, "--set grod.n", "unknown section");
+    const char *e[] = {"grid.n=-3", NULL};
+    expect_error(GOOD, e, AF_EINVAL, "--set grid.n", "n must be");
+    const char *f[] = {"scheme.epsilon=", NULL};
+    expect_error(GOOD, f, AF_EINVAL, "--set scheme.epsilon", "empty");
+}
+
+static void test_files(void **state)
+{
+    (void)state;
+    af_case *c = af_case_alloc();
+    af_error err;
+    char path[256];
+    snprintf(path, sizeof path, "%s/does-not-exist.ini", dir);
+    assert_int_equal(af_case_read(c, path, &err), AF_EIO);
+    assert_non_null(strstr(err.msg, "does-not-exist.ini"));
+    assert_int_equal(af_case_read(c, dir, &err) != AF_OK, 1); /* a folder */
+    af_case_free(c);
+    /* a binary file must not crash the parser and must be rejected */
+    char bin[512];
+    for (int k = 0; k < 511; k++)
+        bin[k] = (char)(k * 37 % 255 + 1);
+    bin[511] = 0;
+    af_status s = load(bin, NULL, NULL, &err);
+    assert_int_not_equal(s, AF_OK);
+    assert_non_null(strstr(err.msg, "case.ini"));
+    /* PNG files named in a case are resolved relative to the case file and
+     * their errors are prefixed with the case and section */
+    af_case *c2;
+    s = load("[initial]\nshape = png\nfile = missing.png\n", NULL, &c2, &err);
+    assert_int_equal(s, AF_OK);
+    assert_non_null(strstr(c2->shape.file, dir));
+    uint8_t *m = malloc(af_grid_cells(&c2->grid));
+    s = af_case_mask(c2, m, &err);
+    assert_int_equal(s, AF_EIO);
+    assert_non_null(strstr(err.msg, "[initial]"));
+    assert_non_null(strstr(err.msg, "missing.png"));
+    free(m);
+    af_case_free(c2);
+}
+
+static void test_density_values(void **state)
+{
+    (void)state;
+    af_case *c;
+    af_error err;
+    /* exp(a.x) overflows for absurd a: caught as an infinite density */
+    assert_int_equal(load(GOOD "[density]\nkind = exp\na = 1000 0\n", NULL, &c, &err), AF_OK);
+    size_t cells = af_grid_cells(&c->grid);
+    double *r0 = malloc(cells * sizeof *r0), *r1 = malloc(cells * sizeof *r1);
+    assert_int_equal(af_case_densities(c, r0, r1, &err), AF_EINVAL);
+    assert_non_null(strstr(err.msg, "infinite"));
+    assert_non_null(strstr(err.msg, "[density]"));
+    af_case_free(c);
+    /* even split */
+    assert_int_equal(load(GOOD "[density]\nvalue = 3\n", NULL, &c, &err), AF_OK);
+    assert_int_equal(af_case_densities(c, r0, r1, &err), AF_OK);
+    for (size_t k = 0; k < cells; k++)
+        assert_true(r0[k] == 1.5 && r1[k] == 1.5);
+    af_case_free(c);
+    free(r0);
+    free(r1);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/advflow-test-case-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_defaults),   cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_every_shape_and_density), cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_syntax_errors),   cmocka_unit_test(test_unknown_and_duplicate),
+        cmocka_unit_test(test_bad_values),      cmocka_unit_test(test_set_errors),
+        cmocka_unit_test(test_files),           cmocka_unit_test(test_density_values),
+    };
+    return cmocka_run_group_tests_name("case", tests, setup, teardown);
+}
