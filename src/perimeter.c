@@ -107,7 +107,13 @@ double af_perimeter_local(af_perimeter *p, const double *rho0, const double *rho
     const af_grid *g = &p->grid;
     int n = g->n, per = g->edge == AF_EDGE_PERIODIC;
     double *u = p->u;
+    /* Gaussian of sigma = 2 cells (1 cell, then sqrt 3 more): with 1 cell
+     * the level line still follows the staircase and comes out about 0.5%
+     * too long at every resolution; with 2 cells the excess is below 0.1%
+     * from 256^2 on (measured on circles and ellipses), and the shrinkage
+     * of curved level lines, about sigma^2 / (2 R^2), stays below it. */
     af_dist_smooth(p->dist, mask, u);
+    af_dist_blur(p->dist, u, sqrt(3.0));
     /* Marching squares on the dual cells: square (i, j) has corners at the
      * centres of cells (i, j), (i+1, j), (i+1, j+1), (i, j+1). */
     int last = per ? n : n - 1;

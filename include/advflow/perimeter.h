@@ -53,10 +53,12 @@ void af_perimeter_eval(af_perimeter *p, const double *rho0, const double *rho1,
                        const uint8_t *mask, af_perimeter_value *out);
 
 /* Local perimeter estimate: the length of the 1/2-level line of the mask
- * smoothed by a Gaussian of one cell (af_dist_smooth; marching squares on
+ * smoothed by a Gaussian of two cells (marching squares on
  * the cell centres), each segment weighted by rho0 + rho1 at its midpoint
- * (bilinear); rho0 and rho1 may both be NULL for plain length.  Converges
- * to Int_{boundary A} (rho0 + rho1) dH^1 for smooth shapes; used in
+ * (bilinear); rho0 and rho1 may both be NULL for plain length.  Estimates
+ * Int_{boundary A} (rho0 + rho1) dH^1: measured within 0.2% for circles and
+ * ellipses of radius >= 40 cells (a level line of a smoothed staircase is
+ * slightly wiggly, and smoothing shrinks curved lines); used in
  * histories.  Lines are cut at a clamp box edge and followed across a
  * periodic one.  Allocates nothing. */
 double af_perimeter_local(af_perimeter *p, const double *rho0, const double *rho1,

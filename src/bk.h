@@ -1,0 +1,43 @@
+/* advflow: C interface to Boykov-Kolmogorov max-flow (maxflow 3.0, Debian's
+ * libmaxflow), internal.  BK is the yardstick the min-cut steps are measured
+ * against; it is C++ templates, wrapped here in one small extern "C" file.
+ *
+ * Plan, then execute: af_bk_alloc reserves room for the graph; nodes and
+ * edges are added; af_bk_solve computes the max-flow; af_bk_in_source says on
+ * which side of the minimum cut a node lies.  Capacities are doubles >= 0.
+ * GPL-3.0-or-later. */
+#ifndef ADVFLOW_BK_H
+#define ADVFLOW_BK_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct af_bk af_bk;
+
+/* Room for about nodes and edges (the graph grows if more are added); NULL
+ * when out of memory. */
+af_bk *af_bk_alloc(int nodes, int edges);
+void af_bk_free(af_bk *g); /* accepts NULL */
+
+/* Remove every node and edge, keeping the memory. */
+void af_bk_reset(af_bk *g);
+
+/* Add n nodes; returns the id of the first (ids are consecutive from 0). */
+int af_bk_add_nodes(af_bk *g, int n);
+/* Edge i -> j with capacity cap and j -> i with rev_cap. */
+void af_bk_add_edge(af_bk *g, int i, int j, double cap, double rev_cap);
+/* Terminal capacities: source -> i and i -> sink (added to earlier ones). */
+void af_bk_add_tweights(af_bk *g, int i, double cap_source, double cap_sink);
+
+/* Max-flow value (= min-cut capacity). */
+double af_bk_solve(af_bk *g);
+/* 1 if node i is on the source side of the minimum cut BK found (the
+ * source side is the set reachable from the source in the residual
+ * graph, i.e. the minimal source set), else 0. */
+int af_bk_in_source(const af_bk *g, int i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,664 @@
+/* advflow: distance transforms and signed distances of masks (dist.h).
+ * GPL-3.0-or-later.
+ *
+ * Indexing: cell (i, j) is at i + n * j, x fastest.  Every pass over a whole
+ * field runs over rows with i innermost, so memory is read sequentially;
+ * transforms along columns either sweep a whole row at a time or gather a
+ * block of columns into contiguous lines (af_env_columns).  Squaring and the
+ * final combination are done row by row next to the envelope along x, while
+ * the row is in cache: at 2048^2 every extra pass over a field costs more
+ * than the arithmetic.
+ *
+ * Building blocks
+ *   af_envelope   Felzenszwalb-Huttenlocher lower envelope of parabolas
+ *                 (x - p)^2 + f[p] over the integer points p of one line, for
+ *                 arbitrary real f[p] (HUGE_VAL = no parabola).  d(q) =
+ *                 min_p (q - p)^2 + f[p] exactly up to rounding.
+ *   periodic      a torus line of n points is unrolled to n + 2h points,
+ *                 h = floor(n / 2), by copying h points of the other end to
+ *                 each side; the envelope is evaluated on the middle n.  Every
+ *                 torus neighbour within torus distance <= h is then present
+ *                 at its true offset, and every copy is a real point of the
+ *                 torus, so the minimum over the unrolled line is the torus
+ *                 minimum.
+ *
+ * af_dist_edt: the distance along y to the nearest inside cell of the same
+ *   column (exact in 1D, two sweeps, cyclic on a torus), squared, then the
+ *   envelope along x.  Squared distances are separable, so the result is the
+ *   exact 2D squared EDT (all values are integers, exact in double).  The
+ *   binary 1D pass is the first F-H pass specialised to f in {0, inf}; doing
+ *   it along y first keeps both passes sequential in memory.
+ *
+ * af_dist_signed, sub-cell form: the crossing points lie on grid edges.  A
+ *   crossing on a horizontal edge has an integer row j and a real x; one on
+ *   a vertical edge an integer column i and a real y.  For the horizontal
+ *   set CH, d^2((i, j'), CH) = min_j [ (j' - j)^2 + gH(i, j) ] with gH(i, j)
+ *   the squared 1D distance from i to the nearest crossing of row j: a 1D
+ *   sweep along each row, then the envelope along each column.  The vertical
+ *   set CV is the transpose.  d^2 = min of the two.  This is the exact
+ *   distance to the nearest crossing point at every cell, in O(n^2), so no
+ *   vector propagation (and none of its rare errors) is needed.
+ *
+ * Smoothing: weights rounded to multiples of 2^-48 so that every sum of
+ *   weights over a 0/1 row is exact (a 512-entry table of subset sums does
+ *   the pass along x); rows smoothed along x are kept in a ring of 9 rows
+ *   for the pass along y.
+ *
+ * Shift invariance: 1D distances are built from offsets only (1 - t, then
+ * + 1 per cell) and every intersection of parabolas is kept relative to a
+ * parabola's own vertex, so the floating-point operations depend only on
+ * offsets.  Shifting a mask on a torus shifts the results bit for bit (up
+ * to the choice between tied parabolas; measured: bit for bit).
+ *
+ * Monotonicity in the mask (sub-cell form).  u is monotone in the mask in
+ * floating point (non-negative weights, fixed order), and so is each
+ * crossing fraction (af_cross).  Exact distances to the crossing sets are
+ * nested: let x be outside A' (hence outside A) and c the nearest crossing
+ * of A, on the edge from p (u_A > 1/2) to q.  Along a unit edge the
+ * distance to a cell centre x is monotone.  If q is nearer to x than p and
+ * still outside A', the crossing of A' on that edge lies between c and q,
+ * hence nearer.  Otherwise some endpoint e in {p, q} with d(x, e) <= d(x, c)
+ * is inside A'; a staircase path from x to e whose every step moves away
+ * from x must cross u_A' = 1/2, at distance <= d(x, e).  So d(x, C_A') <=
+ * d(x, C_A), the symmetric argument holds inside A, and cells between the
+ * two sets change sign the right way: s_A >= s_A', up to rounding in the
+ * last bits (measured: at most 4.4e-16 cells).
+ */
+#include "advflow/dist.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Gaussian radius in cells: truncation at 4 sigma, sigma = 1 cell. */
+#define AF_KR 4
+#define AF_KW (2 * AF_KR + 1)
+/* Columns gathered per block for the envelope along y. */
+#define AF_BLK 16
+
+struct af_dist_work {
+    int n;                  /* cells per axis */
+    int per;                /* 1 on a torus (AF_EDGE_PERIODIC) */
+    int h;                  /* halo of an unrolled torus line: n / 2 (0 when clamped) */
+    int m;                  /* length of an envelope line: n + 2h */
+    double dx;              /* cell side, length units */
+    double kern[AF_KW];     /* Gaussian weights, multiples of 2^-48 summing to 1 exactly */
+    double *a;              /* n * n: sub-cell u; simple form: EDT of the complement */
+    double *b;              /* n * n: sub-cell: distances to the horizontal-edge crossings */
+    double *line;           /* m: one unrolled line, or the crossings of one row */
+    double *ring;           /* AF_KW * n: rows smoothed along x, row jj in slot jj mod AF_KW */
+    uint8_t *pad;           /* n + 2 AF_KR: one mask row with its edge extension */
+    double tab[1 << AF_KW]; /* sum of the weights k[t] over the set bits t */
+    double *blk;            /* AF_BLK * m: gathered columns */
+    int *v;                 /* m: envelope vertices */
+    double *zn, *zd;        /* m: left end of each envelope piece, zn / zd relative to its vertex */
+    double *fv;             /* m: f at each envelope vertex */
+};
+
+/* ---- workspace ------------------------------------------------------- */
+
+af_dist_work *af_dist_work_alloc(const af_grid *g, af_error *err)
+{
+    if (!g) {
+        af_error_set(err, AF_EINVAL, "dist: grid must not be NULL");
+        return NULL;
+    }
+    if (g->dim != 2) {
+        af_error_set(err, AF_EUNSUP, "dist: only dim = 2 is implemented, got %d", g->dim);
+        return NULL;
+    }
+    if (g->n < 1 || g->n > AF_GRID_MAX_N || (size_t)g->n * (size_t)g->n > AF_GRID_MAX_CELLS) {
+        af_error_set(err, AF_EINVAL, "dist: grid size n = %d out of range", g->n);
+        return NULL;
+    }
+    if (!(g->dx > 0) || !isfinite(g->dx)) {
+        af_error_set(err, AF_EINVAL, "dist: cell side must be finite and positive, got %g", g->dx);
+        return NULL;
+    }
+    af_dist_work *w = calloc(1, sizeof *w);
+    if (!w) {
+        af_error_set(err, AF_ENOMEM, "dist: out of memory for the workspace");
+        return NULL;
+    }
+    const size_t n = (size_t)g->n;
+    w->n = g->n;
+    w->per = g->edge == AF_EDGE_PERIODIC;
+    w->h = w->per ? g->n / 2 : 0;
+    w->m = g->n + 2 * w->h;
+    w->dx = g->dx;
+    const size_t m = (size_t)w->m;
+    w->a = malloc(n * n * sizeof *w->a);
+    w->b = malloc(n * n * sizeof *w->b);
+    w->line = malloc(m * sizeof *w->line);
+    w->ring = malloc(AF_KW * n * sizeof *w->ring);
+    w->pad = malloc(n + 2 * AF_KR);
+    w->blk = malloc(AF_BLK * m * sizeof *w->blk);
+    w->v = malloc(m * sizeof *w->v);
+    w->zn = malloc(m * sizeof *w->zn);
+    w->zd = malloc(m * sizeof *w->zd);
+    w->fv = malloc(m * sizeof *w->fv);
+    if (!w->a || !w->b || !w->line || !w->ring || !w->pad || !w->blk || !w->v || !w->zn || !w->zd
+        || !w->fv) {
+        af_dist_work_free(w);
+        af_error_set(err, AF_ENOMEM, "dist: out of memory for a workspace of %zu^2 cells", n);
+        return NULL;
+    }
+
+    /* Normalised Gaussian, sigma = 1 cell.  The weights are rounded to
+     * multiples of 2^-48 and the centre weight is 1 minus the others, so
+     * any sum of a subset of weights is exact in double (48 bits suffice
+     * for values in [0, 1]): a full mask smooths to exactly 1, the pass
+     * along x is exact and independent of the order of the sum.  The
+     * rounding moves a weight by at most 2^-49 (relative 3e-11 at the tail). */
+    double sum = 0;
+    for (int k = 0; k < AF_KW; k++) {
+        w->kern[k] = exp(-0.5 * (double)((k - AF_KR) * (k - AF_KR)));
+        sum += w->kern[k];
+    }
+    double rest = 0;
+    for (int k = 0; k < AF_KW; k++) {
+        if (k == AF_KR)
+            continue;
+        w->kern[k] = ldexp(nearbyint(ldexp(w->kern[k] / sum, 48)), -48);
+        rest += w->kern[k];
+    }
+    w->kern[AF_KR] = 1.0 - rest;
+    /* The pass along x reads 9 cells of a 0/1 row: a table of the 512
+     * subset sums (each exact) replaces the 9 multiply-adds. */
+    for (int bits = 0; bits < (1 << AF_KW); bits++) {
+        double t = 0;
+        for (int k = 0; k < AF_KW; k++)
+            if (bits >> k & 1)
+                t += w->kern[k];
+        w->tab[bits] = t;
+    }
+    return w;
+}
+
+void af_dist_work_free(af_dist_work *w)
+{
+    if (!w)
+        return;
+    free(w->a);
+    free(w->b);
+    free(w->line);
+    free(w->ring);
+    free(w->pad);
+    free(w->blk);
+    free(w->v);
+    free(w->zn);
+    free(w->zd);
+    free(w->fv);
+    free(w);
+}
+
+const char *af_sdist_name(af_sdist_kind kind)
+{
+    return kind == AF_SDIST_SIMPLE ? "simple" : "subcell";
+}
+
+/* ---- lower envelope of parabolas ------------------------------------ */
+
+/* d[q - qlo] = min over p in [0, m) with f[p] < HUGE_VAL of (q - p)^2 + f[p],
+ * for q in [qlo, qhi); HUGE_VAL if every f[p] is HUGE_VAL.  d may alias f
+ * (the envelope keeps its own copy of f at its vertices).
+ *
+ * Invariant of the stack v[0..k]: the parabola with vertex v[t] is the
+ * lowest on [v[t] + zn[t] / zd[t], v[t + 1] + zn[t + 1] / zd[t + 1]), with
+ * zn[0] / zd[0] = -1 / 0 standing for -infinity.  Two parabolas with
+ * vertices p < q meet at x with
+ *   x - p = (f[q] - f[p] + (q - p)^2) / (2 (q - p)),
+ *   x - q = (f[q] - f[p] - (q - p)^2) / (2 (q - p)).
+ * Each boundary is kept as a fraction relative to its own vertex: no
+ * division (comparisons cross-multiply by the positive denominators) and
+ * only offsets enter the arithmetic.  For the integer f of the EDT every
+ * product is an integer below 2^53 for n <= 2^16, so comparisons are exact. */
+static void af_envelope(const double *f, int m, int qlo, int qhi, double *d, int *v, double *zn,
+                        double *zd, double *fv)
+{
+    int k = -1;
+    for (int q = 0; q < m; q++) {
+        const double fq = f[q];
+        if (fq == HUGE_VAL)
+            continue;
+        double num = -1.0, den = 0.0; /* -infinity */
+        while (k >= 0) {
+            const double del = (double)(q - v[k]), dd = 2.0 * del, df = fq - fv[k];
+            /* Meeting point relative to v[k] right of the piece's left end? */
+            if ((df + del * del) * zd[k] > zn[k] * dd) {
+                num = df - del * del;
+                den = dd;
+                break;
+            }
+            k--; /* the parabola at v[k] is nowhere lowest any more */
+        }
+        k++;
+        v[k] = q;
+        fv[k] = fq;
+        zn[k] = num;
+        zd[k] = den;
+    }
+    if (k < 0) {
+        for (int q = qlo; q < qhi; q++)
+            d[q - qlo] = HUGE_VAL;
+        return;
+    }
+    int t = 0;
+    for (int q = qlo; q < qhi; q++) {
+        while (t < k && zn[t + 1] < (double)(q - v[t + 1]) * zd[t + 1])
+            t++;
+        const double del = (double)(q - v[t]);
+        d[q - qlo] = del * del + fv[t];
+    }
+}
+
+/* One row of 1D distances (not squared) becomes the squared distances of
+ * the envelope along x, in place. */
+static void af_env_row(af_dist_work *w, double *row)
+{
+    const int n = w->n, h = w->h;
+    for (int i = 0; i < n; i++)
+        row[i] *= row[i];
+    if (!w->per) {
+        af_envelope(row, n, 0, n, row, w->v, w->zn, w->zd, w->fv);
+        return;
+    }
+    /* Unroll: line[p] = row[(p - h) mod n]. */
+    memcpy(w->line, row + (n - h), (size_t)h * sizeof *row);
+    memcpy(w->line + h, row, (size_t)n * sizeof *row);
+    memcpy(w->line + h + n, row, (size_t)h * sizeof *row);
+    af_envelope(w->line, w->m, h, h + n, row, w->v, w->zn, w->zd, w->fv);
+}
+
+/* Envelope along every column of a (n * n, in place): AF_BLK columns at a
+ * time are gathered (unrolled on a torus) into contiguous lines, so that
+ * each row is read and written a cache line at a time. */
+static void af_env_columns(af_dist_work *w, double *a)
+{
+    const int n = w->n, h = w->h, m = w->m;
+    double *blk = w->blk;
+    for (int i0 = 0; i0 < n; i0 += AF_BLK) {
+        const int nb = n - i0 < AF_BLK ? n - i0 : AF_BLK;
+        for (int p = 0; p < m; p++) {
+            const int j = p < h ? p - h + n : (p < h + n ? p - h : p - h - n);
+            const double *src = a + (size_t)j * n + i0;
+            for (int c = 0; c < nb; c++)
+                blk[(size_t)c * m + p] = src[c];
+        }
+        for (int c = 0; c < nb; c++)
+            af_envelope(blk + (size_t)c * m, m, h, h + n, blk + (size_t)c * m, w->v, w->zn, w->zd,
+                        w->fv);
+        for (int j = 0; j < n; j++) {
+            double *dst = a + (size_t)j * n + i0;
+            for (int c = 0; c < nb; c++)
+                dst[c] = blk[(size_t)c * m + j];
+        }
+    }
+}
+
+/* ---- exact EDT of cell centres --------------------------------------- */
+
+/* Distance along y (not squared) to the nearest cell of the same column
+ * with (mask != 0) != inv: the first pass of the EDT. */
+static void af_edt_cols(af_dist_work *w, const uint8_t *mask, int inv, double *d)
+{
+    const int n = w->n;
+
+    /* Distance along y to the nearest source cell of the same column, first
+     * looking down (smaller j), then up.  A non-source cell is one more than
+     * its neighbour; HUGE_VAL + 1 stays HUGE_VAL. */
+    for (int i = 0; i < n; i++)
+        d[i] = ((mask[i] != 0) != inv) ? 0.0 : HUGE_VAL;
+    for (int j = 1; j < n; j++) {
+        const uint8_t *mr = mask + (size_t)j * n;
+        const double *prev = d + (size_t)(j - 1) * n;
+        double *cur = d + (size_t)j * n;
+        for (int i = 0; i < n; i++)
+            cur[i] = ((mr[i] != 0) != inv) ? 0.0 : prev[i] + 1.0;
+    }
+    if (w->per) {
+        /* Carry the distances across the wrap edge: keep going round until
+         * a row no longer changes (then no later row can change either). */
+        for (int j = 0; j < n; j++) {
+            const double *prev = d + (size_t)(j == 0 ? n - 1 : j - 1) * n;
+            double *cur = d + (size_t)j * n;
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                const double c = prev[i] + 1.0;
+                if (c < cur[i]) {
+                    cur[i] = c;
+                    changed = 1;
+                }
+            }
+            if (!changed)
+                break;
+        }
+    }
+    for (int j = n - 2; j >= 0; j--) {
+        const double *next = d + (size_t)(j + 1) * n;
+        double *cur = d + (size_t)j * n;
+        for (int i = 0; i < n; i++) {
+            const double c = next[i] + 1.0;
+            cur[i] = c < cur[i] ? c : cur[i];
+        }
+    }
+    if (w->per) {
+        for (int j = n - 1; j >= 0; j--) {
+            const double *next = d + (size_t)(j == n - 1 ? 0 : j + 1) * n;
+            double *cur = d + (size_t)j * n;
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                const double c = next[i] + 1.0;
+                if (c < cur[i]) {
+                    cur[i] = c;
+                    changed = 1;
+                }
+            }
+            if (!changed)
+                break;
+        }
+    }
+}
+
+void af_dist_edt(af_dist_work *w, const uint8_t *mask, double *d2)
+{
+    af_edt_cols(w, mask, 0, d2);
+    for (int j = 0; j < w->n; j++)
+        af_env_row(w, d2 + (size_t)j * w->n);
+}
+
+/* ---- Gaussian smoothing ---------------------------------------------- */
+
+/* Row wrap(jj) of the mask (jj may lie up to AF_KR outside [0, n)) smoothed
+ * along x into out.  Outside the box: the edge value (clamp) or the wrapped
+ * one.  bits holds the 9 mask values under the kernel, bit t = cell
+ * i + t - AF_KR, so out[i] = tab[bits] is the exact weighted sum. */
+static void af_smooth_x(af_dist_work *w, const uint8_t *mask, int jj, double *out)
+{
+    const int n = w->n;
+    const int j = w->per ? ((jj % n) + n) % n : (jj < 0 ? 0 : (jj >= n ? n - 1 : jj));
+    const uint8_t *mr = mask + (size_t)j * n;
+    uint8_t *pad = w->pad; /* pad[p] = cell p - AF_KR of the row */
+    for (int p = 0; p < AF_KR; p++) {
+        const int lo = w->per ? ((p - AF_KR) % n + n) % n : 0;
+        const int hi = w->per ? (n + p) % n : n - 1;
+        pad[p] = mr[lo] != 0;
+        pad[n + AF_KR + p] = mr[hi] != 0;
+    }
+    for (int i = 0; i < n; i++)
+        pad[AF_KR + i] = mr[i] != 0;
+    unsigned bits = 0;
+    for (int t = 0; t < AF_KW - 1; t++)
+        bits |= (unsigned)pad[t] << (t + 1);
+    for (int i = 0; i < n; i++) {
+        bits = (bits >> 1) | ((unsigned)pad[i + AF_KW - 1] << (AF_KW - 1));
+        out[i] = w->tab[bits];
+    }
+}
+
+void af_dist_smooth(af_dist_work *w, const uint8_t *mask, double *u)
+{
+    const int n = w->n;
+    const double *k = w->kern;
+    double *ring = w->ring;
+#define AF_SLOT(jj) (ring + (size_t)(((jj) + AF_KW) % AF_KW) * n)
+    /* The rows smoothed along x live in a ring of AF_KW rows (in cache),
+     * indexed by the unrolled row jj in [-AF_KR, n + AF_KR); the ring holds
+     * rows j - AF_KR .. j + AF_KR when output row j is formed. */
+    for (int jj = -AF_KR; jj < AF_KR; jj++)
+        af_smooth_x(w, mask, jj, AF_SLOT(jj));
+    for (int j = 0; j < n; j++) {
+        af_smooth_x(w, mask, j + AF_KR, AF_SLOT(j + AF_KR));
+        double *out = u + (size_t)j * n;
+        /* Along y, a whole row at a time (vectorisable).  Weights >= 0
+         * summed in a fixed order: u is monotone in the mask. */
+        const double *src = AF_SLOT(j - AF_KR);
+        for (int i = 0; i < n; i++)
+            out[i] = k[0] * src[i];
+        for (int t = 1; t < AF_KW; t++) {
+            src = AF_SLOT(j + t - AF_KR);
+            const double kt = k[t];
+            for (int i = 0; i < n; i++)
+                out[i] += kt * src[i];
+        }
+        /* The weights sum to exactly 1; guard the last bit anyway. */
+        for (int i = 0; i < n; i++)
+            out[i] = out[i] > 1.0 ? 1.0 : out[i];
+    }
+#undef AF_SLOT
+}
+
+/* Separable Gaussian blur of a double field, in place, through the
+ * workspace's scratch field b.  Edge rule as in af_dist_smooth: the edge
+ * value is repeated (clamp) or the box wraps (periodic).  The kernel lives
+ * on the stack: sigma is limited so that its radius fits. */
+#define AF_BLUR_MAXR 24
+void af_dist_blur(af_dist_work *w, double *u, double sigma)
+{
+    const int n = w->n;
+    int r = (int)ceil(4 * sigma);
+    if (!(sigma > 0))
+        return;
+    if (r > AF_BLUR_MAXR)
+        r = AF_BLUR_MAXR;
+    double k[2 * AF_BLUR_MAXR + 1], sum = 0;
+    for (int t = -r; t <= r; t++)
+        sum += k[t + r] = exp(-0.5 * t * t / (sigma * sigma));
+    for (int t = 0; t <= 2 * r; t++)
+        k[t] /= sum;
+    double *b = w->b;
+    /* along x: u -> b */
+    for (int j = 0; j < n; j++) {
+        const double *src = u + (size_t)j * n;
+        double *dst = b + (size_t)j * n;
+        for (int i = 0; i < n; i++) {
+            double acc = 0;
+            for (int t = -r; t <= r; t++) {
+                int ii = i + t;
+                ii = w->per ? ((ii % n) + n) % n : (ii < 0 ? 0 : ii >= n ? n - 1 : ii);
+                acc += k[t + r] * src[ii];
+            }
+            dst[i] = acc;
+        }
+    }
+    /* along y: b -> u, a whole row at a time */
+    for (int j = 0; j < n; j++) {
+        double *dst = u + (size_t)j * n;
+        for (int i = 0; i < n; i++)
+            dst[i] = 0;
+        for (int t = -r; t <= r; t++) {
+            int jj = j + t;
+            jj = w->per ? ((jj % n) + n) % n : (jj < 0 ? 0 : jj >= n ? n - 1 : jj);
+            const double *src = b + (size_t)jj * n;
+            const double kt = k[t + r];
+            for (int i = 0; i < n; i++)
+                dst[i] += kt * src[i];
+        }
+    }
+}
+
+/* ---- sub-cell signed distance ---------------------------------------- */
+
+/* Crossing of u = 1/2 on the edge from cell a (lower index) to cell b: the
+ * fraction t in [0, 1] of the way from a to b, or -1 when (u - 1/2) does not
+ * change sign (inside means u > 1/2).  With p the inside end, the fraction
+ * from p is (u_p - 1/2) / (u_p - u_q) = 1 / (1 + (1/2 - u_q) / (u_p - 1/2)),
+ * written so that every operation is monotone: a larger u_p or u_q moves the
+ * crossing towards q in floating point too.  u_p - 1/2 > 0 is exact. */
+static inline double af_cross(double ua, double ub)
+{
+    const int ia = ua > 0.5, ib = ub > 0.5;
+    if (ia == ib)
+        return -1.0;
+    if (ia)
+        return 1.0 / (1.0 + (0.5 - ub) / (ua - 0.5));
+    return 1.0 - 1.0 / (1.0 + (0.5 - ua) / (ub - 0.5));
+}
+
+/* gH: squared distance along each row to the nearest crossing on a
+ * horizontal edge of that row (HUGE_VAL if none).  Edge e joins cells e and
+ * e + 1 (mod n on a torus: edge n - 1 is the wrap edge), its crossing is at
+ * e + xt[e].  Two sweeps of the 1D recurrence
+ *   from the left:  L(i) = 1 - xt[i-1] if edge i-1 crosses, else L(i-1) + 1
+ *   from the right: R(i) = xt[i]       if edge i crosses,   else R(i+1) + 1
+ * (a crossing on the adjacent edge is within one cell, so it is always the
+ * nearest on its side).  On a torus each sweep goes round a second time
+ * until a cell no longer improves.  The arithmetic only sees offsets (shift
+ * invariant), each step is monotone in the fraction, and the sum of ones
+ * rounds at most once per binade: the error is an ulp of the result. */
+static void af_sub_rows(af_dist_work *w, const double *u, double *g)
+{
+    const int n = w->n, per = w->per;
+    const int ne = per ? n : n - 1; /* edges per row */
+    double *xt = w->line;
+    for (int j = 0; j < n; j++) {
+        const double *ur = u + (size_t)j * n;
+        double *gr = g + (size_t)j * n;
+        int any = 0;
+        for (int e = 0; e < ne; e++) {
+            xt[e] = af_cross(ur[e], ur[e + 1 < n ? e + 1 : 0]);
+            any |= xt[e] >= 0;
+        }
+        if (!any) {
+            for (int i = 0; i < n; i++)
+                gr[i] = HUGE_VAL;
+            continue;
+        }
+        gr[0] = HUGE_VAL;
+        for (int i = 1; i < n; i++)
+            gr[i] = xt[i - 1] >= 0 ? 1.0 - xt[i - 1] : gr[i - 1] + 1.0;
+        if (per)
+            for (int i = 0; i < n; i++) {
+                const int e = i > 0 ? i - 1 : n - 1;
+                const double c = xt[e] >= 0 ? 1.0 - xt[e] : gr[e] + 1.0;
+                if (!(c < gr[i]))
+                    break;
+                gr[i] = c;
+            }
+        for (int i = n - 2; i >= 0; i--) {
+            const double c = xt[i] >= 0 ? xt[i] : gr[i + 1] + 1.0;
+            gr[i] = c < gr[i] ? c : gr[i];
+        }
+        if (per)
+            for (int i = n - 1; i >= 0; i--) {
+                const double c = xt[i] >= 0 ? xt[i] : gr[i + 1 < n ? i + 1 : 0] + 1.0;
+                if (!(c < gr[i]))
+                    break;
+                gr[i] = c;
+            }
+        for (int i = 0; i < n; i++)
+            gr[i] *= gr[i];
+    }
+}
+
+/* gV: the same along each column, for crossings on vertical edges (edge e
+ * joins rows e and e + 1), swept a whole row at a time, and not squared (the
+ * envelope along x squares each row).  On a torus the second round stops at
+ * the first row that no longer changes: no later row can change either. */
+static void af_sub_cols(af_dist_work *w, const double *u, double *g)
+{
+    const int n = w->n, per = w->per;
+    for (int i = 0; i < n; i++)
+        g[i] = HUGE_VAL;
+    for (int j = 1; j < n; j++) {
+        const double *u0 = u + (size_t)(j - 1) * n, *u1 = u + (size_t)j * n;
+        const double *gp = g + (size_t)(j - 1) * n;
+        double *gr = g + (size_t)j * n;
+        for (int i = 0; i < n; i++) {
+            const double t = af_cross(u0[i], u1[i]);
+            gr[i] = t >= 0 ? 1.0 - t : gp[i] + 1.0;
+        }
+    }
+    if (per)
+        for (int j = 0; j < n; j++) {
+            const int jp = j > 0 ? j - 1 : n - 1;
+            const double *u0 = u + (size_t)jp * n, *u1 = u + (size_t)j * n;
+            const double *gp = g + (size_t)jp * n;
+            double *gr = g + (size_t)j * n;
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                const double t = af_cross(u0[i], u1[i]);
+                const double c = t >= 0 ? 1.0 - t : gp[i] + 1.0;
+                if (c < gr[i]) {
+                    gr[i] = c;
+                    changed = 1;
+                }
+            }
+            if (!changed)
+                break;
+        }
+    for (int j = n - 2; j >= 0; j--) {
+        const double *u0 = u + (size_t)j * n, *u1 = u + (size_t)(j + 1) * n;
+        const double *gn = g + (size_t)(j + 1) * n;
+        double *gr = g + (size_t)j * n;
+        for (int i = 0; i < n; i++) {
+            const double t = af_cross(u0[i], u1[i]);
+            const double c = t >= 0 ? t : gn[i] + 1.0;
+            gr[i] = c < gr[i] ? c : gr[i];
+        }
+    }
+    if (per)
+        for (int j = n - 1; j >= 0; j--) {
+            const int jn = j < n - 1 ? j + 1 : 0;
+            const double *u0 = u + (size_t)j * n, *u1 = u + (size_t)jn * n;
+            const double *gn = g + (size_t)jn * n;
+            double *gr = g + (size_t)j * n;
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                const double t = af_cross(u0[i], u1[i]);
+                const double c = t >= 0 ? t : gn[i] + 1.0;
+                if (c < gr[i]) {
+                    gr[i] = c;
+                    changed = 1;
+                }
+            }
+            if (!changed)
+                break;
+        }
+}
+
+static void af_signed_subcell(af_dist_work *w, const uint8_t *mask, double *s)
+{
+    const int n = w->n;
+    const double dx = w->dx;
+    double *u = w->a, *dh = w->b;
+    af_dist_smooth(w, mask, u);
+    af_sub_rows(w, u, dh);
+    af_env_columns(w, dh); /* dh: squared distance to the horizontal-edge crossings */
+    af_sub_cols(w, u, s);
+    for (int j = 0; j < n; j++) {
+        double *sr = s + (size_t)j * n;
+        const double *hr = dh + (size_t)j * n, *ur = u + (size_t)j * n;
+        af_env_row(w, sr); /* sr: squared distance to the vertical-edge crossings */
+        for (int i = 0; i < n; i++) {
+            const double d = sqrt(hr[i] < sr[i] ? hr[i] : sr[i]) * dx;
+            sr[i] = ur[i] > 0.5 ? -d : d;
+        }
+    }
+}
+
+/* ---- simple signed distance ------------------------------------------ */
+
+static void af_signed_simple(af_dist_work *w, const uint8_t *mask, double *s)
+{
+    const int n = w->n;
+    const double dx = w->dx;
+    double *dout = w->a;
+    af_dist_edt(w, mask, s); /* squared distance to the inside cells */
+    af_edt_cols(w, mask, 1, dout);
+    for (int j = 0; j < n; j++) {
+        double *sr = s + (size_t)j * n, *orow = dout + (size_t)j * n;
+        const uint8_t *mr = mask + (size_t)j * n;
+        af_env_row(w, orow); /* squared distance to the outside cells */
+        for (int i = 0; i < n; i++)
+            sr[i] = mr[i] ? -(sqrt(orow[i]) - 0.5) * dx : (sqrt(sr[i]) - 0.5) * dx;
+    }
+}
+
+void af_dist_signed(af_dist_work *w, af_sdist_kind kind, const uint8_t *mask, double *s)
+{
+    if (kind == AF_SDIST_SIMPLE)
+        af_signed_simple(w, mask, s);
+    else
+        af_signed_subcell(w, mask, s);
+}
