@@ -6,12 +6,13 @@
 #   make bench      benchmarks, one `name = value` line per figure
 #   make install PREFIX=/usr/local   headers, library, advflow.pc, binary
 #
-# CI builds with WERROR=-Werror.  Dependencies come from pkg-config.
+# CI (CI=true) builds with -Werror.  Dependencies come from pkg-config.
 
 PKGS     := fftw3 libpng gsl maxflow inih
 TESTPKGS := cmocka
 PREFIX   ?= /usr/local
-WERROR   ?=
+# CI (CI=true in the environment) builds with -Werror; override with WERROR=.
+WERROR   ?= $(if $(CI),-Werror,)
 VERSION  := 0.1.0
 
 CC       ?= cc

@@ -284,14 +284,23 @@ af_status af_png_write_frame(const char *path, const af_png_frame *frame, af_err
         w = AF_LINE_MAX_WIDTH;
 
     /* Density shown darkest: the caller's value, or the field's maximum.
-     * NaN cells and values <= 0 are shown white. */
+     * NaN cells and values <= 0 are shown white.  With the automatic scale
+     * a constant density carries no picture: it is shown white too, not as
+     * a uniform dark gray that would hide the region. */
     size_t cells = (size_t)n * (size_t)n;
     double dmax = frame->density_max;
     if (frame->density && !(dmax > 0)) {
+        double dmin = INFINITY;
         dmax = 0;
         for (size_t c = 0; c < cells; c++)
-            if (frame->density[c] > dmax && isfinite(frame->density[c]))
-                dmax = frame->density[c];
+            if (isfinite(frame->density[c])) {
+                if (frame->density[c] > dmax)
+                    dmax = frame->density[c];
+                if (frame->density[c] < dmin)
+                    dmin = frame->density[c];
+            }
+        if (dmax - dmin <= 1e-12 * dmax)
+            dmax = 0;
     }
 
     uint8_t *pix = malloc((size_t)side * (size_t)side * 3);

@@ -1,0 +1,165 @@
+#!/bin/sh
+# CLI tests: exit codes, messages that name the file and line, nothing
+# written on bad input, outputs of the commands.  Needs ADVFLOW_BIN.
+# GPL-3.0-or-later.
+BIN=${ADVFLOW_BIN:-build/advflow}
+case $BIN in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
+T=$(mktemp -d /tmp/advflow-cli-XXXXXX)
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect STATUS NEEDLE -- command...: exit status and a needle in stderr+stdout
+expect() {
+    want=$1; needle=$2; shift 3
+    out=$("$@" 2>&1); got=$?
+    if [ "$got" -ne "$want" ]; then bad "$* -> exit $got, want $want: $out"; return; fi
+    case $out in *"$needle"*) ok ;; *) bad "$* -> missing '$needle' in: $out" ;; esac
+}
+
+cat > "$T/c.ini" <<'INI'
+[grid]
+n = 64
+box = -1 1
+
+[initial]
+shape = circle
+radius = 0.5
+
+[scheme]
+epsilon = 0.15625
+INI
+
+# help and version
+expect 0 "usage: advflow COMMAND" -- "$BIN" --help
+expect 0 "Per_eps" -- "$BIN" help perimeter
+expect 0 "usage: advflow run" -- "$BIN" run --help
+expect 0 "usage: advflow render" -- "$BIN" render -h
+expect 0 "advflow 0." -- "$BIN" --version
+expect 2 "usage" -- "$BIN"
+expect 2 "unknown command" -- "$BIN" frobnicate
+expect 2 "unknown option" -- "$BIN" run "$T/c.ini" --bogus
+expect 2 "missing CASE.ini" -- "$BIN" perimeter
+expect 2 "needs SECTION.KEY=VALUE" -- "$BIN" perimeter "$T/c.ini" --set
+
+# perimeter prints name = value lines
+out=$("$BIN" perimeter "$T/c.ini")
+for k in eps eps_cells per_eps per_eps_outer per_eps_inner per_local width_ratio anisotropy; do
+    echo "$out" | grep -q "^$k = [-0-9.e+]*$" && ok || bad "perimeter: no line '$k = ...' in: $out"
+done
+
+# acceptance 2: n = 512, circle r = 0.6, eps = 0.02, uniform rho: within 0.5% of 2 pi 0.6
+p=$("$BIN" perimeter "$T/c.ini" --set grid.n=512 --set initial.radius=0.6 --set scheme.epsilon=0.02 \
+    | sed -n 's/^per_eps = //p')
+awk -v p="$p" 'BEGIN { L = 2 * 3.14159265358979 * 0.6; e = (p - L) / L; if (e < 0) e = -e; exit !(e < 0.005) }' \
+    && ok || bad "per_eps = $p is not within 0.5% of 2 pi 0.6"
+
+# run writes the initial frame and mask, creating the folder
+expect 0 "" -- "$BIN" run "$T/c.ini" --out "$T/out/a" --quiet
+[ -s "$T/out/a/frame_00000.png" ] && [ -s "$T/out/a/mask_00000.png" ] && ok || bad "run wrote no frame/mask"
+[ -z "$(ls "$T/out/a" | grep -v '^frame_00000.png$\|^mask_00000.png$')" ] && ok || bad "run left extra files: $(ls "$T/out/a")"
+out=$("$BIN" run "$T/c.ini" --out "$T/out/q" --quiet 2>&1); [ -z "$out" ] && ok || bad "--quiet printed: $out"
+
+# render
+expect 0 "" -- "$BIN" render "$T/c.ini" --what mask -o "$T/m.png"
+expect 0 "" -- "$BIN" render "$T/c.ini" --what density -o "$T/d.png"
+expect 0 "" -- "$BIN" render "$T/c.ini" --what frame --scale 2 -o "$T/f.png"
+[ -s "$T/m.png" ] && [ -s "$T/d.png" ] && [ -s "$T/f.png" ] && ok || bad "render wrote nothing"
+expect 2 "--what must be" -- "$BIN" render "$T/c.ini" --what picture -o "$T/x.png"
+expect 2 "missing -o" -- "$BIN" render "$T/c.ini"
+
+# bad input: status 2, one clear message naming file and line, nothing written
+bad_case() { # name needle text
+    printf '%s' "$3" > "$T/$1.ini"
+    expect 2 "$2" -- "$BIN" run "$T/$1.ini" --out "$T/never/$1"
+    [ ! -e "$T/never/$1" ] && ok || bad "$1: output folder was created"
+    n=$("$BIN" run "$T/$1.ini" --out "$T/never/$1" 2>&1 | wc -l)
+    [ "$n" -eq 1 ] && ok || bad "$1: $n lines of error output"
+}
+bad_case syntax "syntax.ini:2: syntax error" "[grid]
+n 64
+"
+bad_case unknown_key "unknown_key.ini:3: unknown key 'radus'" "[initial]
+shape = circle
+radus = 0.5
+"
+bad_case unknown_section "unknown_section.ini:1: unknown section [grit]" "[grit]
+n = 3
+"
+bad_case n_zero "n_zero.ini:2: [grid] n" "[grid]
+n = 0
+[initial]
+shape = circle
+radius = 0.5
+"
+bad_case n_huge "n_huge.ini:2: [grid] n" "[grid]
+n = 40000
+[initial]
+shape = circle
+radius = 0.5
+"
+bad_case n_mem "GiB" "[grid]
+n = 32000
+[initial]
+shape = circle
+radius = 0.5
+"
+bad_case negative_density "negative_density.ini:6: [density] value" "[initial]
+shape = circle
+radius = 0.5
+[density]
+kind = uniform
+value = -1
+"
+bad_case nan_density "nan_density.ini:6: [density] value" "[initial]
+shape = circle
+radius = 0.5
+[density]
+kind = uniform
+value = nan
+"
+bad_case missing_png "missing_png.ini: [initial]" "[initial]
+shape = png
+file = nowhere.png
+"
+printf 'not a png at all' > "$T/broken.png"
+bad_case broken_png "broken.png" "[initial]
+shape = png
+file = broken.png
+"
+bad_case broken_density_png "broken.png" "[initial]
+shape = circle
+radius = 0.5
+[density]
+kind = png
+file = broken.png
+"
+bad_case small_eps "smaller than one cell" "[initial]
+shape = circle
+radius = 0.5
+[scheme]
+epsilon = 0.001
+"
+expect 2 "cannot open case file" -- "$BIN" run "$T/none.ini"
+expect 2 "--set grid.n" -- "$BIN" run "$T/c.ini" --set grid.n=-1 --out "$T/never/set"
+[ ! -e "$T/never" ] && ok || bad "bad input created $T/never"
+
+# unwritable output folders: a path under a regular file, and /proc
+touch "$T/file"
+expect 2 "cannot create output folder" -- "$BIN" run "$T/c.ini" --out "$T/file/sub"
+expect 2 "output folder" -- "$BIN" run "$T/c.ini" --out /proc/advflow-test
+if [ "$(id -u)" -ne 0 ]; then
+    mkdir "$T/ro"; chmod a-w "$T/ro"
+    expect 2 "not writable" -- "$BIN" run "$T/c.ini" --out "$T/ro"
+fi
+
+# every example case in cases/ reads and evaluates
+for c in cases/*.ini; do
+    "$BIN" perimeter "$c" > "$T/case.out" 2>&1 && grep -q '^per_eps = ' "$T/case.out" && ok \
+        || bad "$c: $(cat "$T/case.out")"
+done
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
