@@ -304,6 +304,62 @@ static void test_density_values(void **state)
     free(r1);
 }
 
+/* Random mutations of a full case file (flipped, inserted, deleted bytes,
+ * truncation) never crash the reader and always give a status with a
+ * message; when they are accepted, the mask and densities either fill or
+ * fail with a message. */
+static void test_fuzz(void **state)
+{
+    (void)state;
+    const char *base = "[grid]\nn = 24\nbox = -1 1\nboundary = periodic\n"
+                       "[initial]\nshape = star\ncenter = 0.1 0\nradius = 0.5\npoints = 5\n"
+                       "amplitude = 0.1\nangle = 10\n[density]\nkind = mixture\n"
+                       "components = 1 0 0 0.3 0.5 0.2 0.2 0.1\n[scheme]\nepsilon = 0.2\n"
+                       "norm = inf\n[output]\nevery = 2\n";
+    const char alphabet[] = "[]=;#.- \n\t0123456789eEnaixyz,";
+    tu_rng r;
+    tu_seed(&r, 2026);
+    size_t blen = strlen(base);
+    char *t = malloc(2 * blen + 64);
+    uint8_t *m = malloc(64 * 64);
+    double *r0 = malloc(64 * 64 * sizeof *r0), *r1 = malloc(64 * 64 * sizeof *r1);
+    int accepted = 0;
+    for (int it = 0; it < 1500; it++) {
+        memcpy(t, base, blen + 1);
+        size_t len = blen;
+        int edits = 1 + (int)(tu_next(&r) % 2);
+        for (int e = 0; e < edits && len > 0; e++) {
+            size_t pos = tu_next(&r) % len;
+            switch (tu_next(&r) % 4) {
+            case 0: t[pos] = alphabet[tu_next(&r) % (sizeof alphabet - 1)]; break;
+            case 1: t[pos] = (char)(1 + tu_next(&r) % 255); break;
+            case 2: memmove(t + pos + 1, t + pos, len - pos + 1); t[pos] = alphabet[tu_next(&r) % (sizeof alphabet - 1)]; len++; break;
+            default: memmove(t + pos, t + pos + 1, len - pos); len--; break;
+            }
+        }
+        if (tu_next(&r) % 16 == 0)
+            t[tu_next(&r) % (len + 1)] = '\0';
+        af_case *c;
+        af_error err;
+        af_status s = load(t, NULL, &c, &err);
+        if (s != AF_OK) {
+            assert_true(strlen(err.msg) > 0);
+        } else if (af_grid_cells(&c->grid) <= 64 * 64) {
+            accepted++;
+            af_error_clear(&err);
+            if (af_case_mask(c, m, &err) != AF_OK || af_case_densities(c, r0, r1, &err) != AF_OK)
+                assert_true(strlen(err.msg) > 0);
+        }
+        af_case_free(c);
+    }
+    print_message("fuzz: %d of 1500 mutated files accepted\n", accepted);
+    assert_true(accepted > 50); /* the mutations also exercise the good paths */
+    free(t);
+    free(m);
+    free(r0);
+    free(r1);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -327,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_syntax_errors),   cmocka_unit_test(test_unknown_and_duplicate),
         cmocka_unit_test(test_bad_values),      cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_files),           cmocka_unit_test(test_density_values),
+        cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests_name("case", tests, setup, teardown);
 }

@@ -321,6 +321,17 @@ static int cmd_run(const options *o)
         state_free(&s);
         return EXIT_USAGE;
     }
+    /* Images are at most AF_PNG_MAX_SIDE pixels wide: refuse before writing. */
+    int n = s.c->grid.n, scale = s.c->output.scale;
+    if (n > AF_PNG_MAX_SIDE || (s.c->output.frames && scale > 0 && (long)n * scale > AF_PNG_MAX_SIDE)) {
+        fprintf(stderr,
+                "advflow: %s: [grid] n = %d with [output] scale = %d: frames and masks are limited "
+                "to %d pixels per side\n",
+                o->case_path, n, scale, AF_PNG_MAX_SIDE);
+        af_perimeter_free(p);
+        state_free(&s);
+        return EXIT_USAGE;
+    }
     if (make_output_dir(dir) != 0) {
         af_perimeter_free(p);
         state_free(&s);
@@ -374,6 +385,13 @@ static int cmd_render(const options *o)
         state_free(&s);
         return rc;
     }
+    int n = s.c->grid.n, scale = o->scale ? o->scale : s.c->output.scale;
+    if (n > AF_PNG_MAX_SIDE || (!strcmp(what, "frame") && (long)n * (scale ? scale : 1) > AF_PNG_MAX_SIDE)) {
+        fprintf(stderr, "advflow: %s: [grid] n = %d (scale %d): images are limited to %d pixels per side\n",
+                o->case_path, n, scale, AF_PNG_MAX_SIDE);
+        state_free(&s);
+        return EXIT_USAGE;
+    }
     af_error err;
     size_t cells = af_grid_cells(&s.c->grid);
     for (size_t k = 0; k < cells; k++)
@@ -384,8 +402,7 @@ static int cmd_render(const options *o)
     } else if (!strcmp(what, "density")) {
         st = af_png_write_gray(o->out, &s.c->grid, s.rho0, 0, &err);
     } else {
-        af_png_frame f = {.grid = &s.c->grid, .density = s.rho0, .mask = s.mask,
-                          .scale = o->scale ? o->scale : s.c->output.scale};
+        af_png_frame f = {.grid = &s.c->grid, .density = s.rho0, .mask = s.mask, .scale = scale};
         st = af_png_write_frame(o->out, &f, &err);
     }
     rc = write_or_fail(st, &err);

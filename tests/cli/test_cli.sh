@@ -142,6 +142,12 @@ radius = 0.5
 [scheme]
 epsilon = 0.001
 "
+bad_case frame_too_big "limited to 4096 pixels" "[initial]
+shape = circle
+radius = 0.5
+[output]
+scale = 100
+"
 expect 2 "cannot open case file" -- "$BIN" run "$T/none.ini"
 expect 2 "--set grid.n" -- "$BIN" run "$T/c.ini" --set grid.n=-1 --out "$T/never/set"
 [ ! -e "$T/never" ] && ok || bad "bad input created $T/never"

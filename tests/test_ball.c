@@ -1,0 +1,264 @@
+/* advflow tests: digital balls and their geometry (ball.h).  GPL-3.0-or-later. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "advflow/ball.h"
+
+#define TB_PI 3.14159265358979323846
+
+/* cmocka's assert_float_equal works in float; these checks need double. */
+#define assert_near(a, b, tol)                                                     \
+    do {                                                                           \
+        double a_ = (a), b_ = (b);                                                 \
+        if (!(fabs(a_ - b_) <= (tol)))                                             \
+            fail_msg("%s = %.17g, expected %.17g +- %g", #a, a_, b_, (double)(tol)); \
+    } while (0)
+
+static const af_norm norms[3] = {AF_NORM_2, AF_NORM_INF, AF_NORM_1};
+
+/* Membership straight from the header's definition (same expressions, so
+ * the tolerance is applied identically). */
+static int in_def(af_norm norm, double R, int i, int j)
+{
+    int ai = abs(i), aj = abs(j);
+    switch (norm) {
+    case AF_NORM_2: return (double)ai * ai + (double)aj * aj <= R * R * (1.0 + 2e-9);
+    case AF_NORM_INF: return (ai > aj ? ai : aj) <= R * (1.0 + 1e-9);
+    case AF_NORM_1: return ai + aj <= R * (1.0 + 1e-9);
+    }
+    return 0;
+}
+
+static af_ball *ball_ok(af_norm norm, double R)
+{
+    af_error err;
+    af_error_clear(&err);
+    af_ball *b = af_ball_alloc(norm, R, &err);
+    assert_non_null(b);
+    assert_int_equal(err.status, AF_OK);
+    return b;
+}
+
+static void test_membership(void **state)
+{
+    (void)state;
+    const double radii[] = {0, 0.5, 0.999999999999, 1, 1.4142135623730951, 1.5, 2, 2.5,
+                            2.9999999999, 3, 3.9, 4, 5, 5.12, 5.5, 7.07, 10, 12.3, 20, 33.3};
+    for (int k = 0; k < 3; k++)
+        for (size_t q = 0; q < sizeof radii / sizeof *radii; q++) {
+            const double R = radii[q];
+            af_ball *b = ball_ok(norms[k], R);
+            size_t count = 0;
+            int maxj = 0;
+            for (int j = -b->r - 3; j <= b->r + 3; j++)
+                for (int i = -b->r - 3; i <= b->r + 3; i++) {
+                    int want = in_def(norms[k], R, i, j);
+                    assert_int_equal(af_ball_contains(b, i, j), want);
+                    count += (size_t)want;
+                    if (want && abs(j) > maxj)
+                        maxj = abs(j);
+                }
+            assert_int_equal(b->count, count);
+            assert_int_equal(b->r, maxj);
+            assert_int_equal(b->norm, norms[k]);
+            /* half[] is symmetric and non-increasing in |j|, and r is also
+             * the widest chord's half-width */
+            assert_int_equal(b->half[b->r], b->r);
+            for (int j = 0; j <= b->r; j++) {
+                assert_int_equal(b->half[b->r + j], b->half[b->r - j]);
+                if (j > 0)
+                    assert_true(b->half[b->r + j] <= b->half[b->r + j - 1]);
+            }
+            af_ball_free(b);
+        }
+}
+
+static void test_tolerance(void **state)
+{
+    (void)state;
+    /* R that came out of a division slightly below a whole number */
+    for (int k = 0; k < 3; k++) {
+        af_ball *b = ball_ok(norms[k], 2.9999999999);
+        assert_int_equal(b->r, 3);
+        assert_true(af_ball_contains(b, 3, 0));
+        assert_true(af_ball_contains(b, 0, -3));
+        af_ball_free(b);
+    }
+    af_ball *b = ball_ok(AF_NORM_2, 5.0);
+    assert_true(af_ball_contains(b, 3, 4)); /* 9 + 16 = 25 exactly */
+    assert_true(af_ball_contains(b, -4, 3));
+    assert_false(af_ball_contains(b, 4, 4));
+    af_ball_free(b);
+}
+
+static void test_counts(void **state)
+{
+    (void)state;
+    /* closed forms: square (2r+1)^2, diamond 2r^2 + 2r + 1; disc R = 5: 81 */
+    for (int R = 0; R <= 15; R++) {
+        af_ball *s = ball_ok(AF_NORM_INF, R), *d = ball_ok(AF_NORM_1, R);
+        assert_int_equal(s->count, (size_t)((2 * R + 1) * (2 * R + 1)));
+        assert_int_equal(d->count, (size_t)(2 * R * R + 2 * R + 1));
+        af_ball_free(s);
+        af_ball_free(d);
+    }
+    af_ball *c = ball_ok(AF_NORM_2, 5.0);
+    assert_int_equal(c->count, 81);
+    af_ball_free(c);
+}
+
+static void test_radius_zero(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 3; k++) {
+        const double radii[] = {0.0, 0.7};
+        for (int q = 0; q < 2; q++) {
+            af_ball *b = ball_ok(norms[k], radii[q]);
+            assert_int_equal(b->r, 0);
+            assert_int_equal(b->half[0], 0);
+            assert_int_equal(b->count, 1);
+            assert_true(af_ball_contains(b, 0, 0));
+            assert_false(af_ball_contains(b, 1, 0));
+            assert_true(af_ball_width_ratio(b) == 0.0);
+            assert_true(isinf(af_ball_anisotropy(b)) && af_ball_anisotropy(b) > 0);
+            assert_true(af_ball_mean_width(b) == 0.0);
+            assert_true(af_ball_support(b, 0.3) == 0.0);
+            af_ball_free(b);
+        }
+    }
+}
+
+/* The measured values of scheme.md section 4 (mean width relative to 2R). */
+static void test_l2_geometry(void **state)
+{
+    (void)state;
+    const struct { double R, ratio, aniso; } t[] = {
+        {3, 0.949, 1.12}, {4, 0.937, 1.13}, {5, 0.985, 1.05}, {10, 0.990, -1}, {20, 0.994, -1},
+    };
+    for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
+        af_ball *b = ball_ok(AF_NORM_2, t[k].R);
+        assert_near(af_ball_mean_width_continuous(b), 2 * t[k].R, 1e-12);
+        assert_near(af_ball_mean_width(b) / (2 * t[k].R), t[k].ratio, 0.005);
+        assert_near(af_ball_width_ratio(b), t[k].ratio, 0.005);
+        if (t[k].aniso > 0)
+            assert_near(af_ball_anisotropy(b), t[k].aniso, 0.005);
+        assert_true(af_ball_anisotropy(b) >= 1.0);
+        af_ball_free(b);
+    }
+    /* R = 3 by hand: hull octagon (3,0), (2,2), (0,3), ... with eight edges
+     * of length sqrt 5; narrowest along the normal (2,1)/sqrt 5: 6/sqrt 5. */
+    af_ball *b = ball_ok(AF_NORM_2, 3);
+    assert_near(af_ball_mean_width(b), 8 * sqrt(5.0) / TB_PI, 1e-12);
+    assert_near(af_ball_anisotropy(b), 3 / (6 / sqrt(5.0)), 1e-12);
+    assert_near(af_ball_support(b, 0), 3, 1e-12);
+    assert_near(af_ball_support(b, atan2(1, 2)), 6 / sqrt(5.0), 1e-12);
+    assert_near(af_ball_support(b, TB_PI / 4), 4 / sqrt(2.0), 1e-12);
+    assert_near(af_ball_support_continuous(b, 1.234), 3, 1e-12);
+    af_ball_free(b);
+}
+
+/* The support function is the max over every offset, in every direction. */
+static void test_support_brute(void **state)
+{
+    (void)state;
+    const double radii[] = {1, 2.5, 3.9, 5.12, 7};
+    for (int k = 0; k < 3; k++)
+        for (size_t q = 0; q < sizeof radii / sizeof *radii; q++) {
+            af_ball *b = ball_ok(norms[k], radii[q]);
+            for (int t = 0; t < 97; t++) {
+                double th = 2 * TB_PI * t / 97 + 0.01, c = cos(th), s = sin(th), best = -1e300;
+                for (int j = -b->r; j <= b->r; j++)
+                    for (int i = -b->r; i <= b->r; i++)
+                        if (af_ball_contains(b, i, j) && i * c + j * s > best)
+                            best = i * c + j * s;
+                assert_near(af_ball_support(b, th), best, 1e-12);
+                /* the digital ball lies inside the continuous one */
+                assert_true(af_ball_support(b, th) <= af_ball_support_continuous(b, th) * (1 + 1e-9) + 1e-12);
+            }
+            af_ball_free(b);
+        }
+}
+
+static void test_exact_norms(void **state)
+{
+    (void)state;
+    for (int R = 1; R <= 25; R++) {
+        af_ball *s = ball_ok(AF_NORM_INF, R), *d = ball_ok(AF_NORM_1, R);
+        assert_near(af_ball_width_ratio(s), 1.0, 1e-12);
+        assert_near(af_ball_anisotropy(s), 1.0, 1e-12);
+        assert_near(af_ball_width_ratio(d), 1.0, 1e-12);
+        assert_near(af_ball_anisotropy(d), 1.0, 1e-12);
+        assert_near(af_ball_mean_width_continuous(s), 8.0 * R / TB_PI, 1e-12);
+        assert_near(af_ball_mean_width_continuous(d), 4.0 * sqrt(2.0) * R / TB_PI, 1e-12);
+        assert_near(af_ball_support_continuous(s, TB_PI / 4), R * sqrt(2.0), 1e-12);
+        assert_near(af_ball_support_continuous(d, TB_PI / 4), R / sqrt(2.0), 1e-12);
+        af_ball_free(s);
+        af_ball_free(d);
+    }
+    af_ball *s = ball_ok(AF_NORM_INF, 5.5);
+    assert_int_equal(s->r, 5);
+    assert_near(af_ball_width_ratio(s), 5 / 5.5, 1e-12);
+    assert_near(af_ball_anisotropy(s), 1.0, 1e-12); /* a smaller square is still a square */
+    af_ball_free(s);
+}
+
+/* Large radii: ratio tends to 1, anisotropy stays small, and the gift
+ * wrapping copes with r in the thousands. */
+static void test_large(void **state)
+{
+    (void)state;
+    af_ball *b = ball_ok(AF_NORM_2, 1000.3);
+    assert_near(af_ball_width_ratio(b), 1.0, 2e-3);
+    assert_true(af_ball_anisotropy(b) < 1.01);
+    af_ball_free(b);
+    b = ball_ok(AF_NORM_2, AF_BALL_MAX_RADIUS);
+    assert_int_equal(b->r, (int)AF_BALL_MAX_RADIUS);
+    assert_near(af_ball_width_ratio(b), 1.0, 1e-3);
+    af_ball_free(b);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    const double bad[] = {-1.0, -1e-300, NAN, AF_BALL_MAX_RADIUS * 1.0001, INFINITY};
+    for (int k = 0; k < 3; k++)
+        for (size_t q = 0; q < sizeof bad / sizeof *bad; q++) {
+            af_error err;
+            af_error_clear(&err);
+            assert_null(af_ball_alloc(norms[k], bad[q], &err));
+            assert_int_equal(err.status, AF_EINVAL);
+            assert_true(strlen(err.msg) > 0);
+            assert_null(af_ball_alloc(norms[k], bad[q], NULL)); /* err is optional */
+        }
+    af_error err;
+    af_error_clear(&err);
+    assert_null(af_ball_alloc((af_norm)7, 3.0, &err));
+    assert_int_equal(err.status, AF_EINVAL);
+    af_ball_free(NULL);
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    assert_string_equal(af_norm_name(AF_NORM_2), "2");
+    assert_string_equal(af_norm_name(AF_NORM_INF), "inf");
+    assert_string_equal(af_norm_name(AF_NORM_1), "1");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_membership),
+        cmocka_unit_test(test_tolerance),
+        cmocka_unit_test(test_counts),
+        cmocka_unit_test(test_radius_zero),
+        cmocka_unit_test(test_l2_geometry),
+        cmocka_unit_test(test_support_brute),
+        cmocka_unit_test(test_exact_norms),
+        cmocka_unit_test(test_large),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_names),
+    };
+    return cmocka_run_group_tests_name("ball", tests, NULL, NULL);
+}
