@@ -12,8 +12,9 @@
  *       backward sweep per row over the chord half-widths.  Exact, O(n^2)
  *       whatever the radius.  Needs a workspace (no allocation per call).
  *   af_morph_dilate_chords / _erode_chords   running max/min over segments
- *       of every chord half-width (van Herk / Gil-Werman), then a max over
- *       the ball's rows: O(r) per cell; the structure the min-cut graphs use.
+ *       of every chord half-width (layer w from layer w-1 by two shifts),
+ *       then a max over the ball's rows: O(r) per cell; the structure the
+ *       min-cut graphs use.
  *   af_morph_dilate_brute / _erode_brute     loop over every offset: O(|B|)
  *       per cell; the reference for tests.
  *   af_morph_fft_*   coverage counts by FFT convolution (FFTW); dilation is
@@ -55,7 +56,8 @@ void af_morph_dilate_brute(const af_grid *g, const af_ball *b, const uint8_t *in
 void af_morph_erode_brute(const af_grid *g, const af_ball *b, const uint8_t *in, uint8_t *out);
 
 /* FFT coverage counts.  The plan holds FFTW plans, the ball's transform and
- * buffers (zero-padded by r cells for AF_EDGE_CLAMP). */
+ * buffers (zero-padded to at least n + r cells per axis for AF_EDGE_CLAMP;
+ * AF_EDGE_PERIODIC needs 2r < n, as for the workspace). */
 typedef struct af_morph_fft af_morph_fft;
 
 af_morph_fft *af_morph_fft_alloc(const af_grid *g, const af_ball *b, af_error *err);
