@@ -67,12 +67,13 @@ double af_ball_mean_width(const af_ball *b);
 double af_ball_mean_width_continuous(const af_ball *b);
 
 /* Mean-width ratio, digital / continuous; 1 for the continuum.  Per_eps is
- * normalised by w_B = eps * this ratio.  0 for R < 1 (the ball is one point). */
+ * normalised by w_B = eps * this ratio.  0 when the ball is one point
+ * (r = 0, i.e. R < 1 after the tolerance: R = 0.9999999999 has r = 1). */
 double af_ball_width_ratio(const af_ball *b);
 
 /* Anisotropy: max over theta of h_B / h_C divided by its min, where h_C is
  * the continuous ball's support function.  1 means the digital strip widths
- * are exact in every direction; returns +inf for R < 1. */
+ * are exact in every direction; +inf when the ball is one point (r = 0). */
 double af_ball_anisotropy(const af_ball *b);
 
 /* Name of a norm: "2", "inf" or "1". */
