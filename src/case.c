@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <ini.h>
 #include <math.h>
 #include <stdio.h>
@@ -378,8 +379,9 @@ static void missing(ctx *x, const char *section, const char *key, const char *wh
                              key, why ? why : "");
 }
 
-/* Parse up to max whitespace- or comma-separated numbers; returns the count,
- * or -1 if a token is not a finite number or there are more than max. */
+/* Parse up to max whitespace- or comma-separated numbers into out (or only
+ * count them when out is NULL); returns the count, or -1 if a token is not
+ * a finite number or there are more than max. */
 static int parse_numbers(const char *s, double *out, int max)
 {
     int k = 0;
@@ -398,23 +400,10 @@ static int parse_numbers(const char *s, double *out, int max)
             return -1;
         if (k == max)
             return -1;
-        out[k++] = v;
-        p = end;
-    }
-}
-
-static int count_numbers(const char *s)
-{
-    int k = 0;
-    const char *p = s;
-    for (;;) {
-        while (isspace((unsigned char)*p) || *p == ',')
-            p++;
-        if (!*p)
-            return k;
-        while (*p && !isspace((unsigned char)*p) && *p != ',')
-            p++;
+        if (out)
+            out[k] = v;
         k++;
+        p = end;
     }
 }
 
@@ -485,7 +474,11 @@ static int get_list(ctx *x, const char *sec, const char *key, int group, int min
         missing(x, sec, key, what);
         return 0;
     }
-    int count = count_numbers(e->value);
+    int count = parse_numbers(e->value, NULL, INT_MAX);
+    if (count < 0) {
+        fail(x, e, "expected finite numbers", NULL);
+        return 0;
+    }
     free(*dst);
     *dst = malloc((size_t)(count > 0 ? count : 1) * sizeof **dst);
     if (!*dst) {
@@ -493,10 +486,7 @@ static int get_list(ctx *x, const char *sec, const char *key, int group, int min
             x->status = af_error_set(x->err, AF_ENOMEM, "case: out of memory");
         return 0;
     }
-    if (parse_numbers(e->value, *dst, count) != count) {
-        fail(x, e, "expected finite numbers", NULL);
-        return 0;
-    }
+    parse_numbers(e->value, *dst, count);
     if (count % group || count / group < min_groups) {
         char msg[128];
         snprintf(msg, sizeof msg, "expected groups of %d numbers, at least %d group%s", group,

@@ -463,6 +463,30 @@ static uint8_t af_sample(const uint8_t *pix, uint32_t w, uint32_t h, int n, int 
     return pix[(size_t)r * w + (size_t)c];
 }
 
+/* Shared by the two readers: load the image and sample it on the grid,
+ * into mask (gray > threshold) or into rho (scale * gray). */
+static af_status af_png_read_sampled(const char *path, const af_grid *g, uint8_t *mask,
+                                     double threshold, double *rho, double scale, af_error *err)
+{
+    uint8_t *pix;
+    uint32_t w, h;
+    af_status st = af_png_load_gray(path, &pix, &w, &h, err);
+    if (st != AF_OK)
+        return st;
+    int n = g->n;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            double gray = af_sample(pix, w, h, n, i, j) / 255.0;
+            size_t c = (size_t)i + (size_t)n * (size_t)j;
+            if (mask)
+                mask[c] = gray > threshold;
+            else
+                rho[c] = scale * gray;
+        }
+    free(pix);
+    return AF_OK;
+}
+
 af_status af_png_read_mask(const char *path, const af_grid *g, double threshold,
                            uint8_t *mask, af_error *err)
 {
@@ -476,18 +500,7 @@ af_status af_png_read_mask(const char *path, const af_grid *g, double threshold,
     if (!(threshold >= 0 && threshold <= 1)) /* also rejects NaN */
         return af_error_set(err, AF_EINVAL, "png: '%s': threshold must be in [0, 1], got %g",
                             path, threshold);
-
-    uint8_t *pix;
-    uint32_t w, h;
-    st = af_png_load_gray(path, &pix, &w, &h, err);
-    if (st != AF_OK)
-        return st;
-    int n = g->n;
-    for (int j = 0; j < n; j++)
-        for (int i = 0; i < n; i++)
-            mask[(size_t)i + (size_t)n * (size_t)j] = af_sample(pix, w, h, n, i, j) / 255.0 > threshold;
-    free(pix);
-    return AF_OK;
+    return af_png_read_sampled(path, g, mask, threshold, NULL, 0, err);
 }
 
 af_status af_png_read_density(const char *path, const af_grid *g, double scale,
@@ -503,16 +516,5 @@ af_status af_png_read_density(const char *path, const af_grid *g, double scale,
     if (!(scale >= 0) || !isfinite(scale))
         return af_error_set(err, AF_EINVAL, "png: '%s': scale must be finite and >= 0, got %g",
                             path, scale);
-
-    uint8_t *pix;
-    uint32_t w, h;
-    st = af_png_load_gray(path, &pix, &w, &h, err);
-    if (st != AF_OK)
-        return st;
-    int n = g->n;
-    for (int j = 0; j < n; j++)
-        for (int i = 0; i < n; i++)
-            rho[(size_t)i + (size_t)n * (size_t)j] = scale * (af_sample(pix, w, h, n, i, j) / 255.0);
-    free(pix);
-    return AF_OK;
+    return af_png_read_sampled(path, g, NULL, 0, rho, scale, err);
 }
