@@ -53,9 +53,9 @@ extern "C" void af_bk_add_tweights(af_bk *b, int i, double cap_source, double ca
 
 extern "C" double af_bk_solve(af_bk *b) { return b->g->maxflow(); }
 
-extern "C" int af_bk_in_source(const af_bk *b, int i)
+extern "C" int af_bk_in_source(const af_bk *b, int i, int maximal)
 {
-    // what_segment reports SOURCE only for nodes reachable from the source
-    // in the residual graph; free nodes get the default, asked here as SINK.
-    return b->g->what_segment(i, Graph::SINK) == Graph::SOURCE;
+    // what_segment reports SOURCE for nodes of the source tree, SINK for the
+    // sink tree, and the default for free nodes (in neither tree).
+    return b->g->what_segment(i, maximal ? Graph::SOURCE : Graph::SINK) == Graph::SOURCE;
 }

@@ -32,10 +32,13 @@ void af_bk_add_tweights(af_bk *g, int i, double cap_source, double cap_sink);
 
 /* Max-flow value (= min-cut capacity). */
 double af_bk_solve(af_bk *g);
-/* 1 if node i is on the source side of the minimum cut BK found (the
- * source side is the set reachable from the source in the residual
- * graph, i.e. the minimal source set), else 0. */
-int af_bk_in_source(const af_bk *g, int i);
+/* 1 if node i is on the source side of the minimum cut BK found, else 0.
+ * BK's search trees are closed at the end: the source tree is the set
+ * reachable from the source in the residual graph (the minimal source set),
+ * the sink tree the set that reaches the sink.  maximal = 0 gives the
+ * minimal source set, maximal = 1 the maximal one (every node not in the
+ * sink tree). */
+int af_bk_in_source(const af_bk *g, int i, int maximal);
 
 #ifdef __cplusplus
 }

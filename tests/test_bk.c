@@ -42,16 +42,37 @@ static void check_random(tu_rng *r, int nn)
             best = c;
     }
     assert_true(fabs(flow - best) < 1e-9);
-    /* the reported cut has the min-cut capacity */
-    double c = 0;
-    for (int i = 0; i < nn; i++) {
-        int in = af_bk_in_source(g, i);
-        c += in ? ct[i] : cs[i];
-        for (int j = 0; j < nn; j++)
-            if (in && !af_bk_in_source(g, j))
-                c += cap[i][j];
+    /* both reported cuts have the min-cut capacity, and they are the
+     * smallest and the largest minimum source sets */
+    for (int maximal = 0; maximal < 2; maximal++) {
+        double c = 0;
+        int set = 0;
+        for (int i = 0; i < nn; i++) {
+            int in = af_bk_in_source(g, i, maximal);
+            set |= in << i;
+            c += in ? ct[i] : cs[i];
+            for (int j = 0; j < nn; j++)
+                if (in && !af_bk_in_source(g, j, maximal))
+                    c += cap[i][j];
+        }
+        assert_true(fabs(c - best) < 1e-9);
+        for (int s = 0; s < 1 << nn; s++) {
+            double cs2 = 0;
+            for (int i = 0; i < nn; i++) {
+                int in = s >> i & 1;
+                cs2 += in ? ct[i] : cs[i];
+                for (int j = 0; j < nn; j++)
+                    if (in && !(s >> j & 1))
+                        cs2 += cap[i][j];
+            }
+            if (fabs(cs2 - best) < 1e-9) { /* every minimum source set lies between the two */
+                if (maximal)
+                    assert_int_equal(s & ~set, 0);
+                else
+                    assert_int_equal(set & ~s, 0);
+            }
+        }
     }
-    assert_true(fabs(c - best) < 1e-9);
     af_bk_free(g);
 }
 
