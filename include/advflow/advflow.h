@@ -17,6 +17,8 @@
 #include "advflow/shape.h"
 #include "advflow/density.h"
 #include "advflow/perimeter.h"
+#include "advflow/mm.h"
+#include "advflow/mbo.h"
 #include "advflow/png.h"
 #include "advflow/case.h"
 

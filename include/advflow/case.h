@@ -25,16 +25,12 @@
 #include "advflow/density.h"
 #include "advflow/dist.h"
 #include "advflow/grid.h"
+#include "advflow/mm.h"
 #include "advflow/shape.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef enum {
-    AF_SELECT_MINIMAL = 0, /* the smallest minimiser (intersection of all) */
-    AF_SELECT_MAXIMAL = 1  /* the largest minimiser (union of all) */
-} af_selection;
 
 typedef enum {
     AF_METHOD_MM = 0,  /* exact minimizing movements (min-cut) */

@@ -1,0 +1,111 @@
+/* advflow: the exact minimizing-movements step for the nonlocal perimeter.
+ *
+ * One step maps A_k to a minimiser of
+ *
+ *   E(A) = Per_eps(A; rho0, rho1) + (1/h) sum_x rho(x) |s_k(x)|^p |1_A(x) - 1_{A_k}(x)| dx^d
+ *
+ * (scheme.md section 2; rho = rho0 + rho1, s_k the signed distance of A_k,
+ * Per_eps as in perimeter.h, normalised by w_B).  E is submodular; its
+ * minimisers form a lattice, and the step returns the minimal one (the
+ * intersection of all minimisers) or the maximal one (their union), so that
+ * with a fixed selection the step is monotone: A subset A' implies
+ * T(A) subset T(A').
+ *
+ * Solved exactly as an s-t minimum cut (scheme.md section 5): cells, chains
+ * of segment nodes that hold running maxima / minima along the ball's chords
+ * (O(r) nodes and arcs per cell), and one auxiliary node per cell and term.
+ * Only cells in a narrow band around the boundary of A_k are variables; the
+ * band widens itself (and the step is solved again) whenever the solution
+ * reaches its edge.  A band cannot see a minimiser that differs far from the
+ * old boundary, chiefly a component that vanishes as a whole (a small circle
+ * jumps to the empty set); so after the band solve, removing each component
+ * and filling each hole is tried, and kept when it lowers the energy.  Real costs are scaled to 62-bit integers (relative
+ * resolution about 1e-15), so the cut is exact up to that rounding.
+ *
+ * Plan, then execute: af_mm_plan_create allocates everything (graph,
+ * workspaces, buffers) for one grid, budget, time step and densities;
+ * af_mm_plan_step runs a step without allocating (unless the band outgrows
+ * every earlier one); af_mm_plan_free frees it all and accepts NULL.
+ * GPL-3.0-or-later.
+ */
+#ifndef ADVFLOW_MM_H
+#define ADVFLOW_MM_H
+
+#include <stdint.h>
+
+#include "advflow/ball.h"
+#include "advflow/dist.h"
+#include "advflow/grid.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    AF_SELECT_MINIMAL = 0, /* the smallest minimiser (intersection of all) */
+    AF_SELECT_MAXIMAL = 1  /* the largest minimiser (union of all) */
+} af_selection;
+
+typedef enum {
+    AF_MM_SOLVER_OWN = 0, /* advflow's max-flow (default; fastest on these graphs) */
+    AF_MM_SOLVER_BK = 1   /* Boykov-Kolmogorov (maxflow 3.0), the yardstick */
+} af_mm_solver;
+
+typedef struct {
+    af_norm norm;           /* ball norm */
+    double eps;             /* budget, length units, >= dx */
+    double h;               /* time step (> 0) */
+    double p;               /* fidelity exponent (>= 0); |s|^0 = 1, also at s = 0 */
+    af_selection selection; /* minimal or maximal minimiser */
+    af_sdist_kind sdist;    /* signed distance form of s_k */
+    af_mm_solver solver;    /* which max-flow */
+    int full_grid;          /* 1: every cell is a variable (no band); for checks */
+    double band_cells;      /* initial band half-width in cells; <= 0: automatic */
+} af_mm_params;
+
+/* Defaults: norm 2, h = eps, p = 1, minimal, sub-cell distance, own solver,
+ * automatic band.  eps is left 0: the caller must set it. */
+void af_mm_params_default(af_mm_params *prm);
+
+typedef struct {
+    int band_cells;     /* variable cells in the final solve */
+    int band_widenings; /* how often the band was widened in this step */
+    int global_moves;   /* whole components removed / holes filled after the band solve */
+    double band_width;  /* half-width of the final band, in cells */
+    int nodes;          /* graph nodes of the final solve */
+    long long arcs;     /* graph arcs (pairs) of the final solve */
+    double flow;        /* max-flow value, in energy units */
+    int changed;        /* cells that changed */
+    double energy;      /* E(A_{k+1}) = per_eps + fidelity */
+    double per_eps;     /* Per_eps(A_{k+1}) */
+    double fidelity;    /* (1/h) sum rho |s_k|^p |1_A - 1_{A_k}| dx^d */
+    double area;        /* area of A_{k+1} */
+    double max_shift;   /* largest |s_k| over the changed cells, length units */
+    double ms;          /* wall time of the step, milliseconds */
+    double solve_ms;    /* of which in the max-flow solver(s) */
+} af_mm_stats;
+
+typedef struct af_mm_plan af_mm_plan;
+
+/* rho0, rho1: af_grid_cells values each, finite and >= 0 (copied). */
+af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const double *rho0,
+                              const double *rho1, af_error *err);
+void af_mm_plan_free(af_mm_plan *plan); /* accepts NULL */
+
+/* One step: out = T(in).  in and out must not alias.  stats may be NULL. */
+af_status af_mm_plan_step(af_mm_plan *plan, const uint8_t *in, uint8_t *out, af_mm_stats *stats,
+                          af_error *err);
+
+/* Energy E(a) of a candidate a for the step from ak, and its parts (either
+ * pointer may be NULL).  Computes the signed distance of ak: for checks
+ * and tests, not for the hot path. */
+double af_mm_plan_energy(af_mm_plan *plan, const uint8_t *ak, const uint8_t *a, double *per_eps,
+                         double *fidelity);
+
+/* The ball the plan uses (owned by the plan). */
+const af_ball *af_mm_plan_ball(const af_mm_plan *plan);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

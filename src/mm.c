@@ -1,0 +1,771 @@
+/* advflow: the exact minimizing-movements step (mm.h).  GPL-3.0-or-later.
+ *
+ * The energy of a step, in the unknown u = 1_A (one value per cell):
+ *
+ *   E(u) = sum_x psi(x) u_x + sum_x alpha_x max_{B(x)} u - sum_x beta_x min_{B(x)} u + const
+ *
+ *   alpha = rho0 dx^2 / w_B,  beta = rho1 dx^2 / w_B   (Per_eps, perimeter.h)
+ *   psi   = (rho1 - rho0) dx^2 / w_B + (dx^2 / h) rho sgn(s_k) |s_k|^p
+ *
+ * The fidelity is written in the linear form of scheme.md section 2,
+ * (1_A - 1_{A_k}) sgn(s_k) |s_k|^p, with the sign taken from s_k itself.  psi
+ * is then antitone in A_k (nested masks have ordered signed distances), which
+ * keeps the step monotone, and features too thin for the sub-cell distance
+ * (whose sign says "outside" although the mask says inside) are removed as
+ * they should be instead of being pinned by a huge |s_k|.
+ *
+ * Minimum cut (label 1 = source side).  max_{B(x)} u is an auxiliary node
+ * z_x >= u_y for y in B(x) (infinite arcs y -> z_x) with cost alpha on z = 1;
+ * -min_{B(x)} u is w_x <= u_y (infinite arcs w_x -> y) with cost beta on
+ * w = 0.  The ball is a union of chords (ball.h): "u_y for y in B(x)" becomes
+ * one segment node per chord, and segment nodes of half-width w are built
+ * from two of half-width w - 1 (running maxima / minima along rows), so a
+ * cell costs O(r) nodes and arcs instead of O(r^2).
+ *
+ * Selection.  Our solver returns the maximal minimum-cut source set.  For
+ * the maximal minimiser the graph is built in u; for the minimal one in
+ * v = 1 - u, where the energy reads sum -psi v + sum beta max v - sum alpha
+ * min v + const: the same form with psi negated and alpha, beta swapped.
+ * The builder below works on "v" and the orientation is chosen per step.
+ *
+ * Band.  Only cells with |s_k| <= W dx are variables; the others keep their
+ * value.  A term whose ball meets a fixed cell of value 1 (max) or 0 (min)
+ * is constant and gets no node; otherwise the fixed cells of its ball do not
+ * affect it, so segments run over variable cells only and a segment with one
+ * variable child is that child (no node).  If a changed cell touches a fixed
+ * cell of finite |s_k| the band doubles and the step is solved again.
+ */
+#include "advflow/mm.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "advflow/morph.h"
+#include "advflow/perimeter.h"
+#include "bk.h"
+#include "mf.h"
+#include "mm_internal.h"
+
+#define UNKNOWN (-2) /* memo: segment node not computed yet */
+#define NONE (-1)    /* no variable cell in the segment */
+
+struct af_mm_plan {
+    af_grid g;
+    af_mm_params prm;
+    int n;
+    size_t cells;
+    double *rho0, *rho1;
+    af_perimeter *per;    /* owns the ball; energy reporting */
+    const af_ball *ball;
+    int r;
+    af_morph_work *morph;
+    af_dist_work *dist;
+    double s_cap;         /* |s_k| is capped here (box diagonal): finite costs */
+    double *s;            /* signed distance of A_k, length units, capped */
+    double *psi;          /* unary cost of u = 1, energy units */
+    double *phi;          /* its fidelity part: (dx^2/h) rho sgn(s_k) |s_k|^p */
+    int32_t *label;       /* connected components (global moves) */
+    int32_t *queue;       /* flood fill */
+    uint8_t *cand;        /* candidate set (global moves) */
+    uint8_t *var;         /* band: 1 for variable cells */
+    uint8_t *vk;          /* A_k in the orientation of the graph (v) */
+    uint8_t *fix1, *fix0; /* fixed cells of value 1 / 0 (in v) */
+    uint8_t *m1, *m0;     /* their dilations: where max / min terms are constant */
+    uint8_t *reach;       /* dilation of the band: cells whose terms may vary */
+    uint8_t *sol;         /* solution in v */
+    int32_t *node;        /* node of a variable cell, NONE elsewhere */
+    int32_t *memo[2];     /* [kind] r layers (w = 1..r) of n^2 entries: segment nodes */
+    int64_t *touched;     /* memo entries set in this build, to reset */
+    size_t ntouched, cap_touched;
+    /* graph under construction */
+    int nnodes;
+    size_t cap_nodes;
+    double *tw_real;          /* real unary cost of label 1 per node (> 0: sink arc, < 0: source arc) */
+    size_t narcs, cap_arcs;
+    int32_t *arc_from, *arc_to; /* infinite arcs from -> to (reverse 0) */
+    af_mf *mf;
+    af_bk *bk;
+    double W;             /* current band half-width, cells */
+    double scale;         /* real cost -> integer capacity, last solve */
+};
+
+void af_mm_params_default(af_mm_params *prm)
+{
+    memset(prm, 0, sizeof *prm);
+    prm->norm = AF_NORM_2;
+    prm->p = 1;
+    prm->selection = AF_SELECT_MINIMAL;
+    prm->sdist = AF_SDIST_SUBCELL;
+    prm->solver = AF_MM_SOLVER_OWN;
+}
+
+const af_ball *af_mm_plan_ball(const af_mm_plan *plan) { return plan->ball; }
+
+void af_mm_plan_free(af_mm_plan *p)
+{
+    if (!p)
+        return;
+    free(p->rho0);
+    free(p->rho1);
+    af_perimeter_free(p->per);
+    af_morph_work_free(p->morph);
+    af_dist_work_free(p->dist);
+    free(p->s);
+    free(p->psi);
+    free(p->phi);
+    free(p->label);
+    free(p->queue);
+    free(p->cand);
+    free(p->var);
+    free(p->vk);
+    free(p->fix1);
+    free(p->fix0);
+    free(p->m1);
+    free(p->m0);
+    free(p->reach);
+    free(p->sol);
+    free(p->node);
+    free(p->memo[0]);
+    free(p->memo[1]);
+    free(p->touched);
+    free(p->tw_real);
+    free(p->arc_from);
+    free(p->arc_to);
+    af_mf_free(p->mf);
+    af_bk_free(p->bk);
+    free(p);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return 1e3 * ts.tv_sec + 1e-6 * ts.tv_nsec;
+}
+
+af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const double *rho0,
+                              const double *rho1, af_error *err)
+{
+    if (!g || !prm || !rho0 || !rho1) {
+        af_error_set(err, AF_EINVAL, "mm: grid, parameters and densities must not be NULL");
+        return NULL;
+    }
+    if (g->dim != 2) {
+        af_error_set(err, AF_EUNSUP, "mm: only dim = 2 is implemented");
+        return NULL;
+    }
+    if (!(prm->h > 0) || !isfinite(prm->h)) {
+        af_error_set(err, AF_EINVAL, "mm: time step h must be > 0, got %g", prm->h);
+        return NULL;
+    }
+    if (!(prm->p >= 0) || !isfinite(prm->p)) {
+        af_error_set(err, AF_EINVAL, "mm: exponent p must be >= 0, got %g", prm->p);
+        return NULL;
+    }
+    if (prm->selection != AF_SELECT_MINIMAL && prm->selection != AF_SELECT_MAXIMAL) {
+        af_error_set(err, AF_EINVAL, "mm: unknown selection %d", (int)prm->selection);
+        return NULL;
+    }
+    if (prm->solver != AF_MM_SOLVER_OWN && prm->solver != AF_MM_SOLVER_BK) {
+        af_error_set(err, AF_EINVAL, "mm: unknown solver %d", (int)prm->solver);
+        return NULL;
+    }
+    af_mm_plan *p = calloc(1, sizeof *p);
+    if (!p) {
+        af_error_set(err, AF_ENOMEM, "mm: out of memory");
+        return NULL;
+    }
+    p->g = *g;
+    p->prm = *prm;
+    p->n = g->n;
+    p->cells = af_grid_cells(g);
+    size_t cells = p->cells;
+    if (!(p->per = af_perimeter_alloc(g, prm->norm, prm->eps, err)))
+        goto fail;
+    p->ball = af_perimeter_ball(p->per);
+    p->r = p->ball->r;
+    if (!(p->morph = af_morph_work_alloc(g, p->ball, err)) || !(p->dist = af_dist_work_alloc(g, err)))
+        goto fail;
+    p->rho0 = malloc(cells * sizeof(double));
+    p->rho1 = malloc(cells * sizeof(double));
+    p->s = malloc(cells * sizeof(double));
+    p->psi = malloc(cells * sizeof(double));
+    p->phi = malloc(cells * sizeof(double));
+    p->label = malloc(cells * sizeof(int32_t));
+    p->queue = malloc(cells * sizeof(int32_t));
+    p->cand = malloc(cells);
+    p->var = malloc(cells);
+    p->vk = malloc(cells);
+    p->fix1 = malloc(cells);
+    p->fix0 = malloc(cells);
+    p->m1 = malloc(cells);
+    p->m0 = malloc(cells);
+    p->reach = malloc(cells);
+    p->sol = malloc(cells);
+    p->node = malloc(cells * sizeof(int32_t));
+    size_t layers = (size_t)(p->r > 0 ? p->r : 1) * cells;
+    p->memo[0] = malloc(layers * sizeof(int32_t));
+    p->memo[1] = malloc(layers * sizeof(int32_t));
+    if (!p->rho0 || !p->rho1 || !p->s || !p->psi || !p->phi || !p->label || !p->queue || !p->cand || !p->var || !p->vk || !p->fix1 || !p->fix0
+        || !p->m1 || !p->m0 || !p->reach || !p->sol || !p->node || !p->memo[0] || !p->memo[1]) {
+        af_error_set(err, AF_ENOMEM, "mm: out of memory for a plan of %zu cells", cells);
+        goto fail;
+    }
+    for (size_t k = 0; k < cells; k++) {
+        if (!(rho0[k] >= 0) || !(rho1[k] >= 0) || !isfinite(rho0[k]) || !isfinite(rho1[k])) {
+            af_error_set(err, AF_EINVAL, "mm: densities must be finite and >= 0 (cell %zu)", k);
+            goto fail;
+        }
+        p->rho0[k] = rho0[k];
+        p->rho1[k] = rho1[k];
+        p->node[k] = NONE;
+    }
+    for (size_t k = 0; k < layers; k++)
+        p->memo[0][k] = p->memo[1][k] = UNKNOWN;
+    p->s_cap = (g->hi - g->lo) * 1.5;
+    if (prm->solver == AF_MM_SOLVER_OWN) {
+        if (!(p->mf = af_mf_alloc(1024, 4096, err)))
+            goto fail;
+    } else if (!(p->bk = af_bk_alloc(1024, 4096))) {
+        af_error_set(err, AF_ENOMEM, "mm: out of memory for the BK graph");
+        goto fail;
+    }
+    p->W = 0;
+    return p;
+fail:
+    af_mm_plan_free(p);
+    return NULL;
+}
+
+/* ---- graph under construction ------------------------------------------ */
+
+/* Grow an array to hold at least `need` elements (doubling). */
+static int grow(void **a, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 1024;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*a, c * elem);
+    if (!q)
+        return -1;
+    *a = q;
+    *cap = c;
+    return 0;
+}
+
+/* New node with real unary cost `cost` on label 1 (negative: reward). */
+static int new_node(af_mm_plan *p, double cost)
+{
+    if (p->nnodes == INT_MAX || grow((void **)&p->tw_real, &p->cap_nodes, (size_t)p->nnodes + 1, sizeof(double)))
+        return -1;
+    p->tw_real[p->nnodes] = cost;
+    return p->nnodes++;
+}
+
+/* Infinite arc a -> b. */
+static int inf_arc(af_mm_plan *p, int a, int b)
+{
+    if (p->narcs == p->cap_arcs) {
+        size_t c = p->cap_arcs ? 2 * p->cap_arcs : 4096;
+        int32_t *f = realloc(p->arc_from, c * sizeof *f);
+        if (!f)
+            return -1;
+        p->arc_from = f;
+        int32_t *t = realloc(p->arc_to, c * sizeof *t);
+        if (!t)
+            return -1;
+        p->arc_to = t;
+        p->cap_arcs = c;
+    }
+    p->arc_from[p->narcs] = a;
+    p->arc_to[p->narcs] = b;
+    p->narcs++;
+    return 0;
+}
+
+static int remember(af_mm_plan *p, int64_t idx)
+{
+    if (grow((void **)&p->touched, &p->cap_touched, p->ntouched + 1, sizeof(int64_t)))
+        return -1;
+    p->touched[p->ntouched++] = idx;
+    return 0;
+}
+
+/* Column index for a segment centre or cell: wrapped on a torus; on a
+ * clamped grid returned as is (callers test the range). */
+static inline int wrap(const af_mm_plan *p, int i)
+{
+    if (p->g.edge == AF_EDGE_PERIODIC) {
+        int n = p->n;
+        i %= n;
+        return i < 0 ? i + n : i;
+    }
+    return i;
+}
+
+/* Node holding max (kind 0) or min (kind 1) of v over the variable cells of
+ * row j, columns i - w .. i + w; NONE when there are none; -3 on failure.
+ * Segment nodes of width w come from those of width w - 1 centred at i - 1
+ * and i + 1 (and the cell i itself when w = 1); a segment whose parts are
+ * one node is that node. */
+static int seg_node(af_mm_plan *p, int kind, int w, int i, int j)
+{
+    int n = p->n;
+    i = wrap(p, i);
+    if (w == 0)
+        return (i >= 0 && i < n) ? p->node[(size_t)j * n + i] : NONE;
+    if (i + w < 0 || i - w > n - 1)
+        return NONE;
+    int in_grid = i >= 0 && i < n;
+    int64_t idx = (int64_t)(w - 1) * (int64_t)p->cells + (int64_t)j * n + i;
+    if (in_grid && p->memo[kind][idx] != UNKNOWN)
+        return p->memo[kind][idx];
+    /* [i-w, i+w] is covered by the half-width w-1 segments at i-1 and i+1
+     * when w >= 2; for w = 1 those are single cells and cell i is added. */
+    int child[3], nc = 0;
+    for (int k = 0; k < 3; k++) {
+        if (k == 1 && w > 1)
+            continue;
+        int c = seg_node(p, kind, w - 1, i - 1 + k, j);
+        if (c < -1)
+            return c;
+        int dup = c == NONE;
+        for (int q = 0; q < nc && !dup; q++)
+            dup = child[q] == c;
+        if (!dup)
+            child[nc++] = c;
+    }
+    int res = nc == 0 ? NONE : child[0];
+    if (nc > 1) {
+        res = new_node(p, 0);
+        if (res < 0)
+            return -3;
+        /* max: children <= res (arc child -> res); min: res <= children */
+        for (int q = 0; q < nc; q++)
+            if (kind == 0 ? inf_arc(p, child[q], res) : inf_arc(p, res, child[q]))
+                return -3;
+    }
+    if (in_grid) {
+        p->memo[kind][idx] = res;
+        if (remember(p, ((int64_t)kind << 62) | idx))
+            return -3;
+    }
+    return res;
+}
+
+/* Node list of the variable cells of the ball around (i, j), one per chord,
+ * attached to aux node `aux` (kind 0: chord -> aux; kind 1: aux -> chord). */
+static int attach_ball(af_mm_plan *p, int kind, int aux, int i, int j)
+{
+    int n = p->n, r = p->r;
+    for (int dj = -r; dj <= r; dj++) {
+        int jj = j + dj;
+        if (p->g.edge == AF_EDGE_PERIODIC)
+            jj = ((jj % n) + n) % n;
+        else if (jj < 0 || jj >= n)
+            continue;
+        int c = seg_node(p, kind, p->ball->half[dj + r], i, jj);
+        if (c < -1)
+            return -1;
+        if (c == NONE)
+            continue;
+        if (kind == 0 ? inf_arc(p, c, aux) : inf_arc(p, aux, c))
+            return -1;
+    }
+    return 0;
+}
+
+static void reset_memo(af_mm_plan *p)
+{
+    for (size_t k = 0; k < p->ntouched; k++) {
+        int64_t t = p->touched[k];
+        int kind = (int)(t >> 62);
+        p->memo[kind][t & (((int64_t)1 << 62) - 1)] = UNKNOWN;
+    }
+    p->ntouched = 0;
+}
+
+/* Signed distance of ak into p->s, capped; psi from it. */
+static void prepare(af_mm_plan *p, const uint8_t *ak)
+{
+    const af_grid *g = &p->g;
+    af_dist_signed(p->dist, p->prm.sdist, ak, p->s);
+    double ratio = af_ball_width_ratio(p->ball);
+    double vol = g->dx * g->dx, wB = p->prm.eps * ratio;
+    double kper = vol / wB, kfid = vol / p->prm.h, pp = p->prm.p;
+    for (size_t x = 0; x < p->cells; x++) {
+        double s = p->s[x];
+        if (s > p->s_cap)
+            s = p->s_cap;
+        if (s < -p->s_cap)
+            s = -p->s_cap;
+        p->s[x] = s;
+        /* sgn(s) |s|^p; at s = 0 the mask decides the side (matters for p = 0) */
+        double sg = s > 0 ? 1 : s < 0 ? -1 : (ak[x] ? -1 : 1);
+        double mag = pp == 0 ? 1 : pp == 1 ? fabs(s) : pow(fabs(s), pp);
+        double rho = p->rho0[x] + p->rho1[x];
+        p->phi[x] = kfid * rho * sg * mag;
+        p->psi[x] = kper * (p->rho1[x] - p->rho0[x]) + p->phi[x];
+    }
+}
+
+/* Build the graph for band half-width W (cells) in orientation v (flip = 1:
+ * v = 1 - u), solve, and write v for every cell into p->sol.  Returns 0, or
+ * -1 with err set. */
+static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double W, af_mm_stats *st,
+                      af_error *err)
+{
+    const af_grid *g = &p->g;
+    size_t cells = p->cells;
+    int n = p->n;
+    double lim = W * g->dx;
+    double ratio = af_ball_width_ratio(p->ball);
+    double kper = g->dx * g->dx / (p->prm.eps * ratio);
+    int full = p->prm.full_grid || W >= 2.0 * n;
+
+    /* band, fixed cells in v, and where terms are constant */
+    for (size_t x = 0; x < cells; x++) {
+        uint8_t v = ak[x] ^ (uint8_t)flip;
+        p->vk[x] = v;
+        p->var[x] = full || fabs(p->s[x]) <= lim;
+        p->fix1[x] = !p->var[x] && v;
+        p->fix0[x] = !p->var[x] && !v;
+    }
+    af_morph_dilate(p->morph, p->fix1, p->m1);
+    af_morph_dilate(p->morph, p->fix0, p->m0);
+    af_morph_dilate(p->morph, p->var, p->reach);
+
+    p->nnodes = 0;
+    p->narcs = 0;
+    int nvar = 0;
+    for (size_t x = 0; x < cells; x++) {
+        if (p->var[x]) {
+            int id = new_node(p, flip ? -p->psi[x] : p->psi[x]);
+            if (id < 0)
+                goto nomem;
+            p->node[x] = id;
+            nvar++;
+        }
+    }
+    /* terms: alpha = rho0 kper on max u, beta = rho1 kper on -min u; in v
+     * (flip) the max term of v carries beta and the min term alpha. */
+    const double *wmax = flip ? p->rho1 : p->rho0, *wmin = flip ? p->rho0 : p->rho1;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            size_t x = (size_t)j * n + i;
+            if (!p->reach[x])
+                continue;
+            if (wmax[x] > 0 && !p->m1[x]) {
+                int z = new_node(p, kper * wmax[x]); /* cost on z = 1 */
+                if (z < 0 || attach_ball(p, 0, z, i, j))
+                    goto nomem;
+            }
+            if (wmin[x] > 0 && !p->m0[x]) {
+                int w = new_node(p, -kper * wmin[x]); /* cost beta on w = 0 */
+                if (w < 0 || attach_ball(p, 1, w, i, j))
+                    goto nomem;
+            }
+        }
+    reset_memo(p);
+
+    /* scale real costs to integers: the sum of all finite capacities stays
+     * below 2^52, exact in double for BK as well */
+    double total = 0;
+    for (int k = 0; k < p->nnodes; k++)
+        total += fabs(p->tw_real[k]);
+    double scale = total > 0 ? ldexp(1.0, 52) / total : 1;
+    p->scale = scale;
+    double t0 = now_ms();
+    double flow = 0;
+    if (p->nnodes == 0) {
+        /* nothing can change */
+    } else if (p->mf) {
+        if (af_mf_begin(p->mf, p->nnodes, err) != AF_OK)
+            return -1;
+        for (int k = 0; k < p->nnodes; k++) {
+            af_cap c = (af_cap)llround(fabs(p->tw_real[k]) * scale);
+            if (c)
+                af_mf_tweight(p->mf, k, p->tw_real[k] < 0 ? c : 0, p->tw_real[k] > 0 ? c : 0);
+        }
+        for (size_t a = 0; a < p->narcs; a++)
+            if (af_mf_arc(p->mf, p->arc_from[a], p->arc_to[a], AF_MF_INF, 0, err) != AF_OK)
+                return -1;
+        af_cap f;
+        if (af_mf_solve(p->mf, &f, err) != AF_OK)
+            return -1;
+        flow = (double)f / scale;
+    } else {
+        af_bk_reset(p->bk);
+        af_bk_add_nodes(p->bk, p->nnodes);
+        for (int k = 0; k < p->nnodes; k++) {
+            double c = (double)llround(fabs(p->tw_real[k]) * scale);
+            if (c != 0)
+                af_bk_add_tweights(p->bk, k, p->tw_real[k] < 0 ? c : 0, p->tw_real[k] > 0 ? c : 0);
+        }
+        /* "infinite": more than every finite capacity together */
+        double inf = ldexp(1.0, 53);
+        for (size_t a = 0; a < p->narcs; a++)
+            af_bk_add_edge(p->bk, p->arc_from[a], p->arc_to[a], inf, 0);
+        flow = af_bk_solve(p->bk) / scale;
+    }
+    double t1 = now_ms();
+
+    for (size_t x = 0; x < cells; x++) {
+        if (p->var[x]) {
+            int id = p->node[x];
+            p->sol[x] = (uint8_t)(p->mf ? af_mf_source_side(p->mf, id)
+                                        : af_bk_in_source(p->bk, id, 1));
+            p->node[x] = NONE;
+        } else {
+            p->sol[x] = p->vk[x];
+        }
+    }
+    if (st) {
+        st->band_cells = nvar;
+        st->nodes = p->nnodes;
+        st->arcs = (long long)p->narcs + p->nnodes;
+        st->flow = flow;
+        st->solve_ms += t1 - t0;
+    }
+    return 0;
+nomem:
+    reset_memo(p);
+    for (size_t x = 0; x < cells; x++)
+        p->node[x] = NONE;
+    af_error_set(err, AF_ENOMEM, "mm: out of memory while building the step graph (%d nodes, %zu arcs)",
+                 p->nnodes, p->narcs);
+    return -1;
+}
+
+/* Does a changed cell touch a fixed cell that could have changed (finite
+ * |s_k|)?  Then the band may have cut the true minimiser off. */
+static int touches_edge(const af_mm_plan *p, const uint8_t *ak, const uint8_t *out)
+{
+    int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            size_t x = (size_t)j * n + i;
+            if (out[x] == ak[x])
+                continue;
+            static const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
+            for (int k = 0; k < 4; k++) {
+                int ii = i + di[k], jj = j + dj[k];
+                if (per) {
+                    ii = (ii + n) % n;
+                    jj = (jj + n) % n;
+                } else if (ii < 0 || jj < 0 || ii >= n || jj >= n)
+                    continue;
+                size_t y = (size_t)jj * n + ii;
+                if (!p->var[y] && fabs(p->s[y]) < p->s_cap)
+                    return 1;
+            }
+        }
+    return 0;
+}
+
+/* E(a) - E(ak) + Per_eps(ak) = Per_eps(a) + sum phi (a - ak), with phi of
+ * the last prepare(); per_eps and fidelity parts on request. */
+static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, double *per_eps,
+                        double *fidelity)
+{
+    double fid = 0;
+    for (size_t x = 0; x < p->cells; x++)
+        if ((a[x] != 0) != (ak[x] != 0))
+            fid += p->phi[x] * ((int)(a[x] != 0) - (int)(ak[x] != 0));
+    af_perimeter_value v;
+    af_perimeter_eval(p->per, p->rho0, p->rho1, a, &v);
+    if (per_eps)
+        *per_eps = v.per_eps;
+    if (fidelity)
+        *fidelity = fid;
+    return v.per_eps + fid;
+}
+
+/* Label the connected components of {m == val} (8-neighbours for the set,
+ * 4 for its complement, the usual digital-topology pair); returns their
+ * number.  A component of the complement that touches a clamped box edge
+ * gets a negative label: it is "outside" and is never filled. */
+static int components(af_mm_plan *p, const uint8_t *m, uint8_t val)
+{
+    int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC, nb = val ? 8 : 4, count = 0;
+    static const int di[8] = {1, -1, 0, 0, 1, 1, -1, -1}, dj[8] = {0, 0, 1, -1, 1, -1, 1, -1};
+    for (size_t x = 0; x < p->cells; x++)
+        p->label[x] = 0;
+    for (size_t x0 = 0; x0 < p->cells; x0++) {
+        if ((m[x0] != 0) != val || p->label[x0])
+            continue;
+        int lab = ++count, edge = 0;
+        size_t head = 0, tail = 0;
+        p->queue[tail++] = (int32_t)x0;
+        p->label[x0] = lab;
+        while (head < tail) {
+            int x = p->queue[head++], i = x % n, j = x / n;
+            for (int k = 0; k < nb; k++) {
+                int ii = i + di[k], jj = j + dj[k];
+                if (per) {
+                    ii = (ii + n) % n;
+                    jj = (jj + n) % n;
+                } else if (ii < 0 || jj < 0 || ii >= n || jj >= n) {
+                    edge = 1;
+                    continue;
+                }
+                size_t y = (size_t)jj * n + ii;
+                if ((m[y] != 0) == val && !p->label[y]) {
+                    p->label[y] = lab;
+                    p->queue[tail++] = (int32_t)y;
+                }
+            }
+        }
+        if (edge && !val)
+            for (size_t k = 0; k < tail; k++)
+                p->label[p->queue[k]] = -lab;
+    }
+    return count;
+}
+
+/* Global moves after the band solve.  The band fixes every cell farther
+ * than W from the old boundary, so it cannot see a minimiser that differs
+ * there: chiefly a component that vanishes as a whole (a circle with r^2 of
+ * order h: the global minimiser jumps to the empty set before the implicit
+ * step's radius reaches zero), or a hole that closes.  Try removing each
+ * component and filling each hole, keep the best strict improvement (ties
+ * decided by the selection: minimal removes and does not fill, maximal the
+ * opposite), and repeat.  Returns the number of moves made. */
+static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *energy)
+{
+    int moves = 0;
+    int minimal = p->prm.selection == AF_SELECT_MINIMAL;
+    for (int round = 0; round < 8; round++) {
+        double best = *energy;
+        int best_val = -1, best_lab = 0;
+        for (int val = 1; val >= 0; val--) {
+            int count = components(p, out, (uint8_t)val);
+            if (val == 1 && count == 0)
+                continue;
+            for (int lab = 1; lab <= count; lab++) {
+                int any = 0;
+                for (size_t x = 0; x < p->cells; x++) {
+                    int in = p->label[x] == lab;
+                    any |= in;
+                    p->cand[x] = in ? (uint8_t)!val : out[x];
+                }
+                if (!any)
+                    continue;
+                double e = energy_of(p, ak, p->cand, NULL, NULL);
+                double tol = 1e-12 * (fabs(e) + fabs(best));
+                /* removal (val = 1) wins ties for the minimal selection,
+                 * filling (val = 0) for the maximal one */
+                int tie_ok = (val == 1) == minimal;
+                if (e < best - tol || (tie_ok && e <= best + tol && best_val < 0)) {
+                    best = e;
+                    best_val = val;
+                    best_lab = lab;
+                }
+            }
+        }
+        if (best_val < 0)
+            break;
+        components(p, out, (uint8_t)best_val);
+        for (size_t x = 0; x < p->cells; x++)
+            if (p->label[x] == best_lab)
+                out[x] = (uint8_t)!best_val;
+        *energy = best;
+        moves++;
+    }
+    return moves;
+}
+
+af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_stats *st,
+                          af_error *err)
+{
+    double t0 = now_ms();
+    af_mm_stats local;
+    if (!st)
+        st = &local;
+    memset(st, 0, sizeof *st);
+    prepare(p, in);
+    int flip = p->prm.selection == AF_SELECT_MINIMAL;
+    /* Initial band: the ball's reach plus the last step's largest move and
+     * a margin, at least 2r + 4 cells, or what the caller asked. */
+    double W = p->prm.band_cells > 0 ? p->prm.band_cells : 2.0 * p->r + 4;
+    if (p->prm.band_cells <= 0 && p->W > W)
+        W = p->W;
+    for (;;) {
+        if (solve_band(p, in, flip, W, st, err))
+            return err ? err->status : AF_ENOMEM;
+        for (size_t x = 0; x < p->cells; x++)
+            out[x] = p->sol[x] ^ (uint8_t)flip;
+        int full = p->prm.full_grid || W >= 2.0 * p->n;
+        if (full || !touches_edge(p, in, out))
+            break;
+        W *= 2;
+        st->band_widenings++;
+    }
+    st->band_width = W;
+    if (!p->prm.full_grid && W < 2.0 * p->n) {
+        double e = energy_of(p, in, out, NULL, NULL);
+        st->global_moves = global_moves(p, in, out, &e);
+    }
+    /* statistics and the energy of the result */
+    double maxs = 0;
+    int changed = 0;
+    for (size_t x = 0; x < p->cells; x++)
+        if (out[x] != in[x]) {
+            changed++;
+            if (fabs(p->s[x]) > maxs)
+                maxs = fabs(p->s[x]);
+        }
+    st->energy = energy_of(p, in, out, &st->per_eps, &st->fidelity);
+    st->changed = changed;
+    st->max_shift = maxs;
+    st->area = 0;
+    for (size_t x = 0; x < p->cells; x++)
+        st->area += out[x] != 0;
+    st->area *= p->g.dx * p->g.dx;
+    /* next band: the largest move so far in this run, with room to spare */
+    double next = 1.5 * maxs / p->g.dx + p->r + 2;
+    p->W = next > 2.0 * p->r + 4 ? next : 0;
+    st->ms = now_ms() - t0;
+    return AF_OK;
+}
+
+double af_mm_plan_energy(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, double *per_eps,
+                         double *fidelity)
+{
+    prepare(p, ak);
+    return energy_of(p, ak, a, per_eps, fidelity);
+}
+
+int af_mm_plan_dump_dimacs(const af_mm_plan *p, FILE *f)
+{
+    size_t nt = 0;
+    for (int k = 0; k < p->nnodes; k++)
+        nt += llround(fabs(p->tw_real[k]) * p->scale) != 0;
+    if (fprintf(f, "c advflow step graph\np max %d %zu\nn 1 s\nn 2 t\n", p->nnodes + 2,
+                nt + p->narcs) < 0)
+        return -1;
+    for (int k = 0; k < p->nnodes; k++) {
+        long long c = llround(fabs(p->tw_real[k]) * p->scale);
+        if (c && fprintf(f, p->tw_real[k] < 0 ? "a 1 %d %lld\n" : "a %d 2 %lld\n", k + 3, c) < 0)
+            return -1;
+    }
+    for (size_t a = 0; a < p->narcs; a++)
+        if (fprintf(f, "a %d %d %lld\n", p->arc_from[a] + 3, p->arc_to[a] + 3, (long long)AF_MF_INF) < 0)
+            return -1;
+    return 0;
+}
+
+void af_mm_plan_last_graph(const af_mm_plan *p, af_mm_graph *out)
+{
+    out->nodes = p->nnodes;
+    out->unary = p->tw_real;
+    out->scale = p->scale;
+    out->arcs = p->narcs;
+    out->from = p->arc_from;
+    out->to = p->arc_to;
+}
