@@ -10,23 +10,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "advflow/advflow.h"
-
-#define EXIT_RUNTIME 1
-#define EXIT_USAGE 2
+#include "cli.h"
 
 static const char *const main_help =
     "advflow - the geometric flow hidden in adversarial training\n"
     "\n"
     "Adversarial training with budget eps adds eps * Per_eps(A) to the risk of a\n"
     "classifier A, where Per_eps is a nonlocal perimeter: the data mass within eps\n"
-    "of the decision boundary.  advflow computes Per_eps on grids and (soon) runs the\n"
-    "minimizing-movements scheme that approximates weighted mean curvature flow.\n"
+    "of the decision boundary.  advflow computes Per_eps on grids and runs the\n"
+    "minimizing-movements scheme for it exactly (each step a minimum cut), which\n"
+    "approximates weighted mean curvature flow V = kappa + d_nu log rho.\n"
     "\n"
     "usage: advflow COMMAND CASE.ini [options]\n"
     "\n"
     "commands:\n"
-    "  run        compute the flow of a case; writes frames and masks to a folder\n"
+    "  run        run the flow of a case: history.csv, frames, masks, overview.png\n"
     "  perimeter  print Per_eps and its parts for the case's initial shape\n"
     "  render     write a PNG of the case's initial mask, density or frame\n"
     "  help CMD   explain a command (same as advflow CMD --help)\n"
@@ -42,13 +40,22 @@ static const char *const main_help =
 static const char *const run_help =
     "usage: advflow run CASE.ini [--set SECTION.KEY=VALUE]... [--out DIR] [--quiet]\n"
     "\n"
-    "Reads the case, builds the grid, the initial mask and the densities, and writes\n"
-    "into DIR (default: [output] dir, else out/<case name>):\n"
-    "  frame_00000.png   the initial region over the density (if [output] frames = yes)\n"
-    "  mask_00000.png    the initial mask, 8-bit, 255 inside\n"
-    "This version stops there: the minimizing-movements flow arrives in the next\n"
-    "release.  DIR is created if missing; every input is checked before anything is\n"
-    "written.\n"
+    "Runs the flow of a case: from the [initial] shape A_0, each step computes\n"
+    "A_{k+1} = a minimiser of Per_eps(A) + (1/h) sum rho |s_k|^p |1_A - 1_{A_k}| dx^2\n"
+    "exactly by a minimum cut ([scheme] method = mm), or one Merriman-Bence-Osher step\n"
+    "(method = mbo), at time t_k = k h.  It stops after [scheme] steps, at t_end, or\n"
+    "when the set vanishes.  Written into DIR (default: [output] dir, else\n"
+    "out/<case name>), which is created if missing:\n"
+    "  history.csv        one row per step: step,time,area,perimeter_eps,\n"
+    "                     perimeter_local,energy,band_cells,solve_ms,... (docs/cases.md)\n"
+    "  frame_NNNNN.png    every [output] every steps: region over the density\n"
+    "  mask_NNNNN.png     the same steps as 8-bit masks (255 inside)\n"
+    "  mask_final.png     the last step's mask\n"
+    "  overview.png       boundaries at several times over the density\n"
+    "On a terminal a progress line shows the step, time, area and time left.\n"
+    "Every input is checked before anything is written; Ctrl-C stops after the\n"
+    "current step and still writes the final mask, overview and history.\n"
+    "tools/frames-to-video.sh DIR turns the frames into an MP4 or GIF.\n"
     "\n"
     "options:\n"
     "  --set SECTION.KEY=VALUE   override a case key, e.g. --set grid.n=512\n"
@@ -87,18 +94,7 @@ static const char *const render_help =
     "  frame    colour picture: density shading, region tint, boundary line;\n"
     "           N pixels per cell (--scale, default automatic up to 1024 pixels)\n";
 
-typedef struct {
-    const char *cmd;
-    const char *case_path;
-    const char *out;
-    const char *what;
-    const char **sets;
-    int nsets;
-    int quiet;
-    int scale;
-} options;
-
-static int usage_error(const char *cmd, const char *msg, const char *arg)
+int usage_error(const char *cmd, const char *msg, const char *arg)
 {
     fprintf(stderr, "advflow%s%s: %s%s%s\n", cmd ? " " : "", cmd ? cmd : "", msg, arg ? " " : "",
             arg ? arg : "");
@@ -163,14 +159,7 @@ static int parse_options(int argc, char **argv, options *o)
     return -1;
 }
 
-/* Everything a command needs from a case, checked before any output. */
-typedef struct {
-    af_case *c;
-    uint8_t *mask;
-    double *rho0, *rho1;
-} state;
-
-static void state_free(state *s)
+void state_free(state *s)
 {
     af_case_free(s->c);
     free(s->mask);
@@ -182,7 +171,7 @@ static void state_free(state *s)
  * densities, morphology and distance workspaces), for the memory check. */
 #define BYTES_PER_CELL 96
 
-static int load(const options *o, state *s)
+int load(const options *o, state *s)
 {
     af_error err;
     af_error_clear(&err);
@@ -226,7 +215,7 @@ static int load(const options *o, state *s)
 }
 
 /* Create dir and its parents; then prove it writable with a probe file. */
-static int make_output_dir(const char *dir)
+int make_output_dir(const char *dir)
 {
     char *p = strdup(dir);
     if (!p)
@@ -297,79 +286,12 @@ static int cmd_perimeter(const options *o)
     return 0;
 }
 
-static int write_or_fail(af_status st, const af_error *err)
+int write_or_fail(af_status st, const af_error *err)
 {
     if (st == AF_OK)
         return 0;
     fprintf(stderr, "advflow: %s\n", err->msg);
     return st == AF_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
-}
-
-static int cmd_run(const options *o)
-{
-    state s;
-    int rc = load(o, &s);
-    if (rc >= 0) {
-        state_free(&s);
-        return rc;
-    }
-    const char *dir = o->out ? o->out : s.c->output.dir;
-    af_error err;
-    af_perimeter *p = af_perimeter_alloc(&s.c->grid, s.c->scheme.norm, s.c->scheme.epsilon, &err);
-    if (!p) {
-        fprintf(stderr, "advflow: %s: [scheme] epsilon: %s\n", o->case_path, err.msg);
-        state_free(&s);
-        return EXIT_USAGE;
-    }
-    /* Images are at most AF_PNG_MAX_SIDE pixels wide: refuse before writing. */
-    int n = s.c->grid.n, scale = s.c->output.scale;
-    if (n > AF_PNG_MAX_SIDE || (s.c->output.frames && scale > 0 && (long)n * scale > AF_PNG_MAX_SIDE)) {
-        fprintf(stderr,
-                "advflow: %s: [grid] n = %d with [output] scale = %d: frames and masks are limited "
-                "to %d pixels per side\n",
-                o->case_path, n, scale, AF_PNG_MAX_SIDE);
-        af_perimeter_free(p);
-        state_free(&s);
-        return EXIT_USAGE;
-    }
-    if (make_output_dir(dir) != 0) {
-        af_perimeter_free(p);
-        state_free(&s);
-        return EXIT_USAGE;
-    }
-    char path[4200];
-    rc = 0;
-    if (s.c->output.frames) {
-        af_png_frame f = {.grid = &s.c->grid, .mask = s.mask, .scale = s.c->output.scale};
-        double *rho = malloc(af_grid_cells(&s.c->grid) * sizeof *rho);
-        if (!rho) {
-            fprintf(stderr, "advflow: out of memory\n");
-            rc = EXIT_RUNTIME;
-        } else {
-            for (size_t k = 0; k < af_grid_cells(&s.c->grid); k++)
-                rho[k] = s.rho0[k] + s.rho1[k];
-            f.density = rho;
-            snprintf(path, sizeof path, "%s/frame_00000.png", dir);
-            rc = write_or_fail(af_png_write_frame(path, &f, &err), &err);
-            free(rho);
-        }
-    }
-    if (rc == 0) {
-        snprintf(path, sizeof path, "%s/mask_00000.png", dir);
-        rc = write_or_fail(af_png_write_mask(path, &s.c->grid, s.mask, &err), &err);
-    }
-    if (rc == 0 && !o->quiet) {
-        af_perimeter_value v;
-        af_perimeter_eval(p, s.rho0, s.rho1, s.mask, &v);
-        printf("advflow: %s: n = %d, eps = %g (%.2f cells), area = %.6g, per_eps = %.6g\n",
-               o->case_path, s.c->grid.n, v.eps, v.eps_cells, v.area, v.per_eps);
-        printf("advflow: wrote the initial frame and mask to %s/ (the flow itself is not "
-               "implemented in this version)\n",
-               dir);
-    }
-    af_perimeter_free(p);
-    state_free(&s);
-    return rc;
 }
 
 static int cmd_render(const options *o)

@@ -30,6 +30,7 @@ radius = 0.5
 
 [scheme]
 epsilon = 0.15625
+h = 0.02
 INI
 
 # help and version
@@ -56,11 +57,32 @@ p=$("$BIN" perimeter "$T/c.ini" --set grid.n=512 --set initial.radius=0.6 --set 
 awk -v p="$p" 'BEGIN { L = 2 * 3.14159265358979 * 0.6; e = (p - L) / L; if (e < 0) e = -e; exit !(e < 0.005) }' \
     && ok || bad "per_eps = $p is not within 0.5% of 2 pi 0.6"
 
-# run writes the initial frame and mask, creating the folder
-expect 0 "" -- "$BIN" run "$T/c.ini" --out "$T/out/a" --quiet
-[ -s "$T/out/a/frame_00000.png" ] && [ -s "$T/out/a/mask_00000.png" ] && ok || bad "run wrote no frame/mask"
-[ -z "$(ls "$T/out/a" | grep -v '^frame_00000.png$\|^mask_00000.png$')" ] && ok || bad "run left extra files: $(ls "$T/out/a")"
-out=$("$BIN" run "$T/c.ini" --out "$T/out/q" --quiet 2>&1); [ -z "$out" ] && ok || bad "--quiet printed: $out"
+# run: history, frames and masks every `every` steps, final mask, overview
+expect 0 "" -- "$BIN" run "$T/c.ini" --out "$T/out/a" --quiet --set scheme.steps=4 --set output.every=2
+for f in history.csv frame_00000.png mask_00000.png frame_00002.png mask_00002.png frame_00004.png \
+         mask_00004.png mask_final.png overview.png; do
+    [ -s "$T/out/a/$f" ] && ok || bad "run did not write $f: $(ls "$T/out/a")"
+done
+[ ! -e "$T/out/a/frame_00001.png" ] && ok || bad "run wrote frame_00001.png with every = 2"
+[ -z "$(ls -A "$T/out/a" | grep -v '^frame_0000[024].png$\|^mask_0000[024].png$\|^mask_final.png$\|^overview.png$\|^history.csv$')" ] \
+    && ok || bad "run left extra files: $(ls -A "$T/out/a")"
+head -1 "$T/out/a/history.csv" | grep -q '^step,time,area,perimeter_eps,perimeter_local,energy,band_cells,solve_ms' \
+    && ok || bad "history.csv header: $(head -1 "$T/out/a/history.csv")"
+[ "$(wc -l < "$T/out/a/history.csv")" -eq 6 ] && ok || bad "history.csv has $(wc -l < "$T/out/a/history.csv") lines, want 6"
+# areas decrease along the flow of a circle
+awk -F, 'NR > 2 && $3 >= prev { exit 1 } NR > 1 { prev = $3 }' "$T/out/a/history.csv" && ok || bad "area did not decrease"
+out=$("$BIN" run "$T/c.ini" --out "$T/out/q" --quiet --set scheme.steps=1 2>&1); [ -z "$out" ] && ok || bad "--quiet printed: $out"
+# t_end stops the run; the set vanishing stops it too
+"$BIN" run "$T/c.ini" --out "$T/out/t" --quiet --set scheme.t_end=0.5 --set scheme.h=0.2 --set scheme.steps=100
+[ "$(wc -l < "$T/out/t/history.csv")" -le 4 ] && ok || bad "t_end = 0.5 with h = 0.2 ran $(wc -l < "$T/out/t/history.csv") rows"
+"$BIN" run "$T/c.ini" --out "$T/out/v" --set scheme.steps=100 > "$T/v.out" 2>&1
+grep -q "vanished" "$T/v.out" && ok || bad "a circle did not vanish in 100 steps: $(cat "$T/v.out")"
+# MBO runs on the same outputs
+expect 0 "" -- "$BIN" run "$T/c.ini" --out "$T/out/mbo" --quiet --set scheme.method=mbo --set scheme.h=0.002 --set scheme.steps=3
+[ -s "$T/out/mbo/history.csv" ] && [ -s "$T/out/mbo/overview.png" ] && ok || bad "mbo run wrote no history/overview"
+# pinning warnings
+expect 0 "warning: epsilon" -- "$BIN" run "$T/c.ini" --out "$T/out/w" --set scheme.epsilon=0.04 --set scheme.steps=1
+expect 0 "warning: MBO kernel" -- "$BIN" run "$T/c.ini" --out "$T/out/w2" --set scheme.method=mbo --set scheme.h=0.0001 --set scheme.steps=1
 
 # render
 expect 0 "" -- "$BIN" render "$T/c.ini" --what mask -o "$T/m.png"

@@ -1,0 +1,339 @@
+/* advflow benchmark: the exact minimizing-movements step, against MBO and
+ * against other max-flow solvers on the same graphs.  Prints one
+ * `name = value` line per figure (issue 3's acceptance list):
+ *
+ *   mm_step_ms                  median exact step, 512^2, circle r0 = 0.6, h = eps = 4 dx
+ *   mbo_step_ms                 median MBO step on the same grid
+ *   mm_vs_mbo_step_ratio
+ *   bk_vs_mm_ratio              BK's max-flow time / ours, same step graphs
+ *   pushrelabel_vs_mm_ratio     igraph's push-relabel / ours, same step graphs
+ *   mm_vs_mbo_time_to_solution_ratio   wall time to flow the circle to t = 0.1, each
+ *                               method at its fastest setting (from a fixed list)
+ *                               whose area rate is within 5% of 2 pi
+ *   mm_step_exponent            fitted growth of the step time over n = 256 ... 2048,
+ *                               eps = h = 4 cells
+ *   mm_peak_rss_mb_2048         peak resident memory of a process making one 2048^2 step
+ *
+ * GPL-3.0-or-later. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gsl/gsl_fit.h>
+
+#include "advflow/advflow.h"
+#include "benchutil.h"
+#include "bk.h"
+#include "igraph_mf.h"
+#include "mm_internal.h"
+
+#define PI 3.14159265358979323846
+
+typedef struct {
+    af_grid g;
+    size_t cells;
+    double *rho0, *rho1, *rho;
+    uint8_t *a, *b;
+} setup;
+
+static void setup_init(setup *s, int n)
+{
+    if (af_grid_init(&s->g, 2, n, -1, 1, AF_EDGE_CLAMP, NULL) != AF_OK)
+        exit(1);
+    s->cells = af_grid_cells(&s->g);
+    s->rho0 = malloc(s->cells * sizeof(double));
+    s->rho1 = malloc(s->cells * sizeof(double));
+    s->rho = malloc(s->cells * sizeof(double));
+    s->a = malloc(s->cells);
+    s->b = malloc(s->cells);
+    if (!s->rho0 || !s->rho1 || !s->rho || !s->a || !s->b)
+        exit(1);
+    for (size_t x = 0; x < s->cells; x++) {
+        s->rho0[x] = s->rho1[x] = 0.5;
+        s->rho[x] = 1;
+    }
+    af_shape c = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
+    af_shape_mask(&s->g, &c, s->a, NULL);
+}
+
+static void setup_free(setup *s)
+{
+    free(s->rho0);
+    free(s->rho1);
+    free(s->rho);
+    free(s->a);
+    free(s->b);
+}
+
+static double area(const setup *s, const uint8_t *m)
+{
+    size_t c = 0;
+    for (size_t x = 0; x < s->cells; x++)
+        c += m[x];
+    return (double)c * s->g.dx * s->g.dx;
+}
+
+static af_mm_plan *mm_plan(setup *s, double eps_cells, double h_cells, af_mm_solver solver)
+{
+    af_mm_params prm;
+    af_mm_params_default(&prm);
+    prm.eps = eps_cells * s->g.dx;
+    prm.h = h_cells * s->g.dx;
+    prm.solver = solver;
+    af_error err;
+    af_mm_plan *p = af_mm_plan_create(&s->g, &prm, s->rho0, s->rho1, &err);
+    if (!p) {
+        fprintf(stderr, "bench_mm: %s\n", err.msg);
+        exit(1);
+    }
+    return p;
+}
+
+static void step_or_die(af_mm_plan *p, setup *s, af_mm_stats *st)
+{
+    af_error err;
+    if (af_mm_plan_step(p, s->a, s->b, st, &err) != AF_OK) {
+        fprintf(stderr, "bench_mm: %s\n", err.msg);
+        exit(1);
+    }
+    uint8_t *t = s->a;
+    s->a = s->b;
+    s->b = t;
+}
+
+/* Replay the plan's last graph into BK and igraph; times in ms. */
+static void replay(const af_mm_plan *p, double *bk_ms, double *ig_ms, double *bk_flow,
+                   double *ig_flow)
+{
+    af_mm_graph gr;
+    af_mm_plan_last_graph(p, &gr);
+    double inf = ldexp(1.0, 53);
+    /* BK */
+    af_bk *bk = af_bk_alloc(gr.nodes, (int)gr.arcs);
+    af_bk_add_nodes(bk, gr.nodes);
+    for (int k = 0; k < gr.nodes; k++) {
+        double c = (double)llround(fabs(gr.unary[k]) * gr.scale);
+        if (c != 0)
+            af_bk_add_tweights(bk, k, gr.unary[k] < 0 ? c : 0, gr.unary[k] > 0 ? c : 0);
+    }
+    for (size_t a = 0; a < gr.arcs; a++)
+        af_bk_add_edge(bk, gr.from[a], gr.to[a], inf, 0);
+    double t0 = bu_now();
+    *bk_flow = af_bk_solve(bk) / gr.scale;
+    *bk_ms = 1e3 * (bu_now() - t0);
+    af_bk_free(bk);
+    /* igraph: explicit source (nodes) and sink (nodes + 1) */
+    size_t m = gr.arcs;
+    for (int k = 0; k < gr.nodes; k++)
+        m += llround(fabs(gr.unary[k]) * gr.scale) != 0;
+    int *tail = malloc(m * sizeof *tail), *head = malloc(m * sizeof *head);
+    double *cap = malloc(m * sizeof *cap);
+    size_t q = 0;
+    for (int k = 0; k < gr.nodes; k++) {
+        double c = (double)llround(fabs(gr.unary[k]) * gr.scale);
+        if (c == 0)
+            continue;
+        tail[q] = gr.unary[k] < 0 ? gr.nodes : k;
+        head[q] = gr.unary[k] < 0 ? k : gr.nodes + 1;
+        cap[q++] = c;
+    }
+    for (size_t a = 0; a < gr.arcs; a++) {
+        tail[q] = gr.from[a];
+        head[q] = gr.to[a];
+        cap[q++] = inf;
+    }
+    af_error err;
+    af_igmf *ig = af_igmf_new(gr.nodes + 2, m, tail, head, cap, &err);
+    if (!ig) {
+        fprintf(stderr, "bench_mm: igraph: %s\n", err.msg);
+        exit(1);
+    }
+    t0 = bu_now();
+    double v = 0;
+    if (af_igmf_solve(ig, gr.nodes, gr.nodes + 1, &v, &err) != AF_OK) {
+        fprintf(stderr, "bench_mm: igraph: %s\n", err.msg);
+        exit(1);
+    }
+    *ig_ms = 1e3 * (bu_now() - t0);
+    *ig_flow = v / gr.scale;
+    af_igmf_free(ig);
+    free(tail);
+    free(head);
+    free(cap);
+}
+
+/* Wall time (s) to flow the circle to t = 0.1 and its area rate / 2 pi. */
+static double mm_to_solution(int n, double eps_cells, double h_cells, double *rate)
+{
+    setup s;
+    setup_init(&s, n);
+    double t0 = bu_now();
+    af_mm_plan *p = mm_plan(&s, eps_cells, h_cells, AF_MM_SOLVER_OWN);
+    double a0 = area(&s, s.a), h = h_cells * s.g.dx, t = 0;
+    while (t < 0.1 - 1e-12) {
+        step_or_die(p, &s, NULL);
+        t += h;
+    }
+    double wall = bu_now() - t0;
+    *rate = (a0 - area(&s, s.a)) / t / (2 * PI);
+    af_mm_plan_free(p);
+    setup_free(&s);
+    return wall;
+}
+
+static double mbo_to_solution(int n, double sigma_cells, double *rate)
+{
+    setup s;
+    setup_init(&s, n);
+    double sigma = sigma_cells * s.g.dx, h = sigma * sigma / 2;
+    double t0 = bu_now();
+    af_mbo *m = af_mbo_alloc(&s.g, h, NULL, NULL);
+    double a0 = area(&s, s.a), t = 0;
+    while (t < 0.1 - 1e-12) {
+        af_mbo_step(m, s.a, s.a);
+        t += h;
+    }
+    double wall = bu_now() - t0;
+    *rate = (a0 - area(&s, s.a)) / t / (2 * PI);
+    af_mbo_free(m);
+    setup_free(&s);
+    return wall;
+}
+
+/* Peak RSS (MB) of a child process that makes one exact step at n. */
+static double rss_of_step(int n, double cells)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        setup s;
+        setup_init(&s, n);
+        af_mm_plan *p = mm_plan(&s, cells, cells, AF_MM_SOLVER_OWN);
+        step_or_die(p, &s, NULL);
+        _exit(0);
+    }
+    int status;
+    struct rusage ru;
+    /* the only child this process ever waits for: RUSAGE_CHILDREN is its own */
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)
+        || getrusage(RUSAGE_CHILDREN, &ru) != 0)
+        return NAN;
+    return ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
+}
+
+int main(void)
+{
+    /* 1. the step at 512^2, and the same graphs in BK and igraph */
+    setup s;
+    setup_init(&s, 512);
+    af_mm_plan *p = mm_plan(&s, 4, 4, AF_MM_SOLVER_OWN);
+    double steps_ms[7], own = 0, bk = 0, ig = 0;
+    for (int k = 0; k < 7; k++) {
+        af_mm_stats st;
+        step_or_die(p, &s, &st);
+        steps_ms[k] = st.ms;
+        if (k == 0 || k == 3) {
+            double b, i, fb, fi;
+            replay(p, &b, &i, &fb, &fi);
+            if (fabs(fb - st.flow) > 1e-9 * fabs(st.flow) + 1e-12
+                || fabs(fi - st.flow) > 1e-9 * fabs(st.flow) + 1e-12) {
+                fprintf(stderr, "bench_mm: flow values differ: ours %.15g, BK %.15g, igraph %.15g\n",
+                        st.flow, fb, fi);
+                return 1;
+            }
+            own += st.solve_ms;
+            bk += b;
+            ig += i;
+        }
+    }
+    double mm_ms = bu_median(steps_ms, 7);
+    af_mm_plan_free(p);
+    bu_print("mm_step_ms", mm_ms);
+    bu_print("mm_solve_ms_same_graphs", own / 2);
+    bu_print("bk_solve_ms_same_graphs", bk / 2);
+    bu_print("pushrelabel_solve_ms_same_graphs", ig / 2);
+    bu_print("bk_vs_mm_ratio", bk / own);
+    bu_print("pushrelabel_vs_mm_ratio", ig / own);
+
+    /* 2. one MBO step on the same grid (sigma = 4 cells) */
+    {
+        setup_init(&s, 512);
+        double sigma = 4 * s.g.dx;
+        af_mbo *m = af_mbo_alloc(&s.g, sigma * sigma / 2, NULL, NULL);
+        double t[21];
+        for (int k = 0; k < 21; k++) {
+            double t0 = bu_now();
+            af_mbo_step(m, s.a, s.b);
+            t[k] = 1e3 * (bu_now() - t0);
+        }
+        double mbo_ms = bu_median(t, 21);
+        af_mbo_free(m);
+        setup_free(&s);
+        bu_print("mbo_step_ms", mbo_ms);
+        bu_print("mm_vs_mbo_step_ratio", mm_ms / mbo_ms);
+    }
+    setup_free(&s);
+
+    /* 3. time to solution: the fastest setting of each method whose area
+     * rate over t in [0, 0.1] is within 5% of 2 pi */
+    {
+        const struct { int n; double eps, h; } mm_set[] = {
+            {256, 3, 3}, {256, 4, 4}, {256, 5, 5}, {512, 4, 4}, {512, 5, 5}, {512, 4, 2}};
+        const struct { int n; double sigma; } mbo_set[] = {
+            {256, 3}, {256, 4}, {256, 6}, {512, 4}, {512, 6}, {512, 8}, {1024, 8}, {1024, 12}};
+        double best_mm = INFINITY, best_mbo = INFINITY;
+        for (size_t k = 0; k < sizeof mm_set / sizeof mm_set[0]; k++) {
+            double rate, w = mm_to_solution(mm_set[k].n, mm_set[k].eps, mm_set[k].h, &rate);
+            printf("# mm n = %d eps = %g h = %g cells: rate / 2 pi = %.4f, %.3f s\n", mm_set[k].n,
+                   mm_set[k].eps, mm_set[k].h, rate, w);
+            if (fabs(rate - 1) <= 0.05 && w < best_mm)
+                best_mm = w;
+        }
+        for (size_t k = 0; k < sizeof mbo_set / sizeof mbo_set[0]; k++) {
+            double rate, w = mbo_to_solution(mbo_set[k].n, mbo_set[k].sigma, &rate);
+            printf("# mbo n = %d sigma = %g cells: rate / 2 pi = %.4f, %.3f s\n", mbo_set[k].n,
+                   mbo_set[k].sigma, rate, w);
+            if (fabs(rate - 1) <= 0.05 && w < best_mbo)
+                best_mbo = w;
+        }
+        bu_print("mm_time_to_solution_s", best_mm);
+        bu_print("mbo_time_to_solution_s", best_mbo);
+        bu_print("mm_vs_mbo_time_to_solution_ratio", best_mm / best_mbo);
+    }
+
+    /* 4. growth of the step time with n at eps = h = 4 cells */
+    {
+        const int ns[] = {256, 512, 1024, 2048};
+        double x[4], y[4];
+        for (int q = 0; q < 4; q++) {
+            setup_init(&s, ns[q]);
+            p = mm_plan(&s, 4, 4, AF_MM_SOLVER_OWN);
+            double t[3];
+            int reps = ns[q] >= 2048 ? 1 : 3;
+            for (int k = 0; k < reps; k++) {
+                af_mm_stats st;
+                step_or_die(p, &s, &st);
+                t[k] = st.ms;
+            }
+            double med = bu_median(t, reps);
+            char name[64];
+            snprintf(name, sizeof name, "mm_step_ms_%d", ns[q]);
+            bu_print(name, med);
+            x[q] = log(ns[q]);
+            y[q] = log(med);
+            af_mm_plan_free(p);
+            setup_free(&s);
+        }
+        double c0, c1, cov00, cov01, cov11, sumsq;
+        gsl_fit_linear(x, 1, y, 1, 4, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+        bu_print("mm_step_exponent", c1);
+    }
+
+    /* 5. memory of a 2048^2 step */
+    bu_print("mm_peak_rss_mb_2048", rss_of_step(2048, 4));
+    return 0;
+}

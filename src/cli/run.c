@@ -1,0 +1,326 @@
+/* advflow CLI: `advflow run`, the flow.  GPL-3.0-or-later.
+ *
+ * The library does one step at a time; this file drives the loop (GSL's
+ * model): step until [scheme] steps or t_end, or until the set vanishes,
+ * and write history.csv, frames, masks and overview.png.  Every input is
+ * checked and every plan is made before the output folder is touched, and
+ * history.csv is written under a temporary name and renamed at the end, so
+ * a run that fails leaves no half-written file under a final name. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Boundaries drawn in overview.png: at most OVERVIEW_LINES, evenly spaced
+ * in steps from the first to the last.  The run does not know in advance
+ * when the set will vanish, so it keeps up to SNAP_KEEP masks taken every
+ * `gap` steps; when they are all taken it drops every other one and doubles
+ * the gap, and at the end it picks evenly among what it kept. */
+#define OVERVIEW_LINES 9
+#define SNAP_KEEP 16
+
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* The run's moving parts, so that one function frees them all. */
+typedef struct {
+    state s;
+    af_mm_plan *mm;
+    af_mbo *mbo;
+    af_perimeter *per;
+    uint8_t *a, *b;              /* A_k and A_{k+1} */
+    double *rho;                 /* rho0 + rho1, for pictures and MBO */
+    uint8_t *snap[SNAP_KEEP + 1];
+    int nsnap, gap;
+    FILE *hist;
+    char hist_tmp[4200], hist_path[4200];
+} run_state;
+
+static void run_free(run_state *r)
+{
+    state_free(&r->s);
+    af_mm_plan_free(r->mm);
+    af_mbo_free(r->mbo);
+    af_perimeter_free(r->per);
+    free(r->a);
+    free(r->b);
+    free(r->rho);
+    for (int k = 0; k < r->nsnap; k++)
+        free(r->snap[k]);
+    if (r->hist) {
+        fclose(r->hist);
+        unlink(r->hist_tmp);
+    }
+}
+
+static int write_frame(run_state *r, const char *dir, int k, int *rc)
+{
+    char path[4300];
+    af_error err;
+    const af_case *c = r->s.c;
+    if (c->output.frames) {
+        af_png_frame f = {.grid = &c->grid, .density = r->rho, .mask = r->a, .scale = c->output.scale};
+        snprintf(path, sizeof path, "%s/frame_%05d.png", dir, k);
+        if ((*rc = write_or_fail(af_png_write_frame(path, &f, &err), &err)) != 0)
+            return -1;
+    }
+    snprintf(path, sizeof path, "%s/mask_%05d.png", dir, k);
+    if ((*rc = write_or_fail(af_png_write_mask(path, &c->grid, r->a, &err), &err)) != 0)
+        return -1;
+    return 0;
+}
+
+/* Keep A_k (r->a) for the overview; thin the kept ones when full. */
+static int snapshot(run_state *r, int k, size_t cells)
+{
+    if (r->nsnap == SNAP_KEEP) {
+        /* drop every other snapshot after the first; double the gap */
+        int m = 1;
+        for (int q = 1; q < r->nsnap; q++) {
+            if (q % 2 == 0)
+                r->snap[m++] = r->snap[q];
+            else
+                free(r->snap[q]);
+        }
+        r->nsnap = m;
+        r->gap *= 2;
+        if (k % r->gap != 0)
+            return 0;
+    }
+    if (!(r->snap[r->nsnap] = malloc(cells)))
+        return -1;
+    memcpy(r->snap[r->nsnap++], r->a, cells);
+    return 0;
+}
+
+/* Steps the run will make at most: [scheme] steps, cut by t_end. */
+static int planned_steps(const af_case_scheme *sc)
+{
+    int n = sc->steps;
+    if (sc->t_end > 0) {
+        double k = ceil(sc->t_end / sc->h - 1e-9);
+        if (k < n)
+            n = (int)k;
+    }
+    return n;
+}
+
+int cmd_run(const options *o)
+{
+    run_state r;
+    memset(&r, 0, sizeof r);
+    int rc = load(o, &r.s);
+    if (rc >= 0) {
+        run_free(&r);
+        return rc;
+    }
+    const af_case *c = r.s.c;
+    const af_grid *g = &c->grid;
+    const af_case_scheme *sc = &c->scheme;
+    const char *dir = o->out ? o->out : c->output.dir;
+    size_t cells = af_grid_cells(g);
+    af_error err;
+
+    /* Images are at most AF_PNG_MAX_SIDE pixels wide: refuse before writing. */
+    int n = g->n, scale = c->output.scale;
+    if (n > AF_PNG_MAX_SIDE || (c->output.frames && scale > 0 && (long)n * scale > AF_PNG_MAX_SIDE)) {
+        fprintf(stderr,
+                "advflow: %s: [grid] n = %d with [output] scale = %d: frames and masks are limited "
+                "to %d pixels per side\n",
+                o->case_path, n, scale, AF_PNG_MAX_SIDE);
+        run_free(&r);
+        return EXIT_USAGE;
+    }
+
+    /* Plans, before anything is written. */
+    r.a = malloc(cells);
+    r.b = malloc(cells);
+    r.rho = malloc(cells * sizeof *r.rho);
+    if (!r.a || !r.b || !r.rho) {
+        fprintf(stderr, "advflow: out of memory for %zu cells\n", cells);
+        run_free(&r);
+        return EXIT_RUNTIME;
+    }
+    memcpy(r.a, r.s.mask, cells);
+    for (size_t x = 0; x < cells; x++)
+        r.rho[x] = r.s.rho0[x] + r.s.rho1[x];
+    if (!(r.per = af_perimeter_alloc(g, sc->norm, sc->epsilon, &err))) {
+        fprintf(stderr, "advflow: %s: [scheme] epsilon: %s\n", o->case_path, err.msg);
+        run_free(&r);
+        return err.status == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    if (sc->method == AF_METHOD_MBO) {
+        r.mbo = af_mbo_alloc(g, sc->h, r.rho, &err);
+    } else {
+        af_mm_params prm;
+        af_mm_params_default(&prm);
+        prm.norm = sc->norm;
+        prm.eps = sc->epsilon;
+        prm.h = sc->h;
+        prm.p = sc->p;
+        prm.selection = sc->selection;
+        prm.sdist = sc->sdist;
+        r.mm = af_mm_plan_create(g, &prm, r.s.rho0, r.s.rho1, &err);
+    }
+    if (!r.mm && !r.mbo) {
+        fprintf(stderr, "advflow: %s: [scheme]: %s\n", o->case_path, err.msg);
+        run_free(&r);
+        return err.status == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+
+    /* Pinning (scheme.md section 4): a front moves only when it moves by
+     * more than about half a cell per step. */
+    double eps_cells = sc->epsilon / g->dx;
+    if (!o->quiet && sc->method == AF_METHOD_MM && eps_cells < 2)
+        fprintf(stderr,
+                "advflow: warning: epsilon = %g is %.2f cells: under two cells the digital ball is "
+                "coarse and fronts pin; refine the grid or raise epsilon\n",
+                sc->epsilon, eps_cells);
+    if (!o->quiet && sc->method == AF_METHOD_MBO && sqrt(2 * sc->h) / g->dx < 2)
+        fprintf(stderr,
+                "advflow: warning: MBO kernel width sqrt(2h) = %g is %.2f cells: under two cells "
+                "fronts pin; raise h or refine the grid\n",
+                sqrt(2 * sc->h), sqrt(2 * sc->h) / g->dx);
+
+    if (make_output_dir(dir) != 0) {
+        run_free(&r);
+        return EXIT_USAGE;
+    }
+    snprintf(r.hist_path, sizeof r.hist_path, "%s/history.csv", dir);
+    snprintf(r.hist_tmp, sizeof r.hist_tmp, "%s/.history.csv.XXXXXX", dir);
+    int fd = mkstemp(r.hist_tmp);
+    if (fd < 0 || !(r.hist = fdopen(fd, "w"))) {
+        fprintf(stderr, "advflow: cannot write %s: %s\n", r.hist_path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(r.hist_tmp);
+        }
+        run_free(&r);
+        return EXIT_RUNTIME;
+    }
+    fprintf(r.hist, "step,time,area,perimeter_eps,perimeter_local,energy,band_cells,solve_ms,"
+                    "step_ms,changed,nodes,arcs,band_widenings,global_moves,radius_equiv\n");
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    int total = planned_steps(sc);
+    r.gap = 1;
+    int progress = !o->quiet && isatty(2);
+    double t_start = now_s(), ms_sum = 0;
+    int k = 0, vanished = 0;
+    af_mm_stats st;
+    memset(&st, 0, sizeof st);
+    for (;;) {
+        af_perimeter_value v;
+        af_perimeter_eval(r.per, r.s.rho0, r.s.rho1, r.a, &v);
+        double local = af_perimeter_local(r.per, r.s.rho0, r.s.rho1, r.a);
+        double energy = k == 0 || r.mbo ? v.per_eps : st.energy;
+        fprintf(r.hist, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%d,%.4f,%.4f,%d,%d,%lld,%d,%d,%.10g\n", k,
+                k * sc->h, v.area, v.per_eps, local, energy, st.band_cells, st.solve_ms, st.ms,
+                st.changed, st.nodes, st.arcs, st.band_widenings, st.global_moves,
+                sqrt(v.area / 3.14159265358979323846));
+        vanished = v.area == 0;
+        int last = k >= total || vanished || interrupted;
+        if ((k % c->output.every == 0 || last) && write_frame(&r, dir, k, &rc))
+            break;
+        if ((k % r.gap == 0 || last) && !vanished && snapshot(&r, k, cells)) {
+            fprintf(stderr, "advflow: out of memory\n");
+            rc = EXIT_RUNTIME;
+            break;
+        }
+        if (last)
+            break;
+
+        /* one step */
+        memset(&st, 0, sizeof st);
+        if (r.mm) {
+            if (af_mm_plan_step(r.mm, r.a, r.b, &st, &err) != AF_OK) {
+                fprintf(stderr, "\nadvflow: step %d: %s\n", k + 1, err.msg);
+                rc = EXIT_RUNTIME;
+                break;
+            }
+        } else {
+            double t0 = now_s();
+            af_mbo_step(r.mbo, r.a, r.b);
+            st.ms = st.solve_ms = 1e3 * (now_s() - t0);
+            for (size_t x = 0; x < cells; x++)
+                st.changed += r.a[x] != r.b[x];
+        }
+        if (k == 0 && r.mm && !o->quiet && st.changed > 0 && st.max_shift < 2 * g->dx)
+            fprintf(stderr,
+                    "%sadvflow: warning: the boundary moved at most %.2f cells in the first step: "
+                    "under two cells per step fronts pin; raise h or refine the grid\n",
+                    progress ? "\n" : "", st.max_shift / g->dx);
+        uint8_t *t = r.a;
+        r.a = r.b;
+        r.b = t;
+        k++;
+        ms_sum += st.ms;
+        if (progress) {
+            double per_step = ms_sum / k;
+            fprintf(stderr, "\rstep %d/%d  t = %.5g  area = %.5g  %.1f ms/step  ~%.0f s left   ", k,
+                    total, k * sc->h, v.area, per_step, per_step * (total - k) / 1e3);
+            fflush(stderr);
+        }
+    }
+    if (progress)
+        fputc('\n', stderr);
+
+    char path[4300];
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/mask_final.png", dir);
+        rc = write_or_fail(af_png_write_mask(path, g, r.a, &err), &err);
+    }
+    if (rc == 0) {
+        /* at most OVERVIEW_LINES of the kept masks, evenly spaced, with the
+         * first and the last */
+        const uint8_t *lines[OVERVIEW_LINES];
+        int nl = 0, kept = r.nsnap;
+        for (int q = 0; q < OVERVIEW_LINES && q < kept; q++) {
+            int idx = kept <= OVERVIEW_LINES ? q
+                      : (int)lround((double)q * (kept - 1) / (OVERVIEW_LINES - 1));
+            lines[nl++] = r.snap[idx];
+        }
+        af_png_frame f = {.grid = g, .density = r.rho, .contours = lines, .ncontours = nl,
+                          .scale = c->output.scale};
+        snprintf(path, sizeof path, "%s/overview.png", dir);
+        rc = write_or_fail(af_png_write_frame(path, &f, &err), &err);
+    }
+    if (rc == 0) {
+        FILE *h = r.hist;
+        r.hist = NULL;
+        if (fclose(h) != 0 || rename(r.hist_tmp, r.hist_path) != 0) {
+            fprintf(stderr, "advflow: cannot write %s: %s\n", r.hist_path, strerror(errno));
+            unlink(r.hist_tmp);
+            rc = EXIT_RUNTIME;
+        }
+    }
+    if (rc == 0 && !o->quiet)
+        printf("advflow: %s: %d steps to t = %.6g in %.1f s%s%s; wrote %s/\n", o->case_path, k,
+               k * sc->h, now_s() - t_start, vanished ? ", the set vanished" : "",
+               interrupted ? ", interrupted" : "", dir);
+    run_free(&r);
+    return rc ? rc : (interrupted ? EXIT_RUNTIME : 0);
+}
