@@ -492,7 +492,17 @@ static double cpu_now(void)
 
 static int agree(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(1, fmax(fabs(a), fabs(b))); }
 
-static void bench(const char *name, const problem *p, int reps, int do_bk, int do_ig)
+/* One `name = value` line, the figure's name carrying the graph's tag so
+ * that every line of a run has a name of its own. */
+static void put(const char *what, const char *tag, double value)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s_%s", what, tag);
+    bu_print(name, value);
+}
+
+static void bench(const char *name, const char *tag, const problem *p, int reps, int do_bk,
+                  int do_ig)
 {
     printf("# %s: %d nodes, %zu arcs\n", name, p->n, p->m);
     af_error err;
@@ -513,32 +523,32 @@ static void bench(const char *name, const problem *p, int reps, int do_bk, int d
     int cut_ok = cut_capacity(g, p) == flow;
     af_mf_free(g);
     double mf_ms = bu_median(t, reps);
-    bu_print("mf_ms", mf_ms);
-    bu_print("mf_cpu_ms", bu_median(cpu, reps));
-    bu_print("mf_pushes", (double)st.pushes);
-    bu_print("mf_relabels", (double)st.relabels);
-    bu_print("mf_global_updates", (double)st.global_updates);
-    bu_print("mf_gaps", (double)st.gaps);
-    bu_print("mf_flow", (double)flow);
-    bu_print("mf_cut_equals_flow", cut_ok);
+    put("mf_ms", tag, mf_ms);
+    put("mf_cpu_ms", tag, bu_median(cpu, reps));
+    put("mf_pushes", tag, (double)st.pushes);
+    put("mf_relabels", tag, (double)st.relabels);
+    put("mf_global_updates", tag, (double)st.global_updates);
+    put("mf_gaps", tag, (double)st.gaps);
+    put("mf_flow", tag, (double)flow);
+    put("mf_cut_equals_flow", tag, cut_ok);
     if (!cut_ok)
         die("the cut returned does not have the flow's capacity");
     if (do_bk) {
         double t0 = bu_now();
         double f = run_bk(p);
         double ms = 1e3 * (bu_now() - t0);
-        bu_print("bk_ms", ms);
-        bu_print("bk_vs_mf_ratio", ms / mf_ms);
-        bu_print("bk_agrees", agree(f, (double)flow));
+        put("bk_ms", tag, ms);
+        put("bk_vs_mf_ratio", tag, ms / mf_ms);
+        put("bk_agrees", tag, agree(f, (double)flow));
         if (!agree(f, (double)flow))
             die("BK and mf flow values differ");
     }
     if (do_ig) {
         double ms;
         double f = run_igraph(p, &ms);
-        bu_print("igraph_ms", ms);
-        bu_print("igraph_vs_mf_ratio", ms / mf_ms);
-        bu_print("igraph_agrees", agree(f, (double)flow));
+        put("igraph_ms", tag, ms);
+        put("igraph_vs_mf_ratio", tag, ms / mf_ms);
+        put("igraph_agrees", tag, agree(f, (double)flow));
         if (!agree(f, (double)flow))
             die("igraph and mf flow values differ");
     }
@@ -564,7 +574,9 @@ int main(int argc, char **argv)
             read_dimacs(&p, argv[k]);
             if (shuf)
                 shuffle(&p, 1);
-            bench(argv[k], &p, reps, do_bk, do_ig);
+            char tag[32];
+            snprintf(tag, sizeof tag, "file%d", files + 1);
+            bench(argv[k], tag, &p, reps, do_bk, do_ig);
             pb_free(&p);
             files++;
         }
@@ -580,7 +592,8 @@ int main(int argc, char **argv)
                 snprintf(path, sizeof path, "%s-%s.max", write, c ? "chords" : "naive");
                 write_dimacs(&p, path);
             }
-            bench(c ? "synthetic 512^2, chords" : "synthetic 512^2, naive ball", &p, reps, do_bk, do_ig);
+            bench(c ? "synthetic 512^2, chords" : "synthetic 512^2, naive ball",
+                  c ? "chords_512" : "naive_512", &p, reps, do_bk, do_ig);
             pb_free(&p);
         }
     }

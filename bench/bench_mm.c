@@ -252,6 +252,7 @@ int main(void)
     }
     double mm_ms = bu_median(steps_ms, 7);
     af_mm_plan_free(p);
+    setup_free(&s);
     bu_print("mm_step_ms", mm_ms);
     bu_print("mm_solve_ms_same_graphs", own / 2);
     bu_print("bk_solve_ms_same_graphs", bk / 2);
@@ -276,7 +277,6 @@ int main(void)
         bu_print("mbo_step_ms", mbo_ms);
         bu_print("mm_vs_mbo_step_ratio", mm_ms / mbo_ms);
     }
-    setup_free(&s);
 
     /* 3. time to solution: the fastest setting of each method whose area
      * rate over t in [0, 0.1] is within 5% of 2 pi */

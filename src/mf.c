@@ -67,7 +67,9 @@
  * values were no better on the step graphs. */
 #define AF_MF_ALPHA 6
 #define AF_MF_BETA 12
+#ifndef AF_MF_FREQ
 #define AF_MF_FREQ 0.5
+#endif
 
 /* Longest path of a partial augmentation.  On the 512^2 step graph, 8 to
  * 12 took 20-25% less time than single pushes (HIPR), 4 about 10% less. */

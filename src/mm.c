@@ -28,12 +28,14 @@
  * min v + const: the same form with psi negated and alpha, beta swapped.
  * The builder below works on "v" and the orientation is chosen per step.
  *
- * Band.  Only cells with |s_k| <= W dx are variables; the others keep their
- * value.  A term whose ball meets a fixed cell of value 1 (max) or 0 (min)
+ * Band.  Only cells with -w_in <= s_k / dx <= w_out are variables; the others
+ * keep their value.  The reach on each side follows what the previous step
+ * moved there.  A term whose ball meets a fixed cell of value 1 (max) or 0 (min)
  * is constant and gets no node; otherwise the fixed cells of its ball do not
  * affect it, so segments run over variable cells only and a segment with one
  * variable child is that child (no node).  If a changed cell touches a fixed
- * cell of finite |s_k| the band doubles and the step is solved again.
+ * cell of finite |s_k| the band grows on that side and the step is solved
+ * again.
  */
 #include "advflow/mm.h"
 
@@ -88,7 +90,7 @@ struct af_mm_plan {
     int32_t *arc_from, *arc_to; /* infinite arcs from -> to (reverse 0) */
     af_mf *mf;
     af_bk *bk;
-    double W;             /* current band half-width, cells */
+    double w_in, w_out;   /* band reach inside / outside A_k for the next step, cells (0: unset) */
     double scale;         /* real cost -> integer capacity, last solve */
 };
 
@@ -233,7 +235,6 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
         af_error_set(err, AF_ENOMEM, "mm: out of memory for the BK graph");
         goto fail;
     }
-    p->W = 0;
     return p;
 fail:
     af_mm_plan_free(p);
@@ -414,25 +415,25 @@ static void prepare(af_mm_plan *p, const uint8_t *ak)
     }
 }
 
-/* Build the graph for band half-width W (cells) in orientation v (flip = 1:
+/* Build the graph for the band -w_in <= s_k / dx <= w_out in orientation v (flip = 1:
  * v = 1 - u), solve, and write v for every cell into p->sol.  Returns 0, or
  * -1 with err set. */
-static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double W, af_mm_stats *st,
-                      af_error *err)
+static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double w_out,
+                      af_mm_stats *st, af_error *err)
 {
     const af_grid *g = &p->g;
     size_t cells = p->cells;
     int n = p->n;
-    double lim = W * g->dx;
+    double lim_in = -w_in * g->dx, lim_out = w_out * g->dx;
     double ratio = af_ball_width_ratio(p->ball);
     double kper = g->dx * g->dx / (p->prm.eps * ratio);
-    int full = p->prm.full_grid || W >= 2.0 * n;
+    int full = p->prm.full_grid || (w_in >= 2.0 * n && w_out >= 2.0 * n);
 
     /* band, fixed cells in v, and where terms are constant */
     for (size_t x = 0; x < cells; x++) {
         uint8_t v = ak[x] ^ (uint8_t)flip;
         p->vk[x] = v;
-        p->var[x] = full || fabs(p->s[x]) <= lim;
+        p->var[x] = full || (p->s[x] >= lim_in && p->s[x] <= lim_out);
         p->fix1[x] = !p->var[x] && v;
         p->fix0[x] = !p->var[x] && !v;
     }
@@ -543,16 +544,17 @@ nomem:
 }
 
 /* Does a changed cell touch a fixed cell that could have changed (finite
- * |s_k|)?  Then the band may have cut the true minimiser off. */
+ * |s_k|)?  Then the band may have cut the true minimiser off on that side.
+ * Returns 1 for the inside (s_k < 0), 2 for the outside, 3 for both, 0. */
 static int touches_edge(const af_mm_plan *p, const uint8_t *ak, const uint8_t *out)
 {
-    int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC;
+    int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC, sides = 0;
+    static const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++) {
             size_t x = (size_t)j * n + i;
             if (out[x] == ak[x])
                 continue;
-            static const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
             for (int k = 0; k < 4; k++) {
                 int ii = i + di[k], jj = j + dj[k];
                 if (per) {
@@ -562,10 +564,10 @@ static int touches_edge(const af_mm_plan *p, const uint8_t *ak, const uint8_t *o
                     continue;
                 size_t y = (size_t)jj * n + ii;
                 if (!p->var[y] && fabs(p->s[y]) < p->s_cap)
-                    return 1;
+                    sides |= p->s[y] < 0 ? 1 : 2;
             }
         }
-    return 0;
+    return sides;
 }
 
 /* E(a) - E(ak) + Per_eps(ak) = Per_eps(a) + sum phi (a - ak), with phi of
@@ -628,9 +630,8 @@ static int components(af_mm_plan *p, const uint8_t *m, uint8_t val)
     return count;
 }
 
-/* Global moves after the band solve.  The band fixes every cell farther
- * than W from the old boundary, so it cannot see a minimiser that differs
- * there: chiefly a component that vanishes as a whole (a circle with r^2 of
+/* Global moves after the band solve.  The band fixes every cell outside
+ * it, so it cannot see a minimiser that differs there: chiefly a component that vanishes as a whole (a circle with r^2 of
  * order h: the global minimiser jumps to the empty set before the implicit
  * step's radius reaches zero), or a hole that closes.  Try removing each
  * component and filling each hole, keep the best strict improvement (ties
@@ -690,46 +691,61 @@ af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_
     memset(st, 0, sizeof *st);
     prepare(p, in);
     int flip = p->prm.selection == AF_SELECT_MINIMAL;
-    /* Initial band: the ball's reach plus the last step's largest move and
-     * a margin, at least 2r + 4 cells, or what the caller asked. */
-    double W = p->prm.band_cells > 0 ? p->prm.band_cells : 2.0 * p->r + 4;
-    if (p->prm.band_cells <= 0 && p->W > W)
-        W = p->W;
+    /* The band reaches w_in cells into A_k and w_out cells out of it: on the
+     * first step 2r + 4 cells each way (or what the caller asked), later
+     * what the previous step moved on each side, with room to spare. */
+    double w_in = p->prm.band_cells > 0 ? p->prm.band_cells : 2.0 * p->r + 4, w_out = w_in;
+    if (p->prm.band_cells <= 0 && p->w_in > 0) {
+        w_in = p->w_in;
+        w_out = p->w_out;
+    }
+    double full_w = 2.0 * p->n;
     for (;;) {
-        if (solve_band(p, in, flip, W, st, err))
+        if (solve_band(p, in, flip, w_in, w_out, st, err))
             return err ? err->status : AF_ENOMEM;
         for (size_t x = 0; x < p->cells; x++)
             out[x] = p->sol[x] ^ (uint8_t)flip;
-        int full = p->prm.full_grid || W >= 2.0 * p->n;
-        if (full || !touches_edge(p, in, out))
+        int full = p->prm.full_grid || (w_in >= full_w && w_out >= full_w);
+        int sides = full ? 0 : touches_edge(p, in, out);
+        if (!sides)
             break;
-        W *= 2;
+        /* widen the side(s) the solution reached, by half and a few cells */
+        if (sides & 1)
+            w_in = 1.5 * w_in + 4;
+        if (sides & 2)
+            w_out = 1.5 * w_out + 4;
         st->band_widenings++;
     }
-    st->band_width = W;
-    if (!p->prm.full_grid && W < 2.0 * p->n) {
+    st->band_width = w_in > w_out ? w_in : w_out;
+    if (!p->prm.full_grid && !(w_in >= full_w && w_out >= full_w)) {
         double e = energy_of(p, in, out, NULL, NULL);
         st->global_moves = global_moves(p, in, out, &e);
     }
     /* statistics and the energy of the result */
-    double maxs = 0;
+    double shift_in = 0, shift_out = 0;
     int changed = 0;
     for (size_t x = 0; x < p->cells; x++)
         if (out[x] != in[x]) {
             changed++;
-            if (fabs(p->s[x]) > maxs)
-                maxs = fabs(p->s[x]);
+            if (-p->s[x] > shift_in)
+                shift_in = -p->s[x];
+            if (p->s[x] > shift_out)
+                shift_out = p->s[x];
         }
     st->energy = energy_of(p, in, out, &st->per_eps, &st->fidelity);
     st->changed = changed;
-    st->max_shift = maxs;
+    st->max_shift = shift_in > shift_out ? shift_in : shift_out;
     st->area = 0;
     for (size_t x = 0; x < p->cells; x++)
         st->area += out[x] != 0;
     st->area *= p->g.dx * p->g.dx;
-    /* next band: the largest move so far in this run, with room to spare */
-    double next = 1.5 * maxs / p->g.dx + p->r + 2;
-    p->W = next > 2.0 * p->r + 4 ? next : 0;
+    /* next band: this step's move on each side with a quarter and 3 cells
+     * to spare; a side that did not move keeps 3 cells, enough to notice
+     * motion (the solution then touches the edge and the band widens) */
+    if (st->global_moves == 0) {
+        p->w_in = 1.25 * shift_in / p->g.dx + 3;
+        p->w_out = 1.25 * shift_out / p->g.dx + 3;
+    }
     st->ms = now_ms() - t0;
     return AF_OK;
 }
