@@ -57,6 +57,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef AF_MF_TRACE
+#include <stdio.h>
+#endif
 
 #define NIL (-1)
 #define FIX_SOURCE 1
@@ -411,6 +414,13 @@ static void global_relabel(af_mf *g, int buckets)
             }
         }
     }
+#ifdef AF_MF_TRACE
+    if (buckets) {
+        long long na = 0; double ea = 0; long long below = qt;
+        for (int32_t q = 0; q < qt; q++) if (ex[queue[q]] > 0) { na++; ea += (double)ex[queue[q]]; }
+        fprintf(stderr, "GR %lld: reached %lld active %lld exc %.3g dmax %d relabels %lld\n", g->st.global_updates, below, na, ea, dmax, g->st.relabels);
+    }
+#endif
     if (buckets) {
         g->amax = amax;
         g->amin = amin;
@@ -583,9 +593,10 @@ static void push_relabel(af_mf *g, int32_t arcs)
             dmax = g->dmax;
             work = 0;
         }
+        g->st.relabels = relabels;
     }
     g->st.pushes += pushes;
-    g->st.relabels += relabels;
+    g->st.relabels = relabels;
     g->st.gaps += gaps;
 }
 

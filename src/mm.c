@@ -67,8 +67,7 @@ struct af_mm_plan {
     af_dist_work *dist;
     double s_cap;         /* |s_k| is capped here (box diagonal): finite costs */
     double *s;            /* signed distance of A_k, length units, capped */
-    double *psi;          /* unary cost of u = 1, energy units */
-    double *phi;          /* its fidelity part: (dx^2/h) rho sgn(s_k) |s_k|^p */
+    double kper, kfid;    /* dx^2 / w_B and dx^2 / h */
     int32_t *label;       /* connected components (global moves) */
     int32_t *queue;       /* flood fill */
     uint8_t *cand;        /* candidate set (global moves) */
@@ -79,9 +78,9 @@ struct af_mm_plan {
     uint8_t *reach;       /* dilation of the band: cells whose terms may vary */
     uint8_t *sol;         /* solution in v */
     int32_t *node;        /* node of a variable cell, NONE elsewhere */
-    int32_t *memo[2];     /* [kind] r layers (w = 1..r) of n^2 entries: segment nodes */
-    int64_t *touched;     /* memo entries set in this build, to reset */
-    size_t ntouched, cap_touched;
+    int32_t *memo[2];     /* [kind] segment nodes of half-width w = 1..r for the 2r + 1
+                           * rows around the row being swept (a ring: slot = row mod
+                           * 2r + 1), n entries each */
     /* graph under construction */
     int nnodes;
     size_t cap_nodes;
@@ -116,8 +115,6 @@ void af_mm_plan_free(af_mm_plan *p)
     af_morph_work_free(p->morph);
     af_dist_work_free(p->dist);
     free(p->s);
-    free(p->psi);
-    free(p->phi);
     free(p->label);
     free(p->queue);
     free(p->cand);
@@ -132,7 +129,6 @@ void af_mm_plan_free(af_mm_plan *p)
     free(p->node);
     free(p->memo[0]);
     free(p->memo[1]);
-    free(p->touched);
     free(p->tw_real);
     free(p->arc_from);
     free(p->arc_to);
@@ -194,8 +190,6 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
     p->rho0 = malloc(cells * sizeof(double));
     p->rho1 = malloc(cells * sizeof(double));
     p->s = malloc(cells * sizeof(double));
-    p->psi = malloc(cells * sizeof(double));
-    p->phi = malloc(cells * sizeof(double));
     p->label = malloc(cells * sizeof(int32_t));
     p->queue = malloc(cells * sizeof(int32_t));
     p->cand = malloc(cells);
@@ -208,10 +202,10 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
     p->reach = malloc(cells);
     p->sol = malloc(cells);
     p->node = malloc(cells * sizeof(int32_t));
-    size_t layers = (size_t)(p->r > 0 ? p->r : 1) * cells;
+    size_t layers = (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)p->n;
     p->memo[0] = malloc(layers * sizeof(int32_t));
     p->memo[1] = malloc(layers * sizeof(int32_t));
-    if (!p->rho0 || !p->rho1 || !p->s || !p->psi || !p->phi || !p->label || !p->queue || !p->cand || !p->var || !p->vk || !p->fix1 || !p->fix0
+    if (!p->rho0 || !p->rho1 || !p->s || !p->label || !p->queue || !p->cand || !p->var || !p->vk || !p->fix1 || !p->fix0
         || !p->m1 || !p->m0 || !p->reach || !p->sol || !p->node || !p->memo[0] || !p->memo[1]) {
         af_error_set(err, AF_ENOMEM, "mm: out of memory for a plan of %zu cells", cells);
         goto fail;
@@ -225,9 +219,9 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
         p->rho1[k] = rho1[k];
         p->node[k] = NONE;
     }
-    for (size_t k = 0; k < layers; k++)
-        p->memo[0][k] = p->memo[1][k] = UNKNOWN;
     p->s_cap = (g->hi - g->lo) * 1.5;
+    p->kper = g->dx * g->dx / (prm->eps * af_ball_width_ratio(p->ball));
+    p->kfid = g->dx * g->dx / prm->h;
     if (prm->solver == AF_MM_SOLVER_OWN) {
         if (!(p->mf = af_mf_alloc(1024, 4096, err)))
             goto fail;
@@ -289,14 +283,6 @@ static int inf_arc(af_mm_plan *p, int a, int b)
     return 0;
 }
 
-static int remember(af_mm_plan *p, int64_t idx)
-{
-    if (grow((void **)&p->touched, &p->cap_touched, p->ntouched + 1, sizeof(int64_t)))
-        return -1;
-    p->touched[p->ntouched++] = idx;
-    return 0;
-}
-
 /* Column index for a segment centre or cell: wrapped on a torus; on a
  * clamped grid returned as is (callers test the range). */
 static inline int wrap(const af_mm_plan *p, int i)
@@ -309,12 +295,32 @@ static inline int wrap(const af_mm_plan *p, int i)
     return i;
 }
 
+/* Memo entry of the segment of half-width w >= 1 centred at column i of
+ * the row whose unwrapped index is ju (rows are unwrapped so that the 2r + 1
+ * rows in use have distinct slots even across a periodic seam). */
+static inline int32_t *memo_at(af_mm_plan *p, int kind, int w, int i, int ju)
+{
+    int R = 2 * p->r + 1, slot = ((ju % R) + R) % R;
+    return p->memo[kind] + ((size_t)(w - 1) * R + slot) * p->n + i;
+}
+
+/* Forget the memo of the slot that unwrapped row ju is about to use. */
+static void memo_clear_row(af_mm_plan *p, int ju)
+{
+    for (int kind = 0; kind < 2; kind++)
+        for (int w = 1; w <= p->r; w++) {
+            int32_t *m = memo_at(p, kind, w, 0, ju);
+            for (int i = 0; i < p->n; i++)
+                m[i] = UNKNOWN;
+        }
+}
+
 /* Node holding max (kind 0) or min (kind 1) of v over the variable cells of
- * row j, columns i - w .. i + w; NONE when there are none; -3 on failure.
- * Segment nodes of width w come from those of width w - 1 centred at i - 1
- * and i + 1 (and the cell i itself when w = 1); a segment whose parts are
- * one node is that node. */
-static int seg_node(af_mm_plan *p, int kind, int w, int i, int j)
+ * row j (unwrapped index ju), columns i - w .. i + w; NONE when there are
+ * none; -3 on failure.  Segment nodes of width w come from those of width
+ * w - 1 centred at i - 1 and i + 1 (and the cell i itself when w = 1); a
+ * segment whose parts are one node is that node. */
+static int seg_node(af_mm_plan *p, int kind, int w, int i, int j, int ju)
 {
     int n = p->n;
     i = wrap(p, i);
@@ -323,16 +329,16 @@ static int seg_node(af_mm_plan *p, int kind, int w, int i, int j)
     if (i + w < 0 || i - w > n - 1)
         return NONE;
     int in_grid = i >= 0 && i < n;
-    int64_t idx = (int64_t)(w - 1) * (int64_t)p->cells + (int64_t)j * n + i;
-    if (in_grid && p->memo[kind][idx] != UNKNOWN)
-        return p->memo[kind][idx];
+    int32_t *memo = in_grid ? memo_at(p, kind, w, i, ju) : NULL;
+    if (memo && *memo != UNKNOWN)
+        return *memo;
     /* [i-w, i+w] is covered by the half-width w-1 segments at i-1 and i+1
      * when w >= 2; for w = 1 those are single cells and cell i is added. */
     int child[3], nc = 0;
     for (int k = 0; k < 3; k++) {
         if (k == 1 && w > 1)
             continue;
-        int c = seg_node(p, kind, w - 1, i - 1 + k, j);
+        int c = seg_node(p, kind, w - 1, i - 1 + k, j, ju);
         if (c < -1)
             return c;
         int dup = c == NONE;
@@ -351,11 +357,8 @@ static int seg_node(af_mm_plan *p, int kind, int w, int i, int j)
             if (kind == 0 ? inf_arc(p, child[q], res) : inf_arc(p, res, child[q]))
                 return -3;
     }
-    if (in_grid) {
-        p->memo[kind][idx] = res;
-        if (remember(p, ((int64_t)kind << 62) | idx))
-            return -3;
-    }
+    if (memo)
+        *memo = res;
     return res;
 }
 
@@ -370,7 +373,7 @@ static int attach_ball(af_mm_plan *p, int kind, int aux, int i, int j)
             jj = ((jj % n) + n) % n;
         else if (jj < 0 || jj >= n)
             continue;
-        int c = seg_node(p, kind, p->ball->half[dj + r], i, jj);
+        int c = seg_node(p, kind, p->ball->half[dj + r], i, jj, j + dj);
         if (c < -1)
             return -1;
         if (c == NONE)
@@ -381,38 +384,32 @@ static int attach_ball(af_mm_plan *p, int kind, int aux, int i, int j)
     return 0;
 }
 
-static void reset_memo(af_mm_plan *p)
-{
-    for (size_t k = 0; k < p->ntouched; k++) {
-        int64_t t = p->touched[k];
-        int kind = (int)(t >> 62);
-        p->memo[kind][t & (((int64_t)1 << 62) - 1)] = UNKNOWN;
-    }
-    p->ntouched = 0;
-}
-
-/* Signed distance of ak into p->s, capped; psi from it. */
+/* Signed distance of ak into p->s, capped so that every cost is finite. */
 static void prepare(af_mm_plan *p, const uint8_t *ak)
 {
-    const af_grid *g = &p->g;
     af_dist_signed(p->dist, p->prm.sdist, ak, p->s);
-    double ratio = af_ball_width_ratio(p->ball);
-    double vol = g->dx * g->dx, wB = p->prm.eps * ratio;
-    double kper = vol / wB, kfid = vol / p->prm.h, pp = p->prm.p;
     for (size_t x = 0; x < p->cells; x++) {
-        double s = p->s[x];
-        if (s > p->s_cap)
-            s = p->s_cap;
-        if (s < -p->s_cap)
-            s = -p->s_cap;
-        p->s[x] = s;
-        /* sgn(s) |s|^p; at s = 0 the mask decides the side (matters for p = 0) */
-        double sg = s > 0 ? 1 : s < 0 ? -1 : (ak[x] ? -1 : 1);
-        double mag = pp == 0 ? 1 : pp == 1 ? fabs(s) : pow(fabs(s), pp);
-        double rho = p->rho0[x] + p->rho1[x];
-        p->phi[x] = kfid * rho * sg * mag;
-        p->psi[x] = kper * (p->rho1[x] - p->rho0[x]) + p->phi[x];
+        if (p->s[x] > p->s_cap)
+            p->s[x] = p->s_cap;
+        if (p->s[x] < -p->s_cap)
+            p->s[x] = -p->s_cap;
     }
+}
+
+/* Fidelity coefficient of u_x: (dx^2/h) rho sgn(s_k) |s_k|^p; at s_k = 0
+ * the mask decides the side (it matters for p = 0). */
+static inline double phi_of(const af_mm_plan *p, const uint8_t *ak, size_t x)
+{
+    double s = p->s[x], pp = p->prm.p;
+    double sg = s > 0 ? 1 : s < 0 ? -1 : (ak[x] ? -1 : 1);
+    double mag = pp == 0 ? 1 : pp == 1 ? fabs(s) : pow(fabs(s), pp);
+    return p->kfid * (p->rho0[x] + p->rho1[x]) * sg * mag;
+}
+
+/* The whole unary cost of u_x = 1: the linear part of Per_eps and phi. */
+static inline double psi_of(const af_mm_plan *p, const uint8_t *ak, size_t x)
+{
+    return p->kper * (p->rho1[x] - p->rho0[x]) + phi_of(p, ak, x);
 }
 
 /* Build the graph for the band -w_in <= s_k / dx <= w_out in orientation v (flip = 1:
@@ -425,8 +422,7 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
     size_t cells = p->cells;
     int n = p->n;
     double lim_in = -w_in * g->dx, lim_out = w_out * g->dx;
-    double ratio = af_ball_width_ratio(p->ball);
-    double kper = g->dx * g->dx / (p->prm.eps * ratio);
+    double kper = p->kper;
     int full = p->prm.full_grid || (w_in >= 2.0 * n && w_out >= 2.0 * n);
 
     /* band, fixed cells in v, and where terms are constant */
@@ -446,7 +442,8 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
     int nvar = 0;
     for (size_t x = 0; x < cells; x++) {
         if (p->var[x]) {
-            int id = new_node(p, flip ? -p->psi[x] : p->psi[x]);
+            double psi = psi_of(p, ak, x);
+            int id = new_node(p, flip ? -psi : psi);
             if (id < 0)
                 goto nomem;
             p->node[x] = id;
@@ -456,7 +453,11 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
     /* terms: alpha = rho0 kper on max u, beta = rho1 kper on -min u; in v
      * (flip) the max term of v carries beta and the min term alpha. */
     const double *wmax = flip ? p->rho1 : p->rho0, *wmin = flip ? p->rho0 : p->rho1;
-    for (int j = 0; j < n; j++)
+    for (int ju = -p->r; ju <= p->r; ju++)
+        memo_clear_row(p, ju);
+    for (int j = 0; j < n; j++) {
+        if (j > 0)
+            memo_clear_row(p, j + p->r); /* its slot held row j - r - 1 */
         for (int i = 0; i < n; i++) {
             size_t x = (size_t)j * n + i;
             if (!p->reach[x])
@@ -472,7 +473,7 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
                     goto nomem;
             }
         }
-    reset_memo(p);
+    }
 
     /* scale real costs to integers: the sum of all finite capacities stays
      * below 2^52, exact in double for BK as well */
@@ -535,7 +536,6 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
     }
     return 0;
 nomem:
-    reset_memo(p);
     for (size_t x = 0; x < cells; x++)
         p->node[x] = NONE;
     af_error_set(err, AF_ENOMEM, "mm: out of memory while building the step graph (%d nodes, %zu arcs)",
@@ -570,7 +570,7 @@ static int touches_edge(const af_mm_plan *p, const uint8_t *ak, const uint8_t *o
     return sides;
 }
 
-/* E(a) - E(ak) + Per_eps(ak) = Per_eps(a) + sum phi (a - ak), with phi of
+/* E(a) - E(ak) + Per_eps(ak) = Per_eps(a) + sum phi (a - ak), with s_k of
  * the last prepare(); per_eps and fidelity parts on request. */
 static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, double *per_eps,
                         double *fidelity)
@@ -578,7 +578,7 @@ static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, doub
     double fid = 0;
     for (size_t x = 0; x < p->cells; x++)
         if ((a[x] != 0) != (ak[x] != 0))
-            fid += p->phi[x] * ((int)(a[x] != 0) - (int)(ak[x] != 0));
+            fid += phi_of(p, ak, x) * ((int)(a[x] != 0) - (int)(ak[x] != 0));
     af_perimeter_value v;
     af_perimeter_eval(p->per, p->rho0, p->rho1, a, &v);
     if (per_eps)

@@ -13,9 +13,9 @@ struct af_perimeter {
     double eps;
     af_ball *ball;
     af_morph_work *morph;
-    af_dist_work *dist;
+    af_dist_work *dist; /* for the local estimate: made on its first use, so that */
+    double *u;          /* plans that never ask for it (the step's) do not pay */
     uint8_t *dil, *ero; /* dilation and erosion of the last mask */
-    double *u;          /* smoothed mask for the local estimate */
 };
 
 void af_perimeter_free(af_perimeter *p)
@@ -49,13 +49,11 @@ af_perimeter *af_perimeter_alloc(const af_grid *g, af_norm norm, double eps, af_
     p->eps = eps;
     size_t cells = af_grid_cells(g);
     if (!(p->ball = af_ball_alloc(norm, eps / g->dx, err))
-        || !(p->morph = af_morph_work_alloc(g, p->ball, err))
-        || !(p->dist = af_dist_work_alloc(g, err)))
+        || !(p->morph = af_morph_work_alloc(g, p->ball, err)))
         goto fail;
     p->dil = malloc(cells);
     p->ero = malloc(cells);
-    p->u = malloc(cells * sizeof *p->u);
-    if (!p->dil || !p->ero || !p->u) {
+    if (!p->dil || !p->ero) {
         af_error_set(err, AF_ENOMEM, "perimeter: out of memory for %zu cells", cells);
         goto fail;
     }
@@ -106,6 +104,10 @@ double af_perimeter_local(af_perimeter *p, const double *rho0, const double *rho
 {
     const af_grid *g = &p->grid;
     int n = g->n, per = g->edge == AF_EDGE_PERIODIC;
+    if (!p->dist && !(p->dist = af_dist_work_alloc(g, NULL)))
+        return NAN;
+    if (!p->u && !(p->u = malloc(af_grid_cells(g) * sizeof *p->u)))
+        return NAN;
     double *u = p->u;
     /* Gaussian of sigma = 2 cells (1 cell, then sqrt 3 more): with 1 cell
      * the level line still follows the staircase and comes out about 0.5%

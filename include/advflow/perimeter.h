@@ -60,7 +60,9 @@ void af_perimeter_eval(af_perimeter *p, const double *rho0, const double *rho1,
  * ellipses of radius >= 40 cells (a level line of a smoothed staircase is
  * slightly wiggly, and smoothing shrinks curved lines); used in
  * histories.  Lines are cut at a clamp box edge and followed across a
- * periodic one.  Allocates nothing. */
+ * periodic one.  The first call allocates its buffers (a distance
+ * workspace and one field); NaN if that fails.  Later calls allocate
+ * nothing. */
 double af_perimeter_local(af_perimeter *p, const double *rho0, const double *rho1,
                           const uint8_t *mask);
 

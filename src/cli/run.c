@@ -241,6 +241,12 @@ int cmd_run(const options *o)
                 k * sc->h, v.area, v.per_eps, local, energy, st.band_cells, st.solve_ms, st.ms,
                 st.changed, st.nodes, st.arcs, st.band_widenings, st.global_moves,
                 sqrt(v.area / 3.14159265358979323846));
+        if (progress && k > 0) {
+            double per_step = ms_sum / k;
+            fprintf(stderr, "\rstep %d/%d  t = %.5g  area = %.5g  %.1f ms/step  ~%.0f s left   ", k,
+                    total, k * sc->h, v.area, per_step, per_step * (total - k) / 1e3);
+            fflush(stderr);
+        }
         vanished = v.area == 0;
         int last = k >= total || vanished || interrupted;
         if ((k % c->output.every == 0 || last) && write_frame(&r, dir, k, &rc))
@@ -278,12 +284,6 @@ int cmd_run(const options *o)
         r.b = t;
         k++;
         ms_sum += st.ms;
-        if (progress) {
-            double per_step = ms_sum / k;
-            fprintf(stderr, "\rstep %d/%d  t = %.5g  area = %.5g  %.1f ms/step  ~%.0f s left   ", k,
-                    total, k * sc->h, v.area, per_step, per_step * (total - k) / 1e3);
-            fflush(stderr);
-        }
     }
     if (progress)
         fputc('\n', stderr);
