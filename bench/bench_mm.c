@@ -312,8 +312,8 @@ int main(void)
         for (int q = 0; q < 4; q++) {
             setup_init(&s, ns[q]);
             p = mm_plan(&s, 4, 4, AF_MM_SOLVER_OWN);
-            double t[3];
-            int reps = ns[q] >= 2048 ? 1 : 3;
+            double t[5];
+            int reps = 5;
             for (int k = 0; k < reps; k++) {
                 af_mm_stats st;
                 step_or_die(p, &s, &st);

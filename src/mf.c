@@ -1,28 +1,41 @@
-/* advflow: minimum s-t cuts by highest-label push-relabel with partial
- * augmentations (internal).
+/* advflow: minimum s-t cuts by highest-label pseudoflow (internal).
  *
- * The algorithm is phase 1 of Goldberg-Tarjan push-relabel with the
- * heuristics of Cherkassky and Goldberg's HIPR ("On implementing
- * push-relabel method for the maximum flow problem", Algorithmica 1997):
- * active nodes are kept in buckets by distance label and the highest one
- * is processed first; a global relabelling (breadth-first search backwards
- * from the sink) runs at the start and whenever the relabelling work since
- * the last one exceeds a multiple of n + m; the gap heuristic lifts every
- * node above an emptied label out of reach at once.  Instead of single
- * pushes, excess moves along paths of up to AF_MF_PATH admissible arcs
- * (Goldberg's partial augment-relabel, ESA 2008), so that it is not parked
- * and re-selected at every node of the long chains of infinite arcs that
- * the chord construction makes.  Phase 1 ends with a maximum preflow, which
- * is all a minimum cut needs: the maximal source set is the set of nodes
- * that cannot reach the sink in the residual graph, found by one last
- * backward search.
+ * The algorithm is Hochbaum's pseudoflow ("The pseudoflow algorithm: a new
+ * algorithm for the maximum-flow problem", Oper. Res. 2008), highest-label
+ * variant as in Chandran and Hochbaum (Oper. Res. 2009), written here from
+ * the papers.  Nodes form a forest; only roots carry excess; a tree is
+ * strong when its root's excess is positive.  The strong root r of highest
+ * label l is processed: a depth-first search of the label-l part of its
+ * tree looks for a node u with a residual arc to a node w of label l - 1;
+ * if there is one (merger), u becomes the root of r's tree, is hung below
+ * w, and r's excess is pushed up the tree path towards the new root,
+ * splitting the tree at every arc that cannot carry it all (the node below
+ * becomes a strong root with what is left).  If there is none, every node
+ * of the label-l part gets label l + 1.  Labels start as exact distances to
+ * the nodes of negative excess (one breadth-first search) and only grow by
+ * one; the gap heuristic (no node left at label l: nothing above can reach
+ * a sink) retires the trapped parts at once.  Labels in a tree never
+ * decrease from the root down, which keeps every residual arc u -> v at
+ * label[u] <= label[v] + 1.
  *
- * Measured on advflow's 512^2 step graph (244k nodes, 771k arcs): 0.40 s,
- * against 13-16 s for Boykov-Kolmogorov and 3.2 s for igraph's
- * push-relabel (bench/bench_mf.c); the published EIBFS and pseudoflow codes
- * took 0.84 s and 1.06 s there.  Almost all relabels (97%) fall on nodes
- * that end on the source side: excess that cannot reach the sink climbs
- * until a gap or a global relabelling retires it.
+ * Why not push-relabel (HIPR with global relabelling, gaps and partial
+ * augmentations; advflow used it before, see the history of this file): on
+ * the step graphs excess has
+ * to travel far, through basins that push-relabel fills one label at a
+ * time; 97% of its relabels fell on nodes that end on the source side, and
+ * its time grew like m^1.9 from 512^2 to 2048^2.  A merger moves a whole
+ * tree's excess along a tree path at once.  Measured on step graphs of one
+ * flow at three resolutions (143k / 321k / 672k nodes, 0.45 / 1.0 / 2.1M
+ * arcs; bench_mf): push-relabel 0.46 / 1.30 / 5.9 s, 8.9 / 21.5 / 88.7M
+ * relabels; pseudoflow 0.10 / 0.27 / 0.69 s, 1.7 / 4.9 / 12.3M relabels
+ * (time about m^1.26).
+ *
+ * At the end only strong roots hold excess, and since roots of negative
+ * excess only ever receive flow, the pseudoflow is a preflow in the netted
+ * sense below; no strong node has a residual arc to a weak one (labels
+ * n), so it is a maximum preflow, and the maximal source set is found as
+ * before: the nodes that cannot reach a node of negative excess in the
+ * residual graph (one last backward search).
  *
  * Source and sink are implicit.  Each node i has a signed excess: source
  * capacity minus sink capacity after sending min(cs, ct) straight along
@@ -35,20 +48,20 @@
  * are taken out before the search (see fold_fixed), so that every excess
  * stays below the sum of the finite capacities.
  *
- * Invariants while pushing (valid labelling): for every residual arc u -> v,
- * label[u] <= label[v] + 1; a node of negative excess has label 0; label n
- * means "cannot reach the sink" and such a node is never touched again.
- * Every node with label < n is in exactly one list of its bucket: the
- * active list (singly linked stack) when its excess is positive, else the
- * inactive list (doubly linked, so that a node can leave it in O(1) when a
- * push makes it active).  The node being discharged is in no list.
+ * Pseudoflow bookkeeping: every node with label < n is in the doubly
+ * linked list of its label (inact[], for gaps); strong roots are stacked
+ * by label (act[], rnext[]); trees are parent pointers with the arc to the
+ * parent, and child lists with sibling links.  Label n means "cannot reach
+ * the sink"; such a node is never touched again.
  *
  * Layout: compressed sparse rows (forward star) built in af_mf_solve from
  * the arc pairs added since af_mf_begin, with the arc arrays split by field
  * (head, mate = index of the paired reverse arc, residual capacity) and
  * int32 node and arc indices.  Packing each arc's fields into one 16-byte
- * record was measured 7% slower: the scans test the residual capacity
- * first and most arcs stop there.
+ * record was measured 7% slower with push-relabel: the scans test the
+ * residual capacity first and most arcs stop there.  Memory per arc pair:
+ * 8 bytes as added (tail, head; capacities only for pairs other than
+ * (AF_MF_INF, 0): 20 more) and 32 in the forward star; per node 81 bytes.
  *
  * GPL-3.0-or-later.
  */
@@ -57,28 +70,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef AF_MF_TRACE
-#include <stdio.h>
-#endif
 
 #define NIL (-1)
 #define FIX_SOURCE 1
 #define FIX_SINK 2
-
-/* HIPR's constants: a relabel costs BETA plus the node's degree; a global
- * relabelling runs when that work exceeds (ALPHA n + m) / FREQ.  Other
- * values were no better on the step graphs. */
-#define AF_MF_ALPHA 6
-#define AF_MF_BETA 12
-#ifndef AF_MF_FREQ
-#define AF_MF_FREQ 0.5
-#endif
-
-/* Longest path of a partial augmentation.  On the 512^2 step graph, 8 to
- * 12 took 20-25% less time than single pushes (HIPR), 4 about 10% less. */
-#ifndef AF_MF_PATH
-#define AF_MF_PATH 8
-#endif
 
 struct af_mf {
     int n;           /* nodes of the current graph */
@@ -89,9 +84,14 @@ struct af_mf {
     int bad;         /* an af_mf_tweight call was out of range: solve fails */
     int solved;
 
-    /* Arc pairs as added: tail, head, capacity tail -> head, capacity back. */
+    /* Arc pairs as added: tail and head.  Capacities are kept only for
+     * the pairs that are not (AF_MF_INF, 0), the step graphs' only kind:
+     * pair xk[e] has capacities xc[e] forward and xr[e] back, xk
+     * increasing; every other pair is (AF_MF_INF, 0). */
     int32_t *pt, *ph;
-    af_cap *pc, *pr;
+    uint32_t *xk;
+    af_cap *xc, *xr;
+    size_t nx, x_room;
 
     /* Per node: terminal capacities as added (saturated at AF_MF_INF). */
     af_cap *src, *snk;
@@ -104,6 +104,9 @@ struct af_mf {
     /* Per node state of the push-relabel. */
     af_cap *ex;
     int32_t *label, *cur, *next, *prev, *queue;
+    /* Pseudoflow forest: parent, arc to the parent, first child, sibling
+     * links, DFS resume point, next strong root of the same label. */
+    int32_t *par, *parc, *child, *sibn, *sibp, *rnext;
     /* Nodes fixed by infinite terminal capacities: FIX_SOURCE, FIX_SINK or
      * both (then the minimum cut is infinite). */
     uint8_t *fix;
@@ -134,20 +137,32 @@ static void free_nodes(af_mf *g)
     free(g->act);
     free(g->inact);
     free(g->fix);
+    free(g->par);
+    free(g->parc);
+    free(g->child);
+    free(g->sibn);
+    free(g->sibp);
+    free(g->rnext);
+    g->par = g->parc = g->child = g->sibn = g->sibp = g->rnext = NULL;
     g->fix = NULL;
     g->src = g->snk = g->ex = NULL;
     g->first = g->label = g->cur = g->next = g->prev = g->queue = g->act = g->inact = NULL;
     g->node_room = 0;
 }
 
-/* Room for `nodes` nodes.  Called only from af_mf_begin, when nothing in
- * the node arrays needs to be kept. */
-static af_status grow_nodes(af_mf *g, int nodes, af_error *err)
+/* Room for `nodes` nodes, keeping the terminal capacities of the first
+ * `keep` nodes (everything else in the node arrays is scratch). */
+static af_status grow_nodes(af_mf *g, int nodes, int keep, af_error *err)
 {
-    free_nodes(g);
     size_t k = (size_t)nodes + 1;
-    g->src = malloc(k * sizeof(af_cap));
-    g->snk = malloc(k * sizeof(af_cap));
+    af_cap *src = malloc(k * sizeof(af_cap)), *snk = malloc(k * sizeof(af_cap));
+    if (src && snk && keep > 0 && g->src && g->snk) {
+        memcpy(src, g->src, (size_t)keep * sizeof(af_cap));
+        memcpy(snk, g->snk, (size_t)keep * sizeof(af_cap));
+    }
+    free_nodes(g);
+    g->src = src;
+    g->snk = snk;
     g->ex = malloc(k * sizeof(af_cap));
     g->first = malloc(k * sizeof(int32_t));
     g->label = malloc(k * sizeof(int32_t));
@@ -158,7 +173,14 @@ static af_status grow_nodes(af_mf *g, int nodes, af_error *err)
     g->act = malloc(k * sizeof(int32_t));
     g->inact = malloc(k * sizeof(int32_t));
     g->fix = malloc(k);
-    if (!g->src || !g->snk || !g->ex || !g->first || !g->label || !g->cur || !g->next || !g->prev ||
+    g->par = malloc(k * sizeof(int32_t));
+    g->parc = malloc(k * sizeof(int32_t));
+    g->child = malloc(k * sizeof(int32_t));
+    g->sibn = malloc(k * sizeof(int32_t));
+    g->sibp = malloc(k * sizeof(int32_t));
+    g->rnext = malloc(k * sizeof(int32_t));
+    if (!g->par || !g->parc || !g->child || !g->sibn || !g->sibp || !g->rnext ||
+        !g->src || !g->snk || !g->ex || !g->first || !g->label || !g->cur || !g->next || !g->prev ||
         !g->queue || !g->act || !g->inact || !g->fix) {
         free_nodes(g);
         return af_error_set(err, AF_ENOMEM, "max-flow: out of memory for %d nodes", nodes);
@@ -176,15 +198,27 @@ static af_status grow_pairs(af_mf *g, size_t pairs, af_error *err)
     int32_t *ph = realloc(g->ph, pairs * sizeof(int32_t));
     if (ph)
         g->ph = ph;
-    af_cap *pc = realloc(g->pc, pairs * sizeof(af_cap));
-    if (pc)
-        g->pc = pc;
-    af_cap *pr = realloc(g->pr, pairs * sizeof(af_cap));
-    if (pr)
-        g->pr = pr;
-    if (!pt || !ph || !pc || !pr)
+    if (!pt || !ph)
         return af_error_set(err, AF_ENOMEM, "max-flow: out of memory for %zu arcs", pairs);
     g->pair_room = pairs;
+    return AF_OK;
+}
+
+/* Room for `k` pairs with capacities other than (AF_MF_INF, 0). */
+static af_status grow_x(af_mf *g, size_t k, af_error *err)
+{
+    uint32_t *xk = realloc(g->xk, k * sizeof(uint32_t));
+    if (xk)
+        g->xk = xk;
+    af_cap *xc = realloc(g->xc, k * sizeof(af_cap));
+    if (xc)
+        g->xc = xc;
+    af_cap *xr = realloc(g->xr, k * sizeof(af_cap));
+    if (xr)
+        g->xr = xr;
+    if (!xk || !xc || !xr)
+        return af_error_set(err, AF_ENOMEM, "max-flow: out of memory for %zu finite arcs", k);
+    g->x_room = k;
     return AF_OK;
 }
 
@@ -220,7 +254,7 @@ af_mf *af_mf_alloc(int nodes, size_t arcs, af_error *err)
     af_mf *g = calloc(1, sizeof *g);
     if (!g)
         return af_error_set(err, AF_ENOMEM, "max-flow: out of memory"), NULL;
-    if (grow_nodes(g, nodes > 0 ? nodes : 1, err) != AF_OK ||
+    if (grow_nodes(g, nodes > 0 ? nodes : 1, 0, err) != AF_OK ||
         grow_pairs(g, arcs > 0 ? arcs : 1, err) != AF_OK ||
         grow_arcs(g, 2 * (arcs > 0 ? arcs : 1), err) != AF_OK) {
         af_mf_free(g);
@@ -236,8 +270,9 @@ void af_mf_free(af_mf *g)
     free_nodes(g);
     free(g->pt);
     free(g->ph);
-    free(g->pc);
-    free(g->pr);
+    free(g->xk);
+    free(g->xc);
+    free(g->xr);
     free(g->head);
     free(g->mate);
     free(g->res);
@@ -246,23 +281,46 @@ void af_mf_free(af_mf *g)
 
 /* ------------------------------------------------------------- building */
 
+af_status af_mf_set_nodes(af_mf *g, int nodes, af_error *err)
+{
+    if (nodes < 0)
+        return af_error_set(err, AF_EINVAL, "max-flow: negative node count %d", nodes);
+    g->solved = 0;
+    if (nodes > g->node_room || !g->src) { /* (no arrays after a failed growth) */
+        /* grow by a quarter at least, in case of many small steps */
+        int room = g->node_room + g->node_room / 4;
+        if (room < nodes || room > INT32_MAX - 1)
+            room = nodes;
+        af_status s = grow_nodes(g, room > 0 ? room : 1, g->src ? g->n : 0, err);
+        if (s != AF_OK) {
+            g->n = 0;
+            g->bad = 1; /* the terminal capacities are lost */
+            return s;
+        }
+    }
+    if (nodes > g->n) {
+        memset(g->src + g->n, 0, (size_t)(nodes - g->n) * sizeof(af_cap));
+        memset(g->snk + g->n, 0, (size_t)(nodes - g->n) * sizeof(af_cap));
+    }
+    g->n = nodes;
+    return AF_OK;
+}
+
 af_status af_mf_begin(af_mf *g, int nodes, af_error *err)
 {
     if (nodes < 0)
         return af_error_set(err, AF_EINVAL, "max-flow: negative node count %d", nodes);
     g->n = 0;
     g->m = 0;
+    g->nx = 0;
     g->bad = 0;
     g->solved = 0;
-    if (nodes > g->node_room || !g->src) { /* (no arrays after a failed growth) */
-        af_status s = grow_nodes(g, nodes > 0 ? nodes : 1, err);
+    if (nodes > g->node_room || !g->src) { /* exactly, nothing to keep */
+        af_status s = grow_nodes(g, nodes > 0 ? nodes : 1, 0, err);
         if (s != AF_OK)
             return s;
     }
-    g->n = nodes;
-    memset(g->src, 0, (size_t)nodes * sizeof(af_cap));
-    memset(g->snk, 0, (size_t)nodes * sizeof(af_cap));
-    return AF_OK;
+    return af_mf_set_nodes(g, nodes, err);
 }
 
 /* a + b for 0 <= a, b <= AF_MF_INF, saturated at AF_MF_INF (no overflow:
@@ -285,8 +343,6 @@ void af_mf_tweight(af_mf *g, int i, af_cap source, af_cap sink)
 
 af_status af_mf_arc(af_mf *g, int i, int j, af_cap cap, af_cap rev, af_error *err)
 {
-    if (i < 0 || i >= g->n || j < 0 || j >= g->n)
-        return af_error_set(err, AF_EINVAL, "max-flow: arc %d -> %d outside nodes 0..%d", i, j, g->n - 1);
     if (cap < 0 || rev < 0)
         return af_error_set(err, AF_EINVAL, "max-flow: arc %d -> %d has a negative capacity", i, j);
     if (g->m == g->pair_room) {
@@ -299,25 +355,80 @@ af_status af_mf_arc(af_mf *g, int i, int j, af_cap cap, af_cap rev, af_error *er
         if (s != AF_OK)
             return s;
     }
+    if (cap > AF_MF_INF)
+        cap = AF_MF_INF;
+    if (rev > AF_MF_INF)
+        rev = AF_MF_INF;
+    if (cap != AF_MF_INF || rev != 0) {
+        if (g->nx == g->x_room) {
+            af_status s = grow_x(g, g->x_room ? 2 * g->x_room : 256, err);
+            if (s != AF_OK)
+                return s;
+        }
+        g->xk[g->nx] = (uint32_t)g->m;
+        g->xc[g->nx] = cap;
+        g->xr[g->nx] = rev;
+        g->nx++;
+    }
     size_t k = g->m++;
     g->pt[k] = i;
     g->ph[k] = j;
-    g->pc[k] = cap < AF_MF_INF ? cap : AF_MF_INF;
-    g->pr[k] = rev < AF_MF_INF ? rev : AF_MF_INF;
     return AF_OK;
+}
+
+void af_mf_arcs(const af_mf *g, const int32_t **tail, const int32_t **head, size_t *m)
+{
+    if (tail)
+        *tail = g->pt;
+    if (head)
+        *head = g->ph;
+    if (m)
+        *m = g->m;
+}
+
+void af_mf_arc_caps(const af_mf *g, size_t k, af_cap *cap, af_cap *rev)
+{
+    /* binary search of k among the pairs with stored capacities */
+    size_t lo = 0, hi = g->nx;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->xk[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    af_cap c = AF_MF_INF, r = 0;
+    if (lo < g->nx && g->xk[lo] == k) {
+        c = g->xc[lo];
+        r = g->xr[lo];
+    }
+    if (cap)
+        *cap = c;
+    if (rev)
+        *rev = r;
 }
 
 /* Forward star from the pairs: counting sort by tail.  Pairs that are
  * self-loops or have no capacity either way are dropped.  Returns the
- * number of arcs placed. */
+ * number of arcs placed, or -1 if some pair has an end outside the nodes. */
 static int32_t build_csr(af_mf *g)
 {
     const int n = g->n;
+    const int32_t *pt = g->pt, *ph = g->ph;
+    const uint32_t *xk = g->xk;
     int32_t *first = g->first, *fill = g->cur;
     memset(first, 0, ((size_t)n + 1) * sizeof(int32_t));
+    size_t e = 0;
     for (size_t k = 0; k < g->m; k++) {
-        int32_t i = g->pt[k], j = g->ph[k];
-        if (i == j || (g->pc[k] == 0 && g->pr[k] == 0))
+        int32_t i = pt[k], j = ph[k];
+        if ((uint32_t)i >= (uint32_t)n || (uint32_t)j >= (uint32_t)n)
+            return -1;
+        if (e < g->nx && xk[e] == k) {
+            e++;
+            if (g->xc[e - 1] == 0 && g->xr[e - 1] == 0)
+                continue;
+        }
+        if (i == j)
             continue;
         first[i + 1]++;
         first[j + 1]++;
@@ -326,17 +437,26 @@ static int32_t build_csr(af_mf *g)
         first[i + 1] += first[i];
         fill[i] = first[i];
     }
+    e = 0;
     for (size_t k = 0; k < g->m; k++) {
-        int32_t i = g->pt[k], j = g->ph[k];
-        if (i == j || (g->pc[k] == 0 && g->pr[k] == 0))
+        int32_t i = pt[k], j = ph[k];
+        af_cap c = AF_MF_INF, r = 0;
+        if (e < g->nx && xk[e] == k) {
+            c = g->xc[e];
+            r = g->xr[e];
+            e++;
+            if (c == 0 && r == 0)
+                continue;
+        }
+        if (i == j)
             continue;
         int32_t a = fill[i]++, b = fill[j]++;
         g->head[a] = j;
         g->mate[a] = b;
-        g->res[a] = g->pc[k];
+        g->res[a] = c;
         g->head[b] = i;
         g->mate[b] = a;
-        g->res[b] = g->pr[k];
+        g->res[b] = r;
     }
     return first[n];
 }
@@ -414,13 +534,6 @@ static void global_relabel(af_mf *g, int buckets)
             }
         }
     }
-#ifdef AF_MF_TRACE
-    if (buckets) {
-        long long na = 0; double ea = 0; long long below = qt;
-        for (int32_t q = 0; q < qt; q++) if (ex[queue[q]] > 0) { na++; ea += (double)ex[queue[q]]; }
-        fprintf(stderr, "GR %lld: reached %lld active %lld exc %.3g dmax %d relabels %lld\n", g->st.global_updates, below, na, ea, dmax, g->st.relabels);
-    }
-#endif
     if (buckets) {
         g->amax = amax;
         g->amin = amin;
@@ -429,174 +542,197 @@ static void global_relabel(af_mf *g, int buckets)
     }
 }
 
-/* --------------------------------------------------------- push-relabel */
 
-/* Gap at label d: no node is left at label d, so nothing above d can reach
- * a sink any more (a residual path descends by at most one label per arc).
- * Every listed node above d gets label n and leaves its list; the caller
- * handles the nodes it holds outside the lists. */
-static void gap(af_mf *g, int d, int dmax)
+/* ------------------------------------------------------------ pseudoflow */
+
+static inline void child_add(af_mf *g, int32_t p, int32_t c)
 {
-    const int n = g->n;
-    int32_t *label = g->label, *next = g->next;
-    for (int b = d + 1; b <= dmax; b++) {
-        for (int32_t j = g->inact[b]; j != NIL; j = next[j])
-            label[j] = n;
-        for (int32_t j = g->act[b]; j != NIL; j = next[j])
-            label[j] = n;
-        g->inact[b] = g->act[b] = NIL;
+    int32_t h = g->child[p];
+    g->sibn[c] = h;
+    g->sibp[c] = NIL;
+    if (h != NIL)
+        g->sibp[h] = c;
+    g->child[p] = c;
+}
+
+static inline void child_remove(af_mf *g, int32_t p, int32_t c)
+{
+    int32_t nx = g->sibn[c], pv = g->sibp[c];
+    if (pv != NIL)
+        g->sibn[pv] = nx;
+    else
+        g->child[p] = nx;
+    if (nx != NIL)
+        g->sibp[nx] = pv;
+}
+
+static inline void root_push(af_mf *g, int32_t r, int *amax)
+{
+    int d = g->label[r];
+    if (d >= g->n)
+        return;
+    g->rnext[r] = g->act[d];
+    g->act[d] = r;
+    if (d > *amax)
+        *amax = d;
+}
+
+/* Node u (label d) is done: label d + 1 (or n), new label list. */
+static inline void hpf_relabel(af_mf *g, int32_t u, int d, int *dmax)
+{
+    inact_remove(g, u, d);
+    g->cur[u] = g->first[u];
+    if (d + 1 < g->n) {
+        g->label[u] = d + 1;
+        inact_insert(g, u, d + 1);
+        if (d + 1 > *dmax)
+            *dmax = d + 1;
+    } else {
+        g->label[u] = g->n;
     }
 }
 
-/* Phase 1: partial augment-relabel until no node with label < n has
- * excess.  The highest active node i grows a path of admissible arcs
- * (label dropping by one per arc) from the current arcs on; a node on the
- * path with no admissible arc left is relabelled and, unless it is i, cut
- * off the path (its label rose, so the arc into it is no longer
- * admissible).  When the path reaches a node with nonzero excess (a sink or
- * an active node) or AF_MF_PATH arcs, as much of i's excess as the path
- * carries is pushed to its end at once.  The inner nodes of a path have
- * zero excess before and after, so they stay in their inactive lists. */
-static void push_relabel(af_mf *g, int32_t arcs)
+/* Highest-label pseudoflow (Hochbaum 2008; Chandran and Hochbaum 2009). */
+static void pseudoflow(af_mf *g)
 {
     const int n = g->n;
     const int32_t *first = g->first, *head = g->head, *mate = g->mate;
     af_cap *res = g->res, *ex = g->ex;
-    int32_t *label = g->label, *cur = g->cur, *next = g->next;
-    int32_t *act = g->act, *inact = g->inact;
-    const double limit = (AF_MF_ALPHA * (double)n + (double)arcs) / AF_MF_FREQ;
-    double work = 0;
+    int32_t *label = g->label, *cur = g->cur, *par = g->par, *parc = g->parc, *child = g->child,
+            *sibn = g->sibn, *scan = g->queue, *act = g->act, *inact = g->inact, *rnext = g->rnext;
     long long pushes = 0, relabels = 0, gaps = 0;
-    int32_t pnode[AF_MF_PATH + 1], parc[AF_MF_PATH];
 
-    g->dmax = n; /* clear every bucket once */
-    global_relabel(g, 1);
-    int amax = g->amax, amin = g->amin, dmax = g->dmax;
+    /* Exact initial labels: distances to the nodes of negative excess. */
+    global_relabel(g, 0);
+    g->st.global_updates++;
+    for (int d = 0; d < n; d++)
+        act[d] = inact[d] = NIL;
+    int amax = -1, dmax = 0;
+    for (int32_t i = 0; i < n; i++) {
+        par[i] = child[i] = NIL;
+        cur[i] = first[i];
+        if (label[i] < n) {
+            inact_insert(g, i, label[i]);
+            if (label[i] > dmax)
+                dmax = label[i];
+            if (ex[i] > 0)
+                root_push(g, i, &amax);
+        }
+    }
 
-    while (amax >= amin) {
-        int32_t i = act[amax];
-        if (i == NIL) {
+    while (amax >= 0) {
+        int32_t r = act[amax];
+        if (r == NIL) {
             amax--;
             continue;
         }
-        act[amax] = next[i];
-        af_cap e = ex[i];
-        int dead = 0; /* i got label n */
-        while (e > 0 && !dead) {
-            /* Grow a path pnode[0] = i, ..., pnode[len] along parc[]. */
-            int len = 0;
-            pnode[0] = i;
-            for (;;) {
-                int32_t u = pnode[len], du = label[u];
-                int32_t a = cur[u], stop = first[u + 1];
-                for (; a < stop; a++)
-                    if (res[a] > 0 && label[head[a]] == du - 1)
-                        break;
-                if (a < stop) {
-                    cur[u] = a;
-                    parc[len] = a;
-                    int32_t w = head[a];
-                    pnode[++len] = w;
-                    if (len == AF_MF_PATH || ex[w] != 0)
-                        break;
-                    continue;
-                }
+        act[amax] = rnext[r];
+        const int l = amax;
+        if (label[r] != l || par[r] != NIL || ex[r] <= 0)
+            continue;
 
-                /* Relabel u: every residual arc leads to a label >= du, so
-                 * the new label is at least du + 1 and the scan stops
-                 * there. */
-                relabels++;
-                int32_t nd = n, na = stop;
-                for (int32_t b = first[u]; b < stop; b++) {
-                    if (res[b] > 0 && label[head[b]] < nd - 1) {
-                        nd = label[head[b]] + 1;
-                        na = b;
-                        if (nd == du + 1)
-                            break;
-                    }
-                }
-                work += AF_MF_BETA + (stop - first[u]);
-                if (len > 0)
-                    inact_remove(g, u, du);
-                if (act[du] == NIL && inact[du] == NIL) {
-                    /* u was the last node at label du: i and the whole path
-                     * lie above the gap */
-                    gap(g, du, dmax);
-                    label[i] = n;
-                    label[u] = n;
-                    dmax = du - 1;
-                    amax = du - 1;
-                    gaps++;
-                    dead = 1;
+        /* Depth-first search of the label-l part of r's tree for a node u
+         * with a residual arc to a node of label l - 1. */
+        int32_t u = r, a = NIL;
+        scan[r] = child[r];
+        for (;;) {
+            int32_t stop = first[u + 1];
+            for (a = cur[u]; a < stop; a++)
+                if (res[a] > 0 && label[head[a]] == l - 1)
+                    break;
+            cur[u] = a;
+            if (a < stop)
+                break;
+            a = NIL;
+            /* descend into the next child of label l, or finish u */
+            int32_t c = NIL;
+            for (;;) {
+                while (scan[u] != NIL && label[scan[u]] != l)
+                    scan[u] = sibn[scan[u]];
+                if (scan[u] != NIL) {
+                    c = scan[u];
+                    scan[u] = sibn[c];
                     break;
                 }
-                if (len == 0) {
-                    if (nd >= n) {
-                        label[i] = n;
-                        dead = 1;
-                        break;
-                    }
-                    label[i] = nd;
-                    cur[i] = na;
-                    if (nd > dmax)
-                        dmax = nd;
-                    amax = nd;
-                    continue;
-                }
-                if (nd >= n) {
-                    label[u] = n;
-                } else {
-                    label[u] = nd;
-                    cur[u] = na;
-                    inact_insert(g, u, nd);
-                    if (nd > dmax)
-                        dmax = nd;
-                }
-                len--;
-                cur[pnode[len]]++; /* the arc into u is no longer admissible */
+                relabels++;
+                hpf_relabel(g, u, l, &dmax);
+                if (u == r)
+                    break;
+                u = par[u];
             }
-            if (dead)
+            if (c == NIL)
                 break;
-
-            /* Augment along the path; its end may become active. */
-            af_cap delta = e;
-            for (int t = 0; t < len; t++)
-                if (res[parc[t]] < delta)
-                    delta = res[parc[t]];
-            for (int t = 0; t < len; t++) {
-                res[parc[t]] -= delta;
-                res[mate[parc[t]]] += delta;
-            }
-            int32_t w = pnode[len];
-            af_cap ew = ex[w];
-            if (ew <= 0 && ew + delta > 0) {
-                int32_t dw = label[w];
-                inact_remove(g, w, dw);
-                next[w] = act[dw];
-                act[dw] = w;
-                if (dw < amin)
-                    amin = dw;
-            }
-            ex[w] = ew + delta;
-            e -= delta;
-            pushes += len;
+            u = c;
+            scan[u] = child[u];
         }
-        ex[i] = e;
-        if (!dead)
-            inact_insert(g, i, label[i]);
 
-        if (work > limit) {
-            g->dmax = dmax;
-            global_relabel(g, 1);
-            amax = g->amax;
-            amin = g->amin;
-            dmax = g->dmax;
-            work = 0;
+        if (a == NIL) {
+            /* r's label-l part is now at l + 1 */
+            if (inact[l] == NIL) {
+                gaps++;
+                for (int b = l + 1; b <= dmax; b++) {
+                    for (int32_t j = inact[b]; j != NIL; j = g->next[j])
+                        label[j] = n;
+                    inact[b] = NIL;
+                }
+                dmax = l - 1;
+                amax = l - 1;
+            } else {
+                root_push(g, r, &amax);
+            }
+            continue;
         }
-        g->st.relabels = relabels;
+
+        /* Merger: make u the root of its tree, hang it below w = head[a],
+         * then push r's excess towards the root of w's tree, splitting the
+         * tree where an arc saturates. */
+        int32_t w = head[a];
+        {
+            int32_t x = u, xa = NIL, xp = NIL; /* xp: new parent of x */
+            while (x != NIL) {
+                int32_t up = par[x], upa = parc[x];
+                if (up != NIL)
+                    child_remove(g, up, x);
+                par[x] = xp;
+                parc[x] = xa;
+                if (xp != NIL)
+                    child_add(g, xp, x);
+                xp = x;
+                xa = up != NIL ? mate[upa] : NIL;
+                x = up;
+            }
+            par[u] = w;
+            parc[u] = a;
+            child_add(g, w, u);
+        }
+        int32_t x = r;
+        af_cap prev_ex = 1;
+        while (ex[x] > 0 && par[x] != NIL) {
+            int32_t p = par[x], b = parc[x];
+            af_cap e = ex[x], c = res[b];
+            prev_ex = ex[p];
+            pushes++;
+            if (c < e) {
+                res[b] = 0;
+                res[mate[b]] += c;
+                ex[p] += c;
+                ex[x] = e - c;
+                child_remove(g, p, x);
+                par[x] = NIL;
+                root_push(g, x, &amax);
+            } else {
+                res[b] = c - e;
+                res[mate[b]] += e;
+                ex[p] += e;
+                ex[x] = 0;
+            }
+            x = p;
+        }
+        if (par[x] == NIL && ex[x] > 0 && prev_ex <= 0)
+            root_push(g, x, &amax);
     }
     g->st.pushes += pushes;
-    g->st.relabels = relabels;
+    g->st.relabels += relabels;
     g->st.gaps += gaps;
 }
 
@@ -706,7 +842,8 @@ af_status af_mf_solve(af_mf *g, af_cap *flow, af_error *err)
             return s;
     }
     const int n = g->n;
-    int32_t arcs = build_csr(g);
+    if (build_csr(g) < 0)
+        return af_error_set(err, AF_EINVAL, "max-flow: an arc has an end outside nodes 0..%d", n - 1);
     uint8_t *fix = g->fix;
     af_cap *ex = g->ex;
 
@@ -746,7 +883,7 @@ af_status af_mf_solve(af_mf *g, af_cap *flow, af_error *err)
             deficit0 -= ex[i];
 
     if (n > 0 && !infinite) {
-        push_relabel(g, arcs);
+        pseudoflow(g);
         /* The maximal source set: nodes that cannot reach the sink (label
          * n after the final search). */
         global_relabel(g, 0);

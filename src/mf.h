@@ -48,16 +48,39 @@ af_mf *af_mf_alloc(int nodes, size_t arcs, af_error *err);
 void af_mf_free(af_mf *g); /* accepts NULL */
 
 /* Start a new graph of `nodes` nodes (ids 0 .. nodes-1), no arcs, no
- * terminal capacities. */
+ * terminal capacities: af_mf_begin and then af_mf_set_nodes. */
 af_status af_mf_begin(af_mf *g, int nodes, af_error *err);
+
+/* Set the number of nodes of the graph being built (after af_mf_begin,
+ * before or after adding arcs).  Terminal capacities of nodes below both
+ * the old and the new count are kept; new nodes start with none.  May grow
+ * the node arrays, then AF_ENOMEM is possible (and the next af_mf_solve
+ * fails). */
+af_status af_mf_set_nodes(af_mf *g, int nodes, af_error *err);
 
 /* Add terminal capacities s -> i and i -> t (added to earlier ones; >= 0).
  * A node out of range or a negative capacity makes af_mf_solve fail with
  * AF_EINVAL. */
 void af_mf_tweight(af_mf *g, int i, af_cap source, af_cap sink);
 
-/* Add arc i -> j with capacity cap and j -> i with capacity rev (>= 0). */
+/* Add arc i -> j with capacity cap and j -> i with capacity rev (>= 0;
+ * a negative one is AF_EINVAL here).  The node ids are checked by
+ * af_mf_solve (AF_EINVAL there if outside 0 .. nodes-1), so that arcs can
+ * be added before the final node count is known.  A pair (AF_MF_INF, 0)
+ * costs 8 bytes until the solve (tail and head; other pairs 28), and
+ * every pair 32 bytes more in the solver's arrays. */
 af_status af_mf_arc(af_mf *g, int i, int j, af_cap cap, af_cap rev, af_error *err);
+
+/* The arc pairs added since af_mf_begin, in order (for replaying a graph
+ * into another solver): tails and heads, their count in *m (any output
+ * pointer may be NULL).  The pointers stay valid until the next
+ * af_mf_begin or af_mf_arc. */
+void af_mf_arcs(const af_mf *g, const int32_t **tail, const int32_t **head, size_t *m);
+
+/* Capacities of pair k (0 <= k < m) as stored: forward in *cap, back in
+ * *rev (values above AF_MF_INF were clamped to AF_MF_INF).  O(log) per
+ * call. */
+void af_mf_arc_caps(const af_mf *g, size_t k, af_cap *cap, af_cap *rev);
 
 /* Maximum flow value (= minimum cut capacity) in *flow. */
 af_status af_mf_solve(af_mf *g, af_cap *flow, af_error *err);

@@ -68,9 +68,7 @@ struct af_mm_plan {
     double s_cap;         /* |s_k| is capped here (box diagonal): finite costs */
     double *s;            /* signed distance of A_k, length units, capped */
     double kper, kfid;    /* dx^2 / w_B and dx^2 / h */
-    int32_t *label;       /* connected components (global moves) */
-    int32_t *queue;       /* flood fill */
-    uint8_t *cand;        /* candidate set (global moves) */
+    int32_t *queue;       /* flood fill (global moves) */
     uint8_t *var;         /* band: 1 for variable cells */
     uint8_t *vk;          /* A_k in the orientation of the graph (v) */
     uint8_t *fix1, *fix0; /* fixed cells of value 1 / 0 (in v) */
@@ -86,7 +84,8 @@ struct af_mm_plan {
     size_t cap_nodes;
     double *tw_real;          /* real unary cost of label 1 per node (> 0: sink arc, < 0: source arc) */
     size_t narcs, cap_arcs;
-    int32_t *arc_from, *arc_to; /* infinite arcs from -> to (reverse 0) */
+    int32_t *arc_from, *arc_to; /* infinite arcs from -> to (reverse 0), kept here for
+                                 * BK only: our solver takes them as they come */
     af_mf *mf;
     af_bk *bk;
     double w_in, w_out;   /* band reach inside / outside A_k for the next step, cells (0: unset) */
@@ -115,9 +114,7 @@ void af_mm_plan_free(af_mm_plan *p)
     af_morph_work_free(p->morph);
     af_dist_work_free(p->dist);
     free(p->s);
-    free(p->label);
     free(p->queue);
-    free(p->cand);
     free(p->var);
     free(p->vk);
     free(p->fix1);
@@ -190,9 +187,7 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
     p->rho0 = malloc(cells * sizeof(double));
     p->rho1 = malloc(cells * sizeof(double));
     p->s = malloc(cells * sizeof(double));
-    p->label = malloc(cells * sizeof(int32_t));
     p->queue = malloc(cells * sizeof(int32_t));
-    p->cand = malloc(cells);
     p->var = malloc(cells);
     p->vk = malloc(cells);
     p->fix1 = malloc(cells);
@@ -205,7 +200,7 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
     size_t layers = (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)p->n;
     p->memo[0] = malloc(layers * sizeof(int32_t));
     p->memo[1] = malloc(layers * sizeof(int32_t));
-    if (!p->rho0 || !p->rho1 || !p->s || !p->label || !p->queue || !p->cand || !p->var || !p->vk || !p->fix1 || !p->fix0
+    if (!p->rho0 || !p->rho1 || !p->s || !p->queue || !p->var || !p->vk || !p->fix1 || !p->fix0
         || !p->m1 || !p->m0 || !p->reach || !p->sol || !p->node || !p->memo[0] || !p->memo[1]) {
         af_error_set(err, AF_ENOMEM, "mm: out of memory for a plan of %zu cells", cells);
         goto fail;
@@ -265,6 +260,10 @@ static int new_node(af_mm_plan *p, double cost)
 /* Infinite arc a -> b. */
 static int inf_arc(af_mm_plan *p, int a, int b)
 {
+    if (p->mf) {
+        p->narcs++;
+        return af_mf_arc(p->mf, a, b, AF_MF_INF, 0, NULL) == AF_OK ? 0 : -1;
+    }
     if (p->narcs == p->cap_arcs) {
         size_t c = p->cap_arcs ? 2 * p->cap_arcs : 4096;
         int32_t *f = realloc(p->arc_from, c * sizeof *f);
@@ -304,13 +303,14 @@ static inline int32_t *memo_at(af_mm_plan *p, int kind, int w, int i, int ju)
     return p->memo[kind] + ((size_t)(w - 1) * R + slot) * p->n + i;
 }
 
-/* Forget the memo of the slot that unwrapped row ju is about to use. */
-static void memo_clear_row(af_mm_plan *p, int ju)
+/* Forget the memo of the slot that unwrapped row ju is about to use, in
+ * columns i0 .. i1 (the only ones the sweep asks for). */
+static void memo_clear_row(af_mm_plan *p, int ju, int i0, int i1)
 {
     for (int kind = 0; kind < 2; kind++)
         for (int w = 1; w <= p->r; w++) {
             int32_t *m = memo_at(p, kind, w, 0, ju);
-            for (int i = 0; i < p->n; i++)
+            for (int i = i0; i <= i1; i++)
                 m[i] = UNKNOWN;
         }
 }
@@ -439,6 +439,8 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
 
     p->nnodes = 0;
     p->narcs = 0;
+    if (p->mf && af_mf_begin(p->mf, 0, err) != AF_OK)
+        return -1;
     int nvar = 0;
     for (size_t x = 0; x < cells; x++) {
         if (p->var[x]) {
@@ -453,12 +455,28 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
     /* terms: alpha = rho0 kper on max u, beta = rho1 kper on -min u; in v
      * (flip) the max term of v carries beta and the min term alpha. */
     const double *wmax = flip ? p->rho1 : p->rho0, *wmin = flip ? p->rho0 : p->rho1;
-    for (int ju = -p->r; ju <= p->r; ju++)
-        memo_clear_row(p, ju);
-    for (int j = 0; j < n; j++) {
-        if (j > 0)
-            memo_clear_row(p, j + p->r); /* its slot held row j - r - 1 */
-        for (int i = 0; i < n; i++) {
+    /* sweep the rows and columns where terms may vary (on a torus: all) */
+    int rj0 = 0, rj1 = n - 1, ri0 = 0, ri1 = n - 1;
+    if (g->edge != AF_EDGE_PERIODIC) {
+        rj0 = ri0 = n;
+        rj1 = ri1 = -1;
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+                if (p->reach[(size_t)j * n + i]) {
+                    if (j < rj0) rj0 = j;
+                    if (j > rj1) rj1 = j;
+                    if (i < ri0) ri0 = i;
+                    if (i > ri1) ri1 = i;
+                }
+    }
+    /* segment centres asked for lie within r columns of a swept cell */
+    int ci0 = ri0 - p->r < 0 ? 0 : ri0 - p->r, ci1 = ri1 + p->r > n - 1 ? n - 1 : ri1 + p->r;
+    for (int ju = rj0 - p->r; ju <= rj0 + p->r; ju++)
+        memo_clear_row(p, ju, ci0, ci1);
+    for (int j = rj0; j <= rj1; j++) {
+        if (j > rj0)
+            memo_clear_row(p, j + p->r, ci0, ci1); /* its slot held row j - r - 1 */
+        for (int i = ri0; i <= ri1; i++) {
             size_t x = (size_t)j * n + i;
             if (!p->reach[x])
                 continue;
@@ -487,16 +505,14 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
     if (p->nnodes == 0) {
         /* nothing can change */
     } else if (p->mf) {
-        if (af_mf_begin(p->mf, p->nnodes, err) != AF_OK)
+        /* the arcs are in already; now the nodes and their terminals */
+        if (af_mf_set_nodes(p->mf, p->nnodes, err) != AF_OK)
             return -1;
         for (int k = 0; k < p->nnodes; k++) {
             af_cap c = (af_cap)llround(fabs(p->tw_real[k]) * scale);
             if (c)
                 af_mf_tweight(p->mf, k, p->tw_real[k] < 0 ? c : 0, p->tw_real[k] > 0 ? c : 0);
         }
-        for (size_t a = 0; a < p->narcs; a++)
-            if (af_mf_arc(p->mf, p->arc_from[a], p->arc_to[a], AF_MF_INF, 0, err) != AF_OK)
-                return -1;
         af_cap f;
         if (af_mf_solve(p->mf, &f, err) != AF_OK)
             return -1;
@@ -588,94 +604,137 @@ static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, doub
     return v.per_eps + fid;
 }
 
-/* Label the connected components of {m == val} (8-neighbours for the set,
- * 4 for its complement, the usual digital-topology pair); returns their
- * number.  A component of the complement that touches a clamped box edge
- * gets a negative label: it is "outside" and is never filled. */
-static int components(af_mm_plan *p, const uint8_t *m, uint8_t val)
-{
-    int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC, nb = val ? 8 : 4, count = 0;
-    static const int di[8] = {1, -1, 0, 0, 1, 1, -1, -1}, dj[8] = {0, 0, 1, -1, 1, -1, 1, -1};
-    for (size_t x = 0; x < p->cells; x++)
-        p->label[x] = 0;
-    for (size_t x0 = 0; x0 < p->cells; x0++) {
-        if ((m[x0] != 0) != val || p->label[x0])
-            continue;
-        int lab = ++count, edge = 0;
-        size_t head = 0, tail = 0;
-        p->queue[tail++] = (int32_t)x0;
-        p->label[x0] = lab;
-        while (head < tail) {
-            int x = p->queue[head++], i = x % n, j = x / n;
-            for (int k = 0; k < nb; k++) {
-                int ii = i + di[k], jj = j + dj[k];
-                if (per) {
-                    ii = (ii + n) % n;
-                    jj = (jj + n) % n;
-                } else if (ii < 0 || jj < 0 || ii >= n || jj >= n) {
-                    edge = 1;
-                    continue;
-                }
-                size_t y = (size_t)jj * n + ii;
-                if ((m[y] != 0) == val && !p->label[y]) {
-                    p->label[y] = lab;
-                    p->queue[tail++] = (int32_t)y;
-                }
-            }
-        }
-        if (edge && !val)
-            for (size_t k = 0; k < tail; k++)
-                p->label[p->queue[k]] = -lab;
-    }
-    return count;
-}
-
 /* Global moves after the band solve.  The band fixes every cell outside
- * it, so it cannot see a minimiser that differs there: chiefly a component that vanishes as a whole (a circle with r^2 of
- * order h: the global minimiser jumps to the empty set before the implicit
- * step's radius reaches zero), or a hole that closes.  Try removing each
- * component and filling each hole, keep the best strict improvement (ties
- * decided by the selection: minimal removes and does not fill, maximal the
- * opposite), and repeat.  Returns the number of moves made. */
-static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *energy)
+ * it, so it cannot see a minimiser that differs there: chiefly a component
+ * that vanishes as a whole (a circle with r^2 of order h: the global
+ * minimiser jumps to the empty set before the implicit step's radius
+ * reaches zero), or a hole that closes.  Each component of the set
+ * (8-neighbours) and each hole (a 4-connected component of the complement
+ * that does not reach a clamped box edge) is a candidate; removing or
+ * filling it changes the fidelity by dfid, and the perimeter cannot drop by
+ * more than Per_eps(out), so only candidates with dfid < Per_eps(out) are
+ * evaluated.  The best strict improvement is kept (ties follow the
+ * selection: minimal removes and does not fill, maximal the opposite), and
+ * the search repeats.  On a clamped grid only the bounding box of the set
+ * (and one cell around it) is searched: outside it every cell is in the
+ * exterior.  Returns the number of moves made. */
+static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *energy,
+                        double per)
 {
-    int moves = 0;
+    int n = p->n, per_grid = p->g.edge == AF_EDGE_PERIODIC;
     int minimal = p->prm.selection == AF_SELECT_MINIMAL;
+    static const int di[8] = {1, -1, 0, 0, 1, 1, -1, -1}, dj[8] = {0, 0, 1, -1, 1, -1, 1, -1};
+    int32_t *label = p->node; /* all NONE outside a solve: free to use, restored below */
+    int32_t *queue = p->queue;
+    int moves = 0;
     for (int round = 0; round < 8; round++) {
-        double best = *energy;
-        int best_val = -1, best_lab = 0;
-        for (int val = 1; val >= 0; val--) {
-            int count = components(p, out, (uint8_t)val);
-            if (val == 1 && count == 0)
-                continue;
-            for (int lab = 1; lab <= count; lab++) {
-                int any = 0;
-                for (size_t x = 0; x < p->cells; x++) {
-                    int in = p->label[x] == lab;
-                    any |= in;
-                    p->cand[x] = in ? (uint8_t)!val : out[x];
-                }
-                if (!any)
-                    continue;
-                double e = energy_of(p, ak, p->cand, NULL, NULL);
-                double tol = 1e-12 * (fabs(e) + fabs(best));
-                /* removal (val = 1) wins ties for the minimal selection,
-                 * filling (val = 0) for the maximal one */
-                int tie_ok = (val == 1) == minimal;
-                if (e < best - tol || (tie_ok && e <= best + tol && best_val < 0)) {
-                    best = e;
-                    best_val = val;
-                    best_lab = lab;
-                }
-            }
+        /* search box */
+        int i0 = 0, i1 = n - 1, j0 = 0, j1 = n - 1;
+        if (!per_grid) {
+            i0 = n, i1 = -1, j0 = n, j1 = -1;
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++)
+                    if (out[(size_t)j * n + i]) {
+                        if (i < i0) i0 = i;
+                        if (i > i1) i1 = i;
+                        if (j < j0) j0 = j;
+                        if (j > j1) j1 = j;
+                    }
+            if (i1 < 0)
+                break; /* empty set: nothing to remove, no hole */
+            i0 = i0 > 0 ? i0 - 1 : 0;
+            j0 = j0 > 0 ? j0 - 1 : 0;
+            i1 = i1 < n - 1 ? i1 + 1 : n - 1;
+            j1 = j1 < n - 1 ? j1 + 1 : n - 1;
         }
+        double best = *energy;
+        int best_val = -1;
+        size_t best_seed = 0;
+        for (int val = 1; val >= 0; val--) {
+            int nb = val ? 8 : 4;
+            for (int j = j0; j <= j1; j++)
+                for (int i = i0; i <= i1; i++)
+                    label[(size_t)j * n + i] = 0;
+            for (int js = j0; js <= j1; js++)
+                for (int is = i0; is <= i1; is++) {
+                    size_t x0 = (size_t)js * n + is;
+                    if ((out[x0] != 0) != val || label[x0])
+                        continue;
+                    /* flood fill one component; its cells are queue[0..tail) */
+                    size_t head = 0, tail = 0;
+                    int edge = 0;
+                    double dfid = 0;
+                    queue[tail++] = (int32_t)x0;
+                    label[x0] = 1;
+                    while (head < tail) {
+                        int x = queue[head++], i = x % n, j = x / n;
+                        dfid += (val ? -1 : 1) * phi_of(p, ak, (size_t)x);
+                        for (int k = 0; k < nb; k++) {
+                            int ii = i + di[k], jj = j + dj[k];
+                            if (per_grid) {
+                                ii = (ii + n) % n;
+                                jj = (jj + n) % n;
+                            } else if (ii < i0 || jj < j0 || ii > i1 || jj > j1) {
+                                edge = 1; /* reaches the exterior */
+                                continue;
+                            }
+                            size_t y = (size_t)jj * n + ii;
+                            if ((out[y] != 0) == val && !label[y]) {
+                                label[y] = 1;
+                                queue[tail++] = (int32_t)y;
+                            }
+                        }
+                    }
+                    if ((val == 0 && edge && !per_grid) || dfid >= per + 1e-12 * fabs(per) + 1e-300)
+                        continue; /* the exterior, or it cannot pay */
+                    for (size_t k = 0; k < tail; k++)
+                        out[queue[k]] = (uint8_t)!val;
+                    double e = energy_of(p, ak, out, NULL, NULL);
+                    for (size_t k = 0; k < tail; k++)
+                        out[queue[k]] = (uint8_t)val;
+                    double tol = 1e-12 * (fabs(e) + fabs(best));
+                    /* removal (val = 1) wins ties for the minimal selection,
+                     * filling (val = 0) for the maximal one */
+                    int tie_ok = (val == 1) == minimal;
+                    if (e < best - tol || (tie_ok && e <= best + tol && best_val < 0)) {
+                        best = e;
+                        best_val = val;
+                        best_seed = x0; /* flooded again from here below */
+                    }
+                }
+        }
+        for (int j = j0; j <= j1; j++)
+            for (int i = i0; i <= i1; i++)
+                label[(size_t)j * n + i] = NONE;
         if (best_val < 0)
             break;
-        components(p, out, (uint8_t)best_val);
-        for (size_t x = 0; x < p->cells; x++)
-            if (p->label[x] == best_lab)
-                out[x] = (uint8_t)!best_val;
+        /* flip the chosen component: flood it again from its seed, flipping
+         * as it goes (a flipped cell no longer matches, so none is seen twice) */
+        {
+            int nb = best_val ? 8 : 4;
+            size_t head = 0, tail = 0;
+            queue[tail++] = (int32_t)best_seed;
+            out[best_seed] = (uint8_t)!best_val;
+            while (head < tail) {
+                int x = queue[head++], i = x % n, j = x / n;
+                for (int k = 0; k < nb; k++) {
+                    int ii = i + di[k], jj = j + dj[k];
+                    if (per_grid) {
+                        ii = (ii + n) % n;
+                        jj = (jj + n) % n;
+                    } else if (ii < i0 || jj < j0 || ii > i1 || jj > j1) {
+                        continue;
+                    }
+                    size_t y = (size_t)jj * n + ii;
+                    if ((out[y] != 0) == best_val) {
+                        out[y] = (uint8_t)!best_val;
+                        queue[tail++] = (int32_t)y;
+                    }
+                }
+            }
+        }
         *energy = best;
+        energy_of(p, ak, out, &per, NULL);
         moves++;
     }
     return moves;
@@ -717,9 +776,11 @@ af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_
         st->band_widenings++;
     }
     st->band_width = w_in > w_out ? w_in : w_out;
+    double fid, per, e = energy_of(p, in, out, &per, &fid);
     if (!p->prm.full_grid && !(w_in >= full_w && w_out >= full_w)) {
-        double e = energy_of(p, in, out, NULL, NULL);
-        st->global_moves = global_moves(p, in, out, &e);
+        st->global_moves = global_moves(p, in, out, &e, per);
+        if (st->global_moves)
+            e = energy_of(p, in, out, &per, &fid);
     }
     /* statistics and the energy of the result */
     double shift_in = 0, shift_out = 0;
@@ -732,7 +793,9 @@ af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_
             if (p->s[x] > shift_out)
                 shift_out = p->s[x];
         }
-    st->energy = energy_of(p, in, out, &st->per_eps, &st->fidelity);
+    st->energy = e;
+    st->per_eps = per;
+    st->fidelity = fid;
     st->changed = changed;
     st->max_shift = shift_in > shift_out ? shift_in : shift_out;
     st->area = 0;
@@ -770,8 +833,10 @@ int af_mm_plan_dump_dimacs(const af_mm_plan *p, FILE *f)
         if (c && fprintf(f, p->tw_real[k] < 0 ? "a 1 %d %lld\n" : "a %d 2 %lld\n", k + 3, c) < 0)
             return -1;
     }
-    for (size_t a = 0; a < p->narcs; a++)
-        if (fprintf(f, "a %d %d %lld\n", p->arc_from[a] + 3, p->arc_to[a] + 3, (long long)AF_MF_INF) < 0)
+    af_mm_graph gr;
+    af_mm_plan_last_graph(p, &gr);
+    for (size_t a = 0; a < gr.arcs; a++)
+        if (fprintf(f, "a %d %d %lld\n", gr.from[a] + 3, gr.to[a] + 3, (long long)AF_MF_INF) < 0)
             return -1;
     return 0;
 }
@@ -781,7 +846,11 @@ void af_mm_plan_last_graph(const af_mm_plan *p, af_mm_graph *out)
     out->nodes = p->nnodes;
     out->unary = p->tw_real;
     out->scale = p->scale;
-    out->arcs = p->narcs;
-    out->from = p->arc_from;
-    out->to = p->arc_to;
+    if (p->mf) {
+        af_mf_arcs(p->mf, &out->from, &out->to, &out->arcs);
+    } else {
+        out->arcs = p->narcs;
+        out->from = p->arc_from;
+        out->to = p->arc_to;
+    }
 }

@@ -82,16 +82,45 @@ static af_cap cut_capacity(const problem *p, const uint8_t *in)
     return c;
 }
 
+/* How solve_mf builds the graph: 0 = af_mf_begin(n), terminals, arcs;
+ * 1 = af_mf_begin(n / 2), the terminals of those nodes, the arcs (ends up
+ * to n - 1), af_mf_set_nodes(n), the other terminals. */
+static int late_nodes;
+
+/* af_mf_arcs and af_mf_arc_caps give back the pairs of p, in order. */
+static void check_arcs(const af_mf *g, const problem *p)
+{
+    const int32_t *tail, *head;
+    size_t m;
+    af_mf_arcs(g, &tail, &head, &m);
+    assert_int_equal(m, p->m);
+    for (size_t k = 0; k < m; k++) {
+        af_cap c, r;
+        af_mf_arc_caps(g, k, &c, &r);
+        assert_int_equal(tail[k], p->tail[k]);
+        assert_int_equal(head[k], p->head[k]);
+        assert_true(c == (p->cap[k] < AF_MF_INF ? p->cap[k] : AF_MF_INF));
+        assert_true(r == (p->rev[k] < AF_MF_INF ? p->rev[k] : AF_MF_INF));
+    }
+}
+
 /* Solve p with g; returns the flow value, fills side[] with our cut. */
 static af_cap solve_mf(af_mf *g, const problem *p, uint8_t *side)
 {
     af_error err;
     af_cap flow = -1;
-    assert_int_equal(af_mf_begin(g, p->n, &err), AF_OK);
-    for (int i = 0; i < p->n; i++)
+    int n0 = late_nodes ? p->n / 2 : p->n;
+    assert_int_equal(af_mf_begin(g, n0, &err), AF_OK);
+    for (int i = 0; i < n0; i++)
         af_mf_tweight(g, i, p->cs[i], p->ct[i]);
     for (size_t k = 0; k < p->m; k++)
         assert_int_equal(af_mf_arc(g, p->tail[k], p->head[k], p->cap[k], p->rev[k], &err), AF_OK);
+    if (late_nodes) {
+        assert_int_equal(af_mf_set_nodes(g, p->n, &err), AF_OK);
+        for (int i = n0; i < p->n; i++)
+            af_mf_tweight(g, i, p->cs[i], p->ct[i]);
+    }
+    check_arcs(g, p);
     assert_int_equal(af_mf_solve(g, &flow, &err), AF_OK);
     for (int i = 0; i < p->n; i++)
         side[i] = (uint8_t)af_mf_source_side(g, i);
@@ -445,15 +474,106 @@ static void test_infinite_and_errors(void **state)
     assert_true(flow == 5);
     assert_int_equal(af_mf_source_side(g, 0), 0);
 
-    /* errors */
+    /* errors; arc ends are checked by the solve */
     assert_int_equal(af_mf_begin(g, -1, &err), AF_EINVAL);
     assert_int_equal(af_mf_begin(g, 2, &err), AF_OK);
-    assert_int_equal(af_mf_arc(g, 0, 2, 1, 1, &err), AF_EINVAL);
-    assert_int_equal(af_mf_arc(g, -1, 0, 1, 1, &err), AF_EINVAL);
+    assert_int_equal(af_mf_set_nodes(g, -1, &err), AF_EINVAL);
     assert_int_equal(af_mf_arc(g, 0, 1, -1, 1, &err), AF_EINVAL);
+    assert_int_equal(af_mf_arc(g, 0, 1, 1, -1, &err), AF_EINVAL);
+    assert_int_equal(af_mf_arc(g, 0, 2, 1, 1, &err), AF_OK);
+    assert_int_equal(af_mf_solve(g, &flow, &err), AF_EINVAL);
+    assert_int_equal(af_mf_source_side(g, 0), 0);
+    assert_int_equal(af_mf_set_nodes(g, 3, &err), AF_OK); /* now 2 exists */
+    af_mf_tweight(g, 0, 4, 0);
+    af_mf_tweight(g, 2, 0, 3);
+    assert_int_equal(af_mf_solve(g, &flow, &err), AF_OK);
+    assert_true(flow == 1);
+    assert_int_equal(af_mf_arc(g, -1, 0, 1, 1, &err), AF_OK);
+    assert_int_equal(af_mf_solve(g, &flow, &err), AF_EINVAL);
+    assert_int_equal(af_mf_begin(g, 2, &err), AF_OK);
     af_mf_tweight(g, 5, 1, 1);
     assert_int_equal(af_mf_solve(g, &flow, &err), AF_EINVAL);
     assert_int_equal(af_mf_source_side(g, 0), 0);
+    af_mf_free(g);
+}
+
+/* ------------------------------------------- late node counts, accessors */
+
+/* Graphs built with af_mf_set_nodes after the arcs, on a solver that
+ * starts with room for one node and one arc (so that set_nodes grows the
+ * node arrays while terminal capacities are set): small ones against brute
+ * force, mostly infinite or mixed arcs; medium and coverage ones against
+ * BK. */
+static void test_late_nodes(void **state)
+{
+    (void)state;
+    tu_rng r;
+    tu_seed(&r, 31);
+    af_error err;
+    late_nodes = 1;
+    for (int k = 0; k < 1500; k++) {
+        af_mf *g = af_mf_alloc(1, 1, &err);
+        assert_non_null(g);
+        check_small(g, &r, 1 + k % 10, k % 2 ? 0.7 : 0.1, k % 5 == 0 ? 0.05 : 0.0);
+        af_mf_free(g);
+    }
+    for (int k = 0; k < 12; k++) {
+        af_mf *g = af_mf_alloc(1, 1, &err);
+        assert_non_null(g);
+        problem p;
+        if (k % 2)
+            make_medium(&p, &r, 500 + (int)(tu_next(&r) % 3000));
+        else
+            make_coverage(&p, &r, 20 + (int)(tu_next(&r) % 20), 1 + k % 3);
+        check_against_bk(g, &p);
+        pb_free(&p);
+        af_mf_free(g);
+    }
+    late_nodes = 0;
+}
+
+/* af_mf_set_nodes shrinking and growing again: dropped nodes come back
+ * without terminal capacities. */
+static void test_set_nodes(void **state)
+{
+    (void)state;
+    af_error err;
+    af_cap flow = -1, c = -1, rv = -1;
+    af_mf *g = af_mf_alloc(0, 0, &err);
+    assert_non_null(g);
+    assert_int_equal(af_mf_begin(g, 0, &err), AF_OK);
+    assert_int_equal(af_mf_arc(g, 0, 1, AF_MF_INF, 0, &err), AF_OK);
+    assert_int_equal(af_mf_arc(g, 1, 2, 9, 0, &err), AF_OK);
+    assert_int_equal(af_mf_arc(g, 2, 0, 2 * AF_MF_INF, 3, &err), AF_OK);
+    assert_int_equal(af_mf_set_nodes(g, 3, &err), AF_OK);
+    af_mf_tweight(g, 0, 20, 0);
+    af_mf_tweight(g, 2, 0, 20);
+    assert_int_equal(af_mf_set_nodes(g, 2, &err), AF_OK);
+    assert_int_equal(af_mf_solve(g, &flow, &err), AF_EINVAL); /* arc to node 2 */
+    assert_int_equal(af_mf_set_nodes(g, 100000, &err), AF_OK);
+    af_mf_tweight(g, 99999, 0, 1);
+    assert_int_equal(af_mf_solve(g, &flow, &err), AF_OK);
+    assert_true(flow == 0); /* node 2 lost its sink capacity */
+    af_mf_tweight(g, 2, 0, 20);
+    assert_int_equal(af_mf_solve(g, &flow, &err), AF_OK);
+    assert_true(flow == 12); /* 9 along 0 -> 1 -> 2, 3 along 0 -> 2 */
+    assert_int_equal(af_mf_source_side(g, 0), 1);
+    assert_int_equal(af_mf_source_side(g, 1), 1);
+    assert_int_equal(af_mf_source_side(g, 2), 0);
+    const int32_t *t, *h;
+    size_t m = 0;
+    af_mf_arcs(g, &t, &h, &m);
+    assert_int_equal(m, 3);
+    assert_true(t[2] == 2 && h[2] == 0);
+    af_mf_arc_caps(g, 0, &c, &rv);
+    assert_true(c == AF_MF_INF && rv == 0);
+    af_mf_arc_caps(g, 1, &c, &rv);
+    assert_true(c == 9 && rv == 0);
+    af_mf_arc_caps(g, 2, &c, &rv);
+    assert_true(c == AF_MF_INF && rv == 3);
+    assert_int_equal(af_mf_begin(g, 1, &err), AF_OK);
+    af_mf_arcs(g, NULL, NULL, &m);
+    assert_int_equal(m, 0);
     af_mf_free(g);
 }
 
@@ -463,7 +583,8 @@ int main(void)
         cmocka_unit_test(test_small_brute_force), cmocka_unit_test(test_medium_vs_bk),
         cmocka_unit_test(test_coverage_vs_bk),    cmocka_unit_test(test_coverage_fixed_vs_bk),
         cmocka_unit_test(test_reuse_sizes),
-        cmocka_unit_test(test_infinite_and_errors),
+        cmocka_unit_test(test_infinite_and_errors), cmocka_unit_test(test_late_nodes),
+        cmocka_unit_test(test_set_nodes),
     };
     return cmocka_run_group_tests_name("mf", tests, NULL, NULL);
 }
