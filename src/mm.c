@@ -52,6 +52,10 @@
 #include "mm_internal.h"
 
 #define UNKNOWN (-2) /* memo: segment node not computed yet */
+/* Band reach (cells) of a run's first step, each way: the ball and a few
+ * cells.  A step that moves farther widens its band (and is solved again);
+ * starting narrow keeps the first step's graph, the largest of a run, small. */
+#define FIRST_BAND(p) ((p)->r + 4.0)
 #define NONE (-1)    /* no variable cell in the segment */
 
 struct af_mm_plan {
@@ -59,7 +63,8 @@ struct af_mm_plan {
     af_mm_params prm;
     int n;
     size_t cells;
-    double *rho0, *rho1;
+    const double *rho0, *rho1; /* the caller's (kept by reference), or a child's own window copies */
+    double *own_rho0, *own_rho1; /* a child's window copies (NULL for a top plan) */
     af_perimeter *per;    /* owns the ball; energy reporting */
     const af_ball *ball;
     int r;
@@ -90,6 +95,16 @@ struct af_mm_plan {
     af_bk *bk;
     double w_in, w_out;   /* band reach inside / outside A_k for the next step, cells (0: unset) */
     double scale;         /* real cost -> integer capacity, last solve */
+    /* Window (clamped grids): the step runs on a square sub-grid around the
+     * set, a plan of its own (child), so that its cost follows the set and
+     * not the box.  last is the plan whose graph was solved last. */
+    int is_child;
+    int node_ready;       /* node[] holds NONE everywhere (set on first use: a
+                           * plan that always steps through its window never
+                           * touches its own full-grid arrays) */
+    af_mm_plan *child;
+    uint8_t *win_in, *win_out; /* child-sized copies of A_k and A_{k+1} */
+    const af_mm_plan *last;
 };
 
 void af_mm_params_default(af_mm_params *prm)
@@ -108,8 +123,11 @@ void af_mm_plan_free(af_mm_plan *p)
 {
     if (!p)
         return;
-    free(p->rho0);
-    free(p->rho1);
+    af_mm_plan_free(p->child);
+    free(p->win_in);
+    free(p->win_out);
+    free(p->own_rho0);
+    free(p->own_rho1);
     af_perimeter_free(p->per);
     af_morph_work_free(p->morph);
     af_dist_work_free(p->dist);
@@ -184,8 +202,6 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
     p->r = p->ball->r;
     if (!(p->morph = af_morph_work_alloc(g, p->ball, err)) || !(p->dist = af_dist_work_alloc(g, err)))
         goto fail;
-    p->rho0 = malloc(cells * sizeof(double));
-    p->rho1 = malloc(cells * sizeof(double));
     p->s = malloc(cells * sizeof(double));
     p->queue = malloc(cells * sizeof(int32_t));
     p->var = malloc(cells);
@@ -200,7 +216,7 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
     size_t layers = (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)p->n;
     p->memo[0] = malloc(layers * sizeof(int32_t));
     p->memo[1] = malloc(layers * sizeof(int32_t));
-    if (!p->rho0 || !p->rho1 || !p->s || !p->queue || !p->var || !p->vk || !p->fix1 || !p->fix0
+    if (!p->s || !p->queue || !p->var || !p->vk || !p->fix1 || !p->fix0
         || !p->m1 || !p->m0 || !p->reach || !p->sol || !p->node || !p->memo[0] || !p->memo[1]) {
         af_error_set(err, AF_ENOMEM, "mm: out of memory for a plan of %zu cells", cells);
         goto fail;
@@ -210,10 +226,9 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
             af_error_set(err, AF_EINVAL, "mm: densities must be finite and >= 0 (cell %zu)", k);
             goto fail;
         }
-        p->rho0[k] = rho0[k];
-        p->rho1[k] = rho1[k];
-        p->node[k] = NONE;
     }
+    p->rho0 = rho0;
+    p->rho1 = rho1;
     p->s_cap = (g->hi - g->lo) * 1.5;
     p->kper = g->dx * g->dx / (prm->eps * af_ball_width_ratio(p->ball));
     p->kfid = g->dx * g->dx / prm->h;
@@ -740,10 +755,17 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
     return moves;
 }
 
-af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_stats *st,
-                          af_error *err)
+/* One step on the plan's own grid. */
+static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_stats *st,
+                           af_error *err)
 {
     double t0 = now_ms();
+    p->last = p;
+    if (!p->node_ready) {
+        for (size_t x = 0; x < p->cells; x++)
+            p->node[x] = NONE;
+        p->node_ready = 1;
+    }
     af_mm_stats local;
     if (!st)
         st = &local;
@@ -751,9 +773,9 @@ af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_
     prepare(p, in);
     int flip = p->prm.selection == AF_SELECT_MINIMAL;
     /* The band reaches w_in cells into A_k and w_out cells out of it: on the
-     * first step 2r + 4 cells each way (or what the caller asked), later
-     * what the previous step moved on each side, with room to spare. */
-    double w_in = p->prm.band_cells > 0 ? p->prm.band_cells : 2.0 * p->r + 4, w_out = w_in;
+     * first step FIRST_BAND (or what the caller asked), later what the
+     * previous step moved on each side, with room to spare. */
+    double w_in = p->prm.band_cells > 0 ? p->prm.band_cells : FIRST_BAND(p), w_out = w_in;
     if (p->prm.band_cells <= 0 && p->w_in > 0) {
         w_in = p->w_in;
         w_out = p->w_out;
@@ -813,6 +835,126 @@ af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_
     return AF_OK;
 }
 
+/* Copy the window [i0, i0 + m) x [j0, j0 + m) of a full-grid field into a
+ * child-sized one (elem bytes per cell), or back (to_full). */
+static void window_copy(const af_mm_plan *p, int i0, int j0, int m, void *full, void *win,
+                        size_t elem, int to_full)
+{
+    for (int j = 0; j < m; j++) {
+        char *f = (char *)full + ((size_t)(j0 + j) * p->n + i0) * elem;
+        char *w = (char *)win + (size_t)j * m * elem;
+        if (to_full)
+            memcpy(f, w, (size_t)m * elem);
+        else
+            memcpy(w, f, (size_t)m * elem);
+    }
+}
+
+/* The child plan for windows of side m (made or remade only when the set
+ * needs a larger window than any before). */
+static af_status child_for(af_mm_plan *p, int m, af_error *err)
+{
+    if (p->child && p->child->n >= m)
+        return AF_OK;
+    af_mm_plan_free(p->child);
+    free(p->win_in);
+    free(p->win_out);
+    p->child = NULL;
+    p->win_in = p->win_out = NULL;
+    af_grid cg;
+    /* only dx matters to the step: coordinates never enter it */
+    af_status s = af_grid_init(&cg, 2, m, 0, m * p->g.dx, AF_EDGE_CLAMP, err);
+    if (s != AF_OK)
+        return s;
+    cg.dx = p->g.dx;
+    af_mm_params prm = p->prm;
+    /* the parent's densities are valid values for the check in create; the
+     * window's own are copied in before every step */
+    if (!(p->child = af_mm_plan_create(&cg, &prm, p->rho0, p->rho1, err)))
+        return err ? err->status : AF_ENOMEM;
+    p->child->is_child = 1;
+    p->child->own_rho0 = malloc((size_t)m * m * sizeof(double));
+    p->child->own_rho1 = malloc((size_t)m * m * sizeof(double));
+    p->child->rho0 = p->child->own_rho0;
+    p->child->rho1 = p->child->own_rho1;
+    p->win_in = malloc((size_t)m * m);
+    p->win_out = malloc((size_t)m * m);
+    if (!p->win_in || !p->win_out || !p->child->own_rho0 || !p->child->own_rho1)
+        return af_error_set(err, AF_ENOMEM, "mm: out of memory for a %d^2 window", m);
+    return AF_OK;
+}
+
+af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_stats *st,
+                          af_error *err)
+{
+    af_mm_stats local;
+    if (!st)
+        st = &local;
+    int n = p->n;
+    if (p->is_child || p->prm.full_grid || p->g.edge == AF_EDGE_PERIODIC)
+        return step_grid(p, in, out, st, err);
+    double t0 = now_ms();
+    /* The set's bounding box; an empty set stays empty (adding a cell costs
+     * its capped fidelity). */
+    int bi0 = n, bi1 = -1, bj0 = n, bj1 = -1;
+    for (int j = 0; j < n; j++) {
+        const uint8_t *row = in + (size_t)j * n;
+        for (int i = 0; i < n; i++)
+            if (row[i]) {
+                if (i < bi0) bi0 = i;
+                if (i > bi1) bi1 = i;
+                if (j < bj0) bj0 = j;
+                if (j > bj1) bj1 = j;
+            }
+    }
+    if (bi1 < 0)
+        return step_grid(p, in, out, st, err);
+    /* Margin: the band's reach with room for widening, and two balls (the
+     * band's terms reach one ball out, and their balls one more). */
+    double w = p->w_in > p->w_out ? p->w_in : p->w_out;
+    if (w < FIRST_BAND(p) || p->prm.band_cells > 0)
+        w = p->prm.band_cells > 0 ? p->prm.band_cells : FIRST_BAND(p);
+    int margin = (int)ceil(2.5 * w) + 2 * p->r + 8;
+    int bw = bi1 - bi0 + 1, bh = bj1 - bj0 + 1;
+    int need = (bw > bh ? bw : bh) + 2 * margin;
+    if (need > (3 * n) / 4)
+        return step_grid(p, in, out, st, err); /* no gain: the box itself */
+    af_status s = child_for(p, need + need / 16 < n ? need + need / 16 : n, err);
+    if (s != AF_OK)
+        return s;
+    af_mm_plan *c = p->child;
+    int m = c->n;
+    int i0 = (bi0 + bi1) / 2 - m / 2, j0 = (bj0 + bj1) / 2 - m / 2;
+    i0 = i0 < 0 ? 0 : i0 > n - m ? n - m : i0;
+    j0 = j0 < 0 ? 0 : j0 > n - m ? n - m : j0;
+    window_copy(p, i0, j0, m, (void *)in, p->win_in, 1, 0);
+    window_copy(p, i0, j0, m, (void *)p->rho0, c->own_rho0, sizeof(double), 0);
+    window_copy(p, i0, j0, m, (void *)p->rho1, c->own_rho1, sizeof(double), 0);
+    c->w_in = p->w_in;
+    c->w_out = p->w_out;
+    if ((s = step_grid(c, p->win_in, p->win_out, st, err)) != AF_OK)
+        return s;
+    /* A change near an edge of the window that is not the box's edge means
+     * the window cut something off: solve on the whole grid instead. */
+    int guard = 2 * p->r + 2;
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < m; i++) {
+            size_t x = (size_t)j * m + i;
+            if (p->win_out[x] == p->win_in[x])
+                continue;
+            if ((i < guard && i0 > 0) || (j < guard && j0 > 0) || (i >= m - guard && i0 + m < n)
+                || (j >= m - guard && j0 + m < n))
+                return step_grid(p, in, out, st, err);
+        }
+    memcpy(out, in, p->cells); /* outside the window nothing is set, nothing changes */
+    window_copy(p, i0, j0, m, out, p->win_out, 1, 1);
+    p->w_in = c->w_in;
+    p->w_out = c->w_out;
+    p->last = c;
+    st->ms = now_ms() - t0;
+    return AF_OK;
+}
+
 double af_mm_plan_energy(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, double *per_eps,
                          double *fidelity)
 {
@@ -822,6 +964,8 @@ double af_mm_plan_energy(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, dou
 
 int af_mm_plan_dump_dimacs(const af_mm_plan *p, FILE *f)
 {
+    if (p->last && p->last != p)
+        return af_mm_plan_dump_dimacs(p->last, f);
     size_t nt = 0;
     for (int k = 0; k < p->nnodes; k++)
         nt += llround(fabs(p->tw_real[k]) * p->scale) != 0;
@@ -843,6 +987,10 @@ int af_mm_plan_dump_dimacs(const af_mm_plan *p, FILE *f)
 
 void af_mm_plan_last_graph(const af_mm_plan *p, af_mm_graph *out)
 {
+    if (p->last && p->last != p) {
+        af_mm_plan_last_graph(p->last, out);
+        return;
+    }
     out->nodes = p->nnodes;
     out->unary = p->tw_real;
     out->scale = p->scale;

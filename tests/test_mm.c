@@ -258,6 +258,56 @@ static void test_band_equals_full(void **state)
     free(o2);
 }
 
+/* On a clamped grid much larger than the set the step runs on a window
+ * around it; the result equals the full-grid solver's, step by step, up to
+ * the set's vanishing, also for a set near the box edge. */
+static void test_window_equals_full(void **state)
+{
+    (void)state;
+    af_grid g;
+    assert_int_equal(af_grid_init(&g, 2, 256, -1, 1, AF_EDGE_CLAMP, NULL), AF_OK);
+    size_t cells = af_grid_cells(&g);
+    double *rho0 = uniform_field(cells, 0.5), *rho1 = uniform_field(cells, 0.5);
+    for (size_t k = 0; k < cells; k++)
+        rho1[k] = 0.5 + 0.3 * sin(0.013 * (double)k); /* not uniform: no symmetry */
+    uint8_t *a = malloc(cells), *b = malloc(cells), *o1 = malloc(cells), *o2 = malloc(cells);
+    const double centers[2][2] = {{0.1, -0.2}, {-0.82, 0.75}};
+    for (int t = 0; t < 2; t++) {
+        af_shape s = {.kind = AF_SHAPE_STAR, .center = {centers[t][0], centers[t][1]},
+                      .radius = 0.22, .points = 5, .amplitude = 0.05};
+        assert_int_equal(af_shape_mask(&g, &s, a, NULL), AF_OK);
+        memcpy(b, a, cells);
+        af_mm_plan *win = plan_for(&g, 3, 0.5, 0, AF_SELECT_MINIMAL, AF_MM_SOLVER_OWN, rho0, rho1);
+        af_mm_plan *full = plan_for(&g, 3, 0.5, 1, AF_SELECT_MINIMAL, AF_MM_SOLVER_OWN, rho0, rho1);
+        int steps = 0;
+        for (int k = 0; k < 40; k++) {
+            af_mm_stats sw, sf;
+            assert_int_equal(af_mm_plan_step(win, a, o1, &sw, NULL), AF_OK);
+            assert_int_equal(af_mm_plan_step(full, b, o2, &sf, NULL), AF_OK);
+            long d = tu_first_diff(o1, o2, cells);
+            if (d >= 0)
+                fail_msg("shape %d step %d: window and full grid differ at cell %ld", t, k, d);
+            assert_true(sw.band_cells < sf.band_cells);
+            assert_true(fabs(sw.energy - sf.energy) < 1e-9 * (1 + fabs(sf.energy)));
+            memcpy(a, o1, cells);
+            memcpy(b, o2, cells);
+            steps++;
+            if (sf.area == 0)
+                break;
+        }
+        print_message("window test %d: %d steps until the set vanished\n", t, steps);
+        assert_true(steps > 3 && steps < 40); /* it moved, and it vanished */
+        af_mm_plan_free(win);
+        af_mm_plan_free(full);
+    }
+    free(rho0);
+    free(rho1);
+    free(a);
+    free(b);
+    free(o1);
+    free(o2);
+}
+
 /* Monotone: nested sets stay nested for 20 steps, with either selection;
  * and Per_eps never increases along a flow (A_k is a competitor). */
 static void test_monotone_and_energy(void **state)
@@ -367,7 +417,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_brute_4x4),        cmocka_unit_test(test_brute_5x5),
-        cmocka_unit_test(test_band_equals_full), cmocka_unit_test(test_monotone_and_energy),
+        cmocka_unit_test(test_band_equals_full), cmocka_unit_test(test_window_equals_full),
+        cmocka_unit_test(test_monotone_and_energy),
         cmocka_unit_test(test_translation),      cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests_name("mm", tests, NULL, NULL);

@@ -24,8 +24,15 @@
  *
  * Plan, then execute: af_mm_plan_create allocates everything (graph,
  * workspaces, buffers) for one grid, budget, time step and densities;
- * af_mm_plan_step runs a step without allocating (unless the band outgrows
- * every earlier one); af_mm_plan_free frees it all and accepts NULL.
+ * af_mm_plan_step runs a step without allocating (unless the band, or the
+ * window below, outgrows every earlier one); af_mm_plan_free frees it all
+ * and accepts NULL.
+ *
+ * Window.  On a clamped grid whose set is small next to the box, a step runs
+ * on a square window around the set (the set's bounding box with a margin of
+ * two and a half band reaches and two balls), so that its cost follows the
+ * set and not the box; a change that reaches near the window's edge makes
+ * the step run again on the whole grid.  The result is the same (tested).
  * GPL-3.0-or-later.
  */
 #ifndef ADVFLOW_MM_H
@@ -87,7 +94,10 @@ typedef struct {
 
 typedef struct af_mm_plan af_mm_plan;
 
-/* rho0, rho1: af_grid_cells values each, finite and >= 0 (copied). */
+/* rho0, rho1: af_grid_cells values each, finite and >= 0 (checked here).
+ * They are kept by reference, as FFTW plans keep their arrays: they must
+ * stay valid and unchanged until af_mm_plan_free (copies would cost 16
+ * bytes a cell, 64 MB at 2048^2). */
 af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const double *rho0,
                               const double *rho1, af_error *err);
 void af_mm_plan_free(af_mm_plan *plan); /* accepts NULL */
