@@ -37,7 +37,7 @@
 typedef struct {
     af_grid g;
     size_t cells;
-    double *rho0, *rho1, *rho;
+    double *rho0, *rho1;
     uint8_t *a, *b;
 } setup;
 
@@ -48,14 +48,12 @@ static void setup_init(setup *s, int n)
     s->cells = af_grid_cells(&s->g);
     s->rho0 = malloc(s->cells * sizeof(double));
     s->rho1 = malloc(s->cells * sizeof(double));
-    s->rho = malloc(s->cells * sizeof(double));
     s->a = malloc(s->cells);
     s->b = malloc(s->cells);
-    if (!s->rho0 || !s->rho1 || !s->rho || !s->a || !s->b)
+    if (!s->rho0 || !s->rho1 || !s->a || !s->b)
         exit(1);
     for (size_t x = 0; x < s->cells; x++) {
         s->rho0[x] = s->rho1[x] = 0.5;
-        s->rho[x] = 1;
     }
     af_shape c = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
     af_shape_mask(&s->g, &c, s->a, NULL);
@@ -65,7 +63,6 @@ static void setup_free(setup *s)
 {
     free(s->rho0);
     free(s->rho1);
-    free(s->rho);
     free(s->a);
     free(s->b);
 }

@@ -183,10 +183,13 @@ if [ "$(id -u)" -ne 0 ]; then
     expect 2 "not writable" -- "$BIN" run "$T/c.ini" --out "$T/ro"
 fi
 
-# every example case in cases/ reads and evaluates
+# every example case in cases/ reads, evaluates and runs a step
 for c in cases/*.ini; do
     "$BIN" perimeter "$c" > "$T/case.out" 2>&1 && grep -q '^per_eps = ' "$T/case.out" && ok \
         || bad "$c: $(cat "$T/case.out")"
+    name=$(basename "$c" .ini)
+    "$BIN" run "$c" --quiet --set scheme.steps=1 --out "$T/cases/$name" > "$T/case.out" 2>&1 \
+        && [ "$(wc -l < "$T/cases/$name/history.csv")" -eq 3 ] && ok || bad "run $c: $(cat "$T/case.out")"
 done
 
 echo "cli: $pass passed, $fail failed"
