@@ -790,11 +790,21 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
         int sides = full ? 0 : touches_edge(p, in, out);
         if (!sides)
             break;
-        /* widen the side(s) the solution reached, by half and a few cells */
-        if (sides & 1)
-            w_in = 1.5 * w_in + 4;
-        if (sides & 2)
-            w_out = 1.5 * w_out + 4;
+        /* Widen the side(s) the solution reached, by half and a few cells;
+         * a side it did not reach shrinks to what it moved there with room
+         * to spare (the solve is repeated anyway, and the repeat is the
+         * largest graph of the step: on a run's first step, whose direction
+         * is unknown, this keeps the side that does not move thin). */
+        double shift[2] = {0, 0};
+        for (size_t x = 0; x < p->cells; x++)
+            if (out[x] != in[x]) {
+                int side = p->s[x] > 0;
+                double d = fabs(p->s[x]) / p->g.dx;
+                if (d > shift[side])
+                    shift[side] = d;
+            }
+        w_in = sides & 1 ? 1.5 * w_in + 4 : fmin(w_in, 1.25 * shift[0] + 3);
+        w_out = sides & 2 ? 1.5 * w_out + 4 : fmin(w_out, 1.25 * shift[1] + 3);
         st->band_widenings++;
     }
     st->band_width = w_in > w_out ? w_in : w_out;
