@@ -377,25 +377,39 @@ static int seg_node(af_mm_plan *p, int kind, int w, int i, int j, int ju)
     return res;
 }
 
-/* Node list of the variable cells of the ball around (i, j), one per chord,
- * attached to aux node `aux` (kind 0: chord -> aux; kind 1: aux -> chord). */
-static int attach_ball(af_mm_plan *p, int kind, int aux, int i, int j)
+/* The term cost * max (kind 0) or -cost * min (kind 1) of v over the ball
+ * around (i, j): an auxiliary node above (max) or below (min) one segment
+ * node per chord.  When only one chord holds variable cells, the max or min
+ * is that chord's node itself and the cost goes on it: no auxiliary node
+ * (common along the band's edges).  Returns 0 or -1 (out of memory). */
+static int add_term(af_mm_plan *p, int kind, double cost, int i, int j)
 {
-    int n = p->n, r = p->r;
+    int n = p->n, r = p->r, first = NONE, aux = NONE;
     for (int dj = -r; dj <= r; dj++) {
         int jj = j + dj;
         if (p->g.edge == AF_EDGE_PERIODIC)
             jj = ((jj % n) + n) % n;
         else if (jj < 0 || jj >= n)
             continue;
-        int c = seg_node(p, kind, p->ball->half[dj + r], i, jj, j + dj);
-        if (c < -1)
+        int node = seg_node(p, kind, p->ball->half[dj + r], i, jj, j + dj);
+        if (node < -1)
             return -1;
-        if (c == NONE)
+        if (node == NONE || node == first)
             continue;
-        if (kind == 0 ? inf_arc(p, c, aux) : inf_arc(p, aux, c))
+        if (first == NONE) {
+            first = node;
+            continue;
+        }
+        if (aux == NONE) { /* a second chord: now the auxiliary node is needed */
+            aux = new_node(p, kind == 0 ? cost : -cost); /* max: cost on z = 1; min: on w = 0 */
+            if (aux < 0 || (kind == 0 ? inf_arc(p, first, aux) : inf_arc(p, aux, first)))
+                return -1;
+        }
+        if (kind == 0 ? inf_arc(p, node, aux) : inf_arc(p, aux, node))
             return -1;
     }
+    if (aux == NONE && first != NONE)
+        p->tw_real[first] += kind == 0 ? cost : -cost;
     return 0;
 }
 
@@ -495,16 +509,10 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
             size_t x = (size_t)j * n + i;
             if (!p->reach[x])
                 continue;
-            if (wmax[x] > 0 && !p->m1[x]) {
-                int z = new_node(p, kper * wmax[x]); /* cost on z = 1 */
-                if (z < 0 || attach_ball(p, 0, z, i, j))
-                    goto nomem;
-            }
-            if (wmin[x] > 0 && !p->m0[x]) {
-                int w = new_node(p, -kper * wmin[x]); /* cost beta on w = 0 */
-                if (w < 0 || attach_ball(p, 1, w, i, j))
-                    goto nomem;
-            }
+            if (wmax[x] > 0 && !p->m1[x] && add_term(p, 0, kper * wmax[x], i, j))
+                goto nomem;
+            if (wmin[x] > 0 && !p->m0[x] && add_term(p, 1, kper * wmin[x], i, j))
+                goto nomem;
         }
     }
 
