@@ -463,25 +463,38 @@ static int32_t build_csr(af_mf *g)
 
 /* --------------------------------------------------------- bucket lists */
 
+/* Doubly linked lists threaded through next[] / prev[] with the head in
+ * *head: the label lists (inact[]) and the tree child lists (child[] with
+ * sibn[] / sibp[]) share them. */
+static inline void dl_insert(int32_t *head, int32_t *next, int32_t *prev, int32_t i)
+{
+    int32_t h = *head;
+    next[i] = h;
+    prev[i] = NIL;
+    if (h != NIL)
+        prev[h] = i;
+    *head = i;
+}
+
+static inline void dl_remove(int32_t *head, int32_t *next, int32_t *prev, int32_t i)
+{
+    int32_t nx = next[i], pv = prev[i];
+    if (pv != NIL)
+        next[pv] = nx;
+    else
+        *head = nx;
+    if (nx != NIL)
+        prev[nx] = pv;
+}
+
 static inline void inact_insert(af_mf *g, int32_t i, int d)
 {
-    int32_t h = g->inact[d];
-    g->next[i] = h;
-    g->prev[i] = NIL;
-    if (h != NIL)
-        g->prev[h] = i;
-    g->inact[d] = i;
+    dl_insert(&g->inact[d], g->next, g->prev, i);
 }
 
 static inline void inact_remove(af_mf *g, int32_t i, int d)
 {
-    int32_t nx = g->next[i], pv = g->prev[i];
-    if (pv != NIL)
-        g->next[pv] = nx;
-    else
-        g->inact[d] = nx;
-    if (nx != NIL)
-        g->prev[nx] = pv;
+    dl_remove(&g->inact[d], g->next, g->prev, i);
 }
 
 /* ----------------------------------------------------- global relabelling */
@@ -542,28 +555,16 @@ static void global_relabel(af_mf *g, int buckets)
     }
 }
 
-
 /* ------------------------------------------------------------ pseudoflow */
 
 static inline void child_add(af_mf *g, int32_t p, int32_t c)
 {
-    int32_t h = g->child[p];
-    g->sibn[c] = h;
-    g->sibp[c] = NIL;
-    if (h != NIL)
-        g->sibp[h] = c;
-    g->child[p] = c;
+    dl_insert(&g->child[p], g->sibn, g->sibp, c);
 }
 
 static inline void child_remove(af_mf *g, int32_t p, int32_t c)
 {
-    int32_t nx = g->sibn[c], pv = g->sibp[c];
-    if (pv != NIL)
-        g->sibn[pv] = nx;
-    else
-        g->child[p] = nx;
-    if (nx != NIL)
-        g->sibp[nx] = pv;
+    dl_remove(&g->child[p], g->sibn, g->sibp, c);
 }
 
 static inline void root_push(af_mf *g, int32_t r, int *amax)

@@ -627,6 +627,24 @@ static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, doub
     return v.per_eps + fid;
 }
 
+/* Neighbour k (0-3: 4-neighbours, 4-7: diagonals) of cell (i, j) within
+ * the search box [i0, i1] x [j0, j1] (a torus: wrapped, always inside):
+ * its index in *y and 1, or 0 when it lies outside the box. */
+static inline int box_neighbour(int n, int per_grid, const int box[4], int i, int j, int k,
+                                size_t *y)
+{
+    static const int di[8] = {1, -1, 0, 0, 1, 1, -1, -1}, dj[8] = {0, 0, 1, -1, 1, -1, 1, -1};
+    int ii = i + di[k], jj = j + dj[k];
+    if (per_grid) {
+        ii = (ii + n) % n;
+        jj = (jj + n) % n;
+    } else if (ii < box[0] || ii > box[1] || jj < box[2] || jj > box[3]) {
+        return 0;
+    }
+    *y = (size_t)jj * n + ii;
+    return 1;
+}
+
 /* Global moves after the band solve.  The band fixes every cell outside
  * it, so it cannot see a minimiser that differs there: chiefly a component
  * that vanishes as a whole (a circle with r^2 of order h: the global
@@ -646,7 +664,6 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
 {
     int n = p->n, per_grid = p->g.edge == AF_EDGE_PERIODIC;
     int minimal = p->prm.selection == AF_SELECT_MINIMAL;
-    static const int di[8] = {1, -1, 0, 0, 1, 1, -1, -1}, dj[8] = {0, 0, 1, -1, 1, -1, 1, -1};
     int32_t *label = p->node; /* all NONE outside a solve: free to use, restored below */
     int32_t *queue = p->queue;
     int moves = 0;
@@ -670,6 +687,7 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
             i1 = i1 < n - 1 ? i1 + 1 : n - 1;
             j1 = j1 < n - 1 ? j1 + 1 : n - 1;
         }
+        const int box[4] = {i0, i1, j0, j1};
         double best = *energy;
         int best_val = -1;
         size_t best_seed = 0;
@@ -693,15 +711,11 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
                         int x = queue[head++], i = x % n, j = x / n;
                         dfid += (val ? -1 : 1) * phi_of(p, ak, (size_t)x);
                         for (int k = 0; k < nb; k++) {
-                            int ii = i + di[k], jj = j + dj[k];
-                            if (per_grid) {
-                                ii = (ii + n) % n;
-                                jj = (jj + n) % n;
-                            } else if (ii < i0 || jj < j0 || ii > i1 || jj > j1) {
+                            size_t y;
+                            if (!box_neighbour(n, per_grid, box, i, j, k, &y)) {
                                 edge = 1; /* reaches the exterior */
                                 continue;
                             }
-                            size_t y = (size_t)jj * n + ii;
                             if ((out[y] != 0) == val && !label[y]) {
                                 label[y] = 1;
                                 queue[tail++] = (int32_t)y;
@@ -741,15 +755,8 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
             while (head < tail) {
                 int x = queue[head++], i = x % n, j = x / n;
                 for (int k = 0; k < nb; k++) {
-                    int ii = i + di[k], jj = j + dj[k];
-                    if (per_grid) {
-                        ii = (ii + n) % n;
-                        jj = (jj + n) % n;
-                    } else if (ii < i0 || jj < j0 || ii > i1 || jj > j1) {
-                        continue;
-                    }
-                    size_t y = (size_t)jj * n + ii;
-                    if ((out[y] != 0) == best_val) {
+                    size_t y;
+                    if (box_neighbour(n, per_grid, box, i, j, k, &y) && (out[y] != 0) == best_val) {
                         out[y] = (uint8_t)!best_val;
                         queue[tail++] = (int32_t)y;
                     }
