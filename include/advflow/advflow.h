@@ -19,6 +19,7 @@
 #include "advflow/perimeter.h"
 #include "advflow/mm.h"
 #include "advflow/mbo.h"
+#include "advflow/ref.h"
 #include "advflow/png.h"
 #include "advflow/case.h"
 
