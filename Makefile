@@ -4,6 +4,7 @@
 #   make demo       install missing Debian packages, build, run cases/default.ini
 #   make check      install missing Debian packages, build and run every test
 #   make bench      benchmarks, one `name = value` line per figure
+#   make validate   the validation study: regenerates docs/validation.md and its figures
 #   make install PREFIX=/usr/local   headers, library, advflow.pc, binary
 #
 # CI (CI=true) builds with -Werror.  Dependencies come from pkg-config.
@@ -48,7 +49,7 @@ BENCH_C  := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN:= $(BENCH_C:bench/%.c=$(B)/bench/%)
 HEADERS  := $(wildcard include/advflow/*.h)
 
-.PHONY: all deps demo check bench install clean check-run demo-run bench-run
+.PHONY: all deps demo check bench validate install clean check-run demo-run bench-run validate-run
 .DEFAULT_GOAL := all
 
 all: $(B)/libadvflow.a $(B)/advflow
@@ -77,6 +78,16 @@ bench: deps
 
 bench-run: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do ./$$b || exit 1; done
+
+validate: deps
+	@$(MAKE) --no-print-directory validate-run
+
+validate-run: all $(B)/validate
+	./$(B)/validate
+
+$(B)/validate: tools/validate.c $(B)/libadvflow.a
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Isrc,$(ALL_CFLAGS)) $< $(B)/libadvflow.a $(PKG_LIBS) -o $@
 
 $(B)/obj/%.o: src/%.c $(HEADERS) $(wildcard src/*.h)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,1145 @@
+/* advflow validation study: runs the exact minimizing-movements scheme on
+ * cases with known answers (scheme.md section 3), compares with the exact
+ * laws, the implicit step's own recursion, front tracking, and MBO, and
+ * writes docs/validation.md and PNG plots into docs/img/validation/.
+ * Run from the repository root (make validate).  Progress and timings go
+ * to stderr.  GPL-3.0-or-later. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <gsl/gsl_fit.h>
+#include <png.h>
+
+#include "advflow/advflow.h"
+
+#define PI 3.14159265358979323846
+#define MD_PATH "docs/validation.md"
+#define IMG_DIR "docs/img/validation"
+
+/* ------------------------------------------------------------------ util */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "validate: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(1);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
+typedef struct {
+    af_grid g;
+    size_t cells;
+    double *rho0, *rho1;
+    uint8_t *a, *b;
+} field;
+
+static void field_init(field *f, int n, double lo, double hi)
+{
+    af_error err;
+    if (af_grid_init(&f->g, 2, n, lo, hi, AF_EDGE_CLAMP, &err) != AF_OK)
+        die("grid: %s", err.msg);
+    f->cells = af_grid_cells(&f->g);
+    f->rho0 = xmalloc(f->cells * sizeof(double));
+    f->rho1 = xmalloc(f->cells * sizeof(double));
+    f->a = xmalloc(f->cells);
+    f->b = xmalloc(f->cells);
+    for (size_t x = 0; x < f->cells; x++)
+        f->rho0[x] = f->rho1[x] = 0.5;
+}
+
+/* rho = d, split evenly between the classes */
+static void field_density(field *f, const af_density *d)
+{
+    af_error err;
+    if (af_density_fill(&f->g, d, f->rho0, &err) != AF_OK)
+        die("density: %s", err.msg);
+    for (size_t x = 0; x < f->cells; x++)
+        f->rho1[x] = f->rho0[x] *= 0.5;
+}
+
+static void field_shape(field *f, const af_shape *s)
+{
+    af_error err;
+    if (af_shape_mask(&f->g, s, f->a, &err) != AF_OK)
+        die("shape: %s", err.msg);
+}
+
+static void field_free(field *f)
+{
+    free(f->rho0);
+    free(f->rho1);
+    free(f->a);
+    free(f->b);
+}
+
+static size_t count(const field *f, const uint8_t *m)
+{
+    size_t c = 0;
+    for (size_t x = 0; x < f->cells; x++)
+        c += m[x] != 0;
+    return c;
+}
+
+static double area(const field *f, const uint8_t *m)
+{
+    return (double)count(f, m) * f->g.dx * f->g.dx;
+}
+
+static void centroid(const field *f, const uint8_t *m, double c[2])
+{
+    double s0 = 0, sx = 0, sy = 0;
+    int n = f->g.n;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++)
+            if (m[(size_t)j * n + i]) {
+                s0 += 1;
+                sx += af_grid_center(&f->g, i);
+                sy += af_grid_center(&f->g, j);
+            }
+    c[0] = s0 > 0 ? sx / s0 : NAN;
+    c[1] = s0 > 0 ? sy / s0 : NAN;
+}
+
+static af_mm_plan *plan_mm(const field *f, af_norm norm, double eps_cells, double h, double p,
+                           af_sdist_kind sd)
+{
+    af_mm_params prm;
+    af_mm_params_default(&prm);
+    prm.norm = norm;
+    prm.eps = eps_cells * f->g.dx;
+    prm.h = h;
+    prm.p = p;
+    prm.sdist = sd;
+    af_error err;
+    af_mm_plan *pl = af_mm_plan_create(&f->g, &prm, f->rho0, f->rho1, &err);
+    if (!pl)
+        die("plan: %s", err.msg);
+    return pl;
+}
+
+/* one step a -> a (via b); returns ms */
+static double step_mm(af_mm_plan *pl, field *f)
+{
+    af_error err;
+    double t0 = now_s();
+    if (af_mm_plan_step(pl, f->a, f->b, NULL, &err) != AF_OK)
+        die("step: %s", err.msg);
+    memcpy(f->a, f->b, f->cells);
+    return 1e3 * (now_s() - t0);
+}
+
+static int steps_to(double t_end, double h)
+{
+    int k = (int)ceil(t_end / h - 1e-9);
+    return k < 1 ? 1 : k;
+}
+
+/* steps whose times k h lie in [0, t_end] */
+static int steps_within(double t_end, double h)
+{
+    int k = (int)floor(t_end / h + 1e-9);
+    return k < 1 ? 1 : k;
+}
+
+static int steps_near(double t_end, double h)
+{
+    int k = (int)floor(t_end / h + 0.5);
+    return k < 1 ? 1 : k;
+}
+
+/* ----------------------------------------------------------------- plots */
+
+#define PW 720
+#define PH 480
+#define ML 78
+#define MR 20
+#define MT 20
+#define MB 46
+
+typedef struct {
+    uint8_t px[PH][PW][3];
+} canvas;
+
+static void put(canvas *c, int x, int y, uint32_t rgb)
+{
+    if (x < 0 || y < 0 || x >= PW || y >= PH)
+        return;
+    c->px[y][x][0] = (uint8_t)(rgb >> 16);
+    c->px[y][x][1] = (uint8_t)(rgb >> 8);
+    c->px[y][x][2] = (uint8_t)rgb;
+}
+
+static void line(canvas *c, double x0, double y0, double x1, double y1, uint32_t rgb, int dashed,
+                 int thick)
+{
+    double dx = x1 - x0, dy = y1 - y0, len = sqrt(dx * dx + dy * dy);
+    int n = (int)ceil(len * 2) + 1;
+    for (int k = 0; k <= n; k++) {
+        double s = (double)k / n;
+        if (dashed && ((int)(s * len / 6) % 2))
+            continue;
+        int x = (int)lround(x0 + s * dx), y = (int)lround(y0 + s * dy);
+        for (int a = 0; a < thick; a++)
+            for (int b = 0; b < thick; b++)
+                put(c, x + a - thick / 2, y + b - thick / 2, rgb);
+    }
+}
+
+/* 3x5 font for tick labels */
+static const char *font_chars = "0123456789.-e+";
+static const uint16_t font_bits[] = {
+    0x7B6F, 0x2C97, 0x73E7, 0x73CF, 0x5BC9, 0x79CF, 0x79EF, 0x7249, 0x7BEF, 0x7BCF,
+    0x0002, 0x01C0, 0x0BE7, 0x05D0,
+};
+
+static void text(canvas *c, int x, int y, const char *s, uint32_t rgb)
+{
+    const int sc = 2;
+    for (; *s; s++, x += 4 * sc) {
+        const char *p = strchr(font_chars, *s);
+        if (!p)
+            continue;
+        uint16_t bits = font_bits[p - font_chars];
+        for (int r = 0; r < 5; r++)
+            for (int q = 0; q < 3; q++)
+                if (bits & (1u << (14 - (r * 3 + q))))
+                    for (int a = 0; a < sc; a++)
+                        for (int b = 0; b < sc; b++)
+                            put(c, x + q * sc + a, y + r * sc + b, rgb);
+    }
+}
+
+typedef struct {
+    const double *x, *y;
+    int n;
+    uint32_t rgb;
+    int dashed, markers, noline;
+} series;
+
+typedef struct {
+    double x0, x1, y0, y1;
+    int logx, logy;
+} axes;
+
+static double tx(const axes *ax, double x)
+{
+    double v = ax->logx ? log10(x) : x, a = ax->logx ? log10(ax->x0) : ax->x0,
+           b = ax->logx ? log10(ax->x1) : ax->x1;
+    return ML + (v - a) / (b - a) * (PW - ML - MR);
+}
+
+static double ty(const axes *ax, double y)
+{
+    double v = ax->logy ? log10(y) : y, a = ax->logy ? log10(ax->y0) : ax->y0,
+           b = ax->logy ? log10(ax->y1) : ax->y1;
+    return PH - MB - (v - a) / (b - a) * (PH - MT - MB);
+}
+
+static void plot(const char *path, const axes *ax, const series *s, int ns)
+{
+    canvas *c = xmalloc(sizeof *c);
+    memset(c, 255, sizeof *c);
+    uint32_t k = 0x000000, grey = 0xDDDDDD;
+    /* ticks and grid */
+    for (int q = 0; q <= 5; q++) {
+        double fx, fy;
+        if (ax->logx)
+            fx = pow(10, log10(ax->x0) + q * (log10(ax->x1) - log10(ax->x0)) / 5);
+        else
+            fx = ax->x0 + q * (ax->x1 - ax->x0) / 5;
+        if (ax->logy)
+            fy = pow(10, log10(ax->y0) + q * (log10(ax->y1) - log10(ax->y0)) / 5);
+        else
+            fy = ax->y0 + q * (ax->y1 - ax->y0) / 5;
+        double X = tx(ax, fx), Y = ty(ax, fy);
+        line(c, X, MT, X, PH - MB, grey, 0, 1);
+        line(c, ML, Y, PW - MR, Y, grey, 0, 1);
+        line(c, X, PH - MB, X, PH - MB + 5, k, 0, 1);
+        line(c, ML - 5, Y, ML, Y, k, 0, 1);
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.2g", fx);
+        text(c, (int)X - 4 * (int)strlen(buf), PH - MB + 10, buf, k);
+        snprintf(buf, sizeof buf, "%.3g", fy);
+        text(c, ML - 10 - 8 * (int)strlen(buf), (int)Y - 5, buf, k);
+    }
+    line(c, ML, MT, ML, PH - MB, k, 0, 1);
+    line(c, ML, PH - MB, PW - MR, PH - MB, k, 0, 1);
+    line(c, PW - MR, MT, PW - MR, PH - MB, k, 0, 1);
+    line(c, ML, MT, PW - MR, MT, k, 0, 1);
+    for (int q = 0; q < ns; q++) {
+        for (int i = 0; i < s[q].n; i++) {
+            double X = tx(ax, s[q].x[i]), Y = ty(ax, s[q].y[i]);
+            if (!isfinite(X) || !isfinite(Y))
+                continue;
+            if (i > 0 && !s[q].noline) {
+                double X0 = tx(ax, s[q].x[i - 1]), Y0 = ty(ax, s[q].y[i - 1]);
+                if (isfinite(X0) && isfinite(Y0))
+                    line(c, X0, Y0, X, Y, s[q].rgb, s[q].dashed, 2);
+            }
+            if (s[q].markers)
+                for (int a = -3; a <= 3; a++)
+                    for (int b = -3; b <= 3; b++)
+                        put(c, (int)lround(X) + a, (int)lround(Y) + b, s[q].rgb);
+        }
+    }
+    png_image im;
+    memset(&im, 0, sizeof im);
+    im.version = PNG_IMAGE_VERSION;
+    im.width = PW;
+    im.height = PH;
+    im.format = PNG_FORMAT_RGB;
+    if (!png_image_write_to_file(&im, path, 0, c->px, PW * 3, NULL))
+        die("cannot write %s: %s", path, im.message);
+    free(c);
+    fprintf(stderr, "  wrote %s\n", path);
+}
+
+/* ------------------------------------------------------------- section 1 */
+
+#define MAXK 64
+typedef struct {
+    int n;
+    af_sdist_kind sd;
+    double eps_cells, h, dx;
+    int k;
+    double t, rate, rate_rec, ms_step, secs;
+    double tt[MAXK + 1], r2[MAXK + 1];
+} circ_run;
+
+static void run_circle(circ_run *R, int n, af_sdist_kind sd)
+{
+    double t0 = now_s();
+    field f;
+    field_init(&f, n, -1, 1);
+    af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
+    field_shape(&f, &s);
+    R->n = n;
+    R->sd = sd;
+    R->dx = f.g.dx;
+    R->eps_cells = 4;
+    R->h = 4 * f.g.dx;
+    R->k = steps_within(0.1, R->h);
+    af_mm_plan *pl = plan_mm(&f, AF_NORM_2, 4, R->h, 1, sd);
+    double a0 = area(&f, f.a), a = a0, ms = 0;
+    R->tt[0] = 0;
+    R->r2[0] = a0 / PI;
+    for (int q = 1; q <= R->k; q++) {
+        ms += step_mm(pl, &f);
+        a = area(&f, f.a);
+        R->tt[q] = q * R->h;
+        R->r2[q] = a / PI;
+    }
+    R->t = R->k * R->h;
+    R->rate = (a0 - a) / R->t / (2 * PI);
+    double r = sqrt(a0 / PI);
+    for (int q = 0; q < R->k; q++)
+        r = af_ref_circle_implicit_step(r, R->h);
+    R->rate_rec = (a0 - PI * r * r) / R->t / (2 * PI);
+    R->ms_step = ms / R->k;
+    af_mm_plan_free(pl);
+    field_free(&f);
+    R->secs = now_s() - t0;
+    fprintf(stderr, "  circle n=%d %s: %d steps, rate/2pi %.4f (recursion %.4f), %.0f ms/step, %.1f s\n",
+            n, sd == AF_SDIST_SUBCELL ? "subcell" : "simple", R->k, R->rate, R->rate_rec, R->ms_step,
+            R->secs);
+}
+
+/* ------------------------------------------------------------- section 2 */
+
+typedef struct {
+    const char *label;
+    double h, t;
+    int k;
+    double haus, symd, secs, ms_step;
+    double tip, side; /* mask half-extent minus reference half-extent along x, y, cells */
+} ell_run;
+
+static af_ref_curve *ellipse_ref(double t, int npts)
+{
+    af_error err;
+    af_shape e = {.kind = AF_SHAPE_ELLIPSE, .axes = {0.7, 0.35}};
+    af_ref_curve *c;
+    if (af_ref_curve_from_shape(&e, npts, &c, &err) != AF_OK)
+        die("curve: %s", err.msg);
+    af_density u = {.kind = AF_DENSITY_UNIFORM, .value = 1};
+    if (af_ref_curve_flow(c, &u, t, &err) != AF_OK)
+        die("curve flow: %s", err.msg);
+    return c;
+}
+
+static void compare_ellipse(ell_run *E, const field *f, const uint8_t *m)
+{
+    af_error err;
+    af_ref_curve *c = ellipse_ref(E->t, 1024);
+    if (af_ref_hausdorff(&f->g, m, c, &E->haus, &err) != AF_OK)
+        die("hausdorff: %s", err.msg);
+    if (af_ref_symdiff_area(&f->g, m, c, &E->symd, &err) != AF_OK)
+        die("symdiff: %s", err.msg);
+    double xm = 0, ym = 0;
+    for (int i = 0; i < c->n; i++) {
+        xm = fmax(xm, fabs(c->x[i]));
+        ym = fmax(ym, fabs(c->y[i]));
+    }
+    int n = f->g.n, i0 = n, i1 = -1, j0 = n, j1 = -1;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++)
+            if (m[(size_t)j * n + i]) {
+                if (i < i0) i0 = i;
+                if (i > i1) i1 = i;
+                if (j < j0) j0 = j;
+                if (j > j1) j1 = j;
+            }
+    E->tip = ((i1 - i0 + 1) * f->g.dx / 2 - xm) / f->g.dx;
+    E->side = ((j1 - j0 + 1) * f->g.dx / 2 - ym) / f->g.dx;
+    af_ref_curve_free(c);
+}
+
+static void run_ellipse_mm(ell_run *E, const char *label, double h_cells)
+{
+    double t0 = now_s();
+    field f;
+    field_init(&f, 512, -1, 1);
+    af_shape e = {.kind = AF_SHAPE_ELLIPSE, .axes = {0.7, 0.35}};
+    field_shape(&f, &e);
+    E->label = label;
+    E->h = h_cells * f.g.dx;
+    E->k = steps_near(0.05, E->h);
+    E->t = E->k * E->h;
+    af_mm_plan *pl = plan_mm(&f, AF_NORM_2, 5, E->h, 1, AF_SDIST_SUBCELL);
+    double ms = 0;
+    for (int q = 0; q < E->k; q++)
+        ms += step_mm(pl, &f);
+    E->ms_step = ms / E->k;
+    compare_ellipse(E, &f, f.a);
+    af_mm_plan_free(pl);
+    field_free(&f);
+    E->secs = now_s() - t0;
+    fprintf(stderr, "  ellipse %s: %d steps to t=%.4f, Hausdorff %.2f cells, symdiff %.0f cells, %.1f s\n",
+            label, E->k, E->t, E->haus, E->symd, E->secs);
+}
+
+/* ------------------------------------------------------------- section 7 */
+
+typedef struct {
+    double sig_cells, h;
+    int k;
+    double t, rate, ms_step, secs;
+    double ttraj[8], r2traj[8];
+    int ntraj;
+} mbo_circ;
+
+static af_mbo *mbo_make(const field *f, double h)
+{
+    af_error err;
+    af_mbo *m = af_mbo_alloc(&f->g, h, NULL, &err);
+    if (!m)
+        die("mbo: %s", err.msg);
+    return m;
+}
+
+static void run_mbo_circle(mbo_circ *M, double sig_cells)
+{
+    field f;
+    field_init(&f, 512, -1, 1);
+    af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
+    field_shape(&f, &s);
+    M->sig_cells = sig_cells;
+    double sig = sig_cells * f.g.dx;
+    M->h = sig * sig / 2;
+    M->k = steps_to(0.1, M->h);
+    af_mbo *m = mbo_make(&f, M->h);
+    double a0 = area(&f, f.a);
+    double t0 = now_s();
+    for (int q = 0; q < M->k; q++)
+        af_mbo_step(m, f.a, f.a);
+    M->secs = now_s() - t0;
+    M->ms_step = 1e3 * M->secs / M->k;
+    M->t = M->k * M->h;
+    M->rate = (a0 - area(&f, f.a)) / M->t / (2 * PI);
+    af_mbo_free(m);
+    field_free(&f);
+    fprintf(stderr, "  MBO circle sigma=%g cells: %d steps, rate/2pi %.4f, %.2f ms/step, %.2f s\n",
+            sig_cells, M->k, M->rate, M->ms_step, M->secs);
+}
+
+static void run_mbo_ellipse(ell_run *E, const char *label, double sig_cells)
+{
+    field f;
+    field_init(&f, 512, -1, 1);
+    af_shape e = {.kind = AF_SHAPE_ELLIPSE, .axes = {0.7, 0.35}};
+    field_shape(&f, &e);
+    double sig = sig_cells * f.g.dx;
+    E->label = label;
+    E->h = sig * sig / 2;
+    E->k = steps_near(0.05, E->h);
+    E->t = E->k * E->h;
+    af_mbo *m = mbo_make(&f, E->h);
+    double t0 = now_s();
+    for (int q = 0; q < E->k; q++)
+        af_mbo_step(m, f.a, f.a);
+    E->secs = now_s() - t0;
+    E->ms_step = 1e3 * E->secs / E->k;
+    compare_ellipse(E, &f, f.a);
+    af_mbo_free(m);
+    field_free(&f);
+    fprintf(stderr, "  MBO ellipse %s: %d steps to t=%.4f, Hausdorff %.2f cells, symdiff %.0f\n", label,
+            E->k, E->t, E->haus, E->symd);
+}
+
+/* ------------------------------------------------------------------ main */
+
+static const char *verdict(int ok)
+{
+    return ok ? "met" : "NOT met";
+}
+
+int main(void)
+{
+    double T0 = now_s(), ts;
+    if (mkdir("docs", 0777) && errno != EEXIST)
+        die("mkdir docs: %s", strerror(errno));
+    if (mkdir("docs/img", 0777) && errno != EEXIST)
+        die("mkdir docs/img: %s", strerror(errno));
+    if (mkdir(IMG_DIR, 0777) && errno != EEXIST)
+        die("mkdir %s: %s", IMG_DIR, strerror(errno));
+
+    /* ---- 1. circle ---- */
+    fprintf(stderr, "[1] circle refinement\n");
+    ts = now_s();
+    const int ns_sub[] = {128, 256, 512, 1024}, ns_sim[] = {256, 512, 1024};
+    circ_run sub[4], sim[3];
+    for (int q = 0; q < 4; q++)
+        run_circle(&sub[q], ns_sub[q], AF_SDIST_SUBCELL);
+    for (int q = 0; q < 3; q++)
+        run_circle(&sim[q], ns_sim[q], AF_SDIST_SIMPLE);
+    double lx[4], ly[4], lyr[4], c0, c1, cov00, cov01, cov11, sumsq;
+    for (int q = 0; q < 4; q++) {
+        lx[q] = log(sub[q].dx);
+        ly[q] = log(fabs(sub[q].rate - 1));
+        lyr[q] = log(fabs(sub[q].rate_rec - 1));
+    }
+    gsl_fit_linear(lx, 1, ly, 1, 4, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+    double order = c1, order_c0 = c0;
+    gsl_fit_linear(lx, 1, lyr, 1, 4, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+    double order_rec = c1;
+    /* order of the spatial part alone: |measured - recursion| */
+    double lys[4];
+    int sp_ok = 1;
+    for (int q = 0; q < 4; q++) {
+        double d = fabs(sub[q].rate - sub[q].rate_rec);
+        sp_ok &= d > 1e-12;
+        lys[q] = sp_ok ? log(d) : 0;
+    }
+    double order_sp = NAN;
+    if (sp_ok) {
+        gsl_fit_linear(lx, 1, lys, 1, 4, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+        order_sp = c1;
+    }
+    double t_circle = now_s() - ts;
+    fprintf(stderr, "  order %.2f (recursion alone %.2f, spatial part %.2f, fitted %d); section %.1f s\n",
+            order, order_rec, order_sp, sp_ok, t_circle);
+
+    /* ---- 2. ellipse ---- */
+    fprintf(stderr, "[2] ellipse vs front tracking\n");
+    ts = now_s();
+    ell_run ell[3];
+    run_ellipse_mm(&ell[0], "h = eps = 5 cells", 5);
+    run_ellipse_mm(&ell[1], "h = eps/2 = 2.5 cells", 2.5);
+    run_ellipse_mm(&ell[2], "h = eps/4 = 1.25 cells", 1.25);
+    double ell_aniso;
+    {
+        af_error err;
+        af_ball *b = af_ball_alloc(AF_NORM_2, 5, &err);
+        if (!b)
+            die("ball: %s", err.msg);
+        ell_aniso = af_ball_anisotropy(b);
+        af_ball_free(b);
+    }
+    double t_ell = now_s() - ts;
+    fprintf(stderr, "  section %.1f s\n", t_ell);
+
+    /* ---- 3. Gaussian ---- */
+    fprintf(stderr, "[3] Gaussian equilibrium\n");
+    ts = now_s();
+    const double sigma = 0.5, gfac[2] = {0.9, 1.1};
+    int gk = 0, gk2 = 0;
+    double gt[MAXK + 1], gr[4][MAXK + 1], gref[4][MAXK + 1], gerr[4] = {0, 0, 0, 0}, gr0[4],
+        gsecs[4], gnext[4] = {0, 0, 0, 0};
+    for (int q = 0; q < 4; q++) { /* q = 0, 1: h = eps; q = 2, 3: h = eps/2 */
+        double t1 = now_s();
+        field f;
+        field_init(&f, 512, -1, 1);
+        af_density d = {.kind = AF_DENSITY_GAUSSIAN, .value = 1, .sigma = sigma};
+        field_density(&f, &d);
+        af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = gfac[q % 2] * sigma};
+        field_shape(&f, &s);
+        double h = (q < 2 ? 4 : 2) * f.g.dx;
+        int kk = steps_within(0.1, h);
+        if (q < 2)
+            gk = kk;
+        else
+            gk2 = kk;
+        af_mm_plan *pl = plan_mm(&f, AF_NORM_2, 4, h, 1, AF_SDIST_SUBCELL);
+        gr0[q] = sqrt(area(&f, f.a) / PI);
+        if (q < 2)
+            gt[0] = 0;
+        gr[q][0] = gref[q][0] = gr0[q];
+        for (int k = 1; k <= kk; k++) {
+            step_mm(pl, &f);
+            if (q < 2)
+                gt[k] = k * h;
+            gr[q][k] = sqrt(area(&f, f.a) / PI);
+            gref[q][k] = af_ref_gaussian_radius(gr0[q], sigma, k * h);
+            double e = fabs(gr[q][k] - gref[q][k]) / gref[q][k];
+            if (e > gerr[q])
+                gerr[q] = e;
+        }
+        /* one step past t = 0.1, reported apart */
+        step_mm(pl, &f);
+        gnext[q] = fabs(sqrt(area(&f, f.a) / PI) -
+                        af_ref_gaussian_radius(gr0[q], sigma, (kk + 1) * h)) /
+                   af_ref_gaussian_radius(gr0[q], sigma, (kk + 1) * h);
+        af_mm_plan_free(pl);
+        field_free(&f);
+        gsecs[q] = now_s() - t1;
+        fprintf(stderr, "  r0 = %.1f sigma, h = %d dx: max rel error %.4f, %.1f s\n", gfac[q % 2],
+                q < 2 ? 4 : 2, gerr[q], gsecs[q]);
+    }
+    double t_gauss = now_s() - ts;
+
+    /* ---- 4. exp(a.x) translation ---- */
+    fprintf(stderr, "[4] exp(a.x) translation\n");
+    ts = now_s();
+    const double ea[2] = {1.5, 0};
+    int xk = 0;
+    double xt[MAXK + 1], xcx[MAXK + 1], xcy[MAXK + 1], xr[MAXK + 1], xrlaw[MAXK + 1],
+        xrrec[MAXK + 1], xh, xdx;
+    {
+        field f;
+        field_init(&f, 512, -1, 1);
+        af_density d = {.kind = AF_DENSITY_EXP, .value = 1, .a = {ea[0], ea[1]}};
+        field_density(&f, &d);
+        af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = 0.4};
+        field_shape(&f, &s);
+        xdx = f.g.dx;
+        xh = 4 * f.g.dx;
+        af_mm_plan *pl = plan_mm(&f, AF_NORM_2, 4, xh, 1, AF_SDIST_SUBCELL);
+        double c[2];
+        centroid(&f, f.a, c);
+        xt[0] = 0;
+        xcx[0] = c[0];
+        xcy[0] = c[1];
+        xr[0] = xrlaw[0] = xrrec[0] = sqrt(area(&f, f.a) / PI);
+        int kmax = steps_to(0.1, xh);
+        for (int k = 1; k <= kmax; k++) {
+            step_mm(pl, &f);
+            xk = k;
+            xt[k] = k * xh;
+            xr[k] = sqrt(area(&f, f.a) / PI);
+            centroid(&f, f.a, c);
+            xcx[k] = c[0];
+            xcy[k] = c[1];
+            xrlaw[k] = af_ref_circle_radius(xr[0], xt[k]);
+            xrrec[k] = af_ref_circle_implicit_step(xrrec[k - 1], xh);
+            if (xr[k] == 0)
+                break;
+        }
+        af_mm_plan_free(pl);
+        field_free(&f);
+    }
+    /* r0 = 0.6 reaches t = 0.1 */
+    double x6_t, x6_cx, x6_r, x6_r0, x6_rec;
+    {
+        field f;
+        field_init(&f, 512, -1, 1);
+        af_density d = {.kind = AF_DENSITY_EXP, .value = 1, .a = {ea[0], ea[1]}};
+        field_density(&f, &d);
+        af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
+        field_shape(&f, &s);
+        af_mm_plan *pl = plan_mm(&f, AF_NORM_2, 4, xh, 1, AF_SDIST_SUBCELL);
+        int kk = steps_within(0.1, xh);
+        x6_r0 = x6_rec = sqrt(area(&f, f.a) / PI);
+        for (int k = 1; k <= kk; k++) {
+            step_mm(pl, &f);
+            x6_rec = af_ref_circle_implicit_step(x6_rec, xh);
+        }
+        double c[2];
+        centroid(&f, f.a, c);
+        x6_t = kk * xh;
+        x6_cx = c[0];
+        x6_r = sqrt(area(&f, f.a) / PI);
+        af_mm_plan_free(pl);
+        field_free(&f);
+    }
+    double t_exp = now_s() - ts;
+    fprintf(stderr, "  %d steps, %.1f s\n", xk, t_exp);
+
+    /* ---- 5. l-inf square ---- */
+    fprintf(stderr, "[5] l-inf square\n");
+    ts = now_s();
+    const int sq_n = 256;
+    const double sq_eps = 4, sq_hc = 2;
+    int sqk = 0;
+    double sqL[MAXK + 1], sqW[MAXK + 1], sqH[MAXK + 1], sqRec[MAXK + 1], sqFill[MAXK + 1],
+        sqErrMax = 0, sqFillMin = 1, sq_h;
+    {
+        field f;
+        field_init(&f, sq_n, -1, 1);
+        af_shape s = {.kind = AF_SHAPE_RECTANGLE, .size = {1, 1}};
+        field_shape(&f, &s);
+        sq_h = sq_hc * f.g.dx;
+        af_mm_plan *pl = plan_mm(&f, AF_NORM_INF, sq_eps, sq_h, 1, AF_SDIST_SUBCELL);
+        for (int k = 0; k <= MAXK; k++) {
+            if (k > 0) {
+                step_mm(pl, &f);
+            }
+            int i0 = f.g.n, i1 = -1, j0 = f.g.n, j1 = -1;
+            for (int j = 0; j < f.g.n; j++)
+                for (int i = 0; i < f.g.n; i++)
+                    if (f.a[(size_t)j * f.g.n + i]) {
+                        if (i < i0) i0 = i;
+                        if (i > i1) i1 = i;
+                        if (j < j0) j0 = j;
+                        if (j > j1) j1 = j;
+                    }
+            if (i1 < 0)
+                break;
+            sqk = k;
+            sqW[k] = (i1 - i0 + 1) * f.g.dx;
+            sqH[k] = (j1 - j0 + 1) * f.g.dx;
+            sqL[k] = 0.5 * (sqW[k] + sqH[k]);
+            sqFill[k] = (double)count(&f, f.a) / ((double)(i1 - i0 + 1) * (j1 - j0 + 1));
+            if (k == 0)
+                sqRec[0] = sqL[0];
+            else {
+                double L = sqRec[k - 1], d = L * L - 16 * sq_h;
+                sqRec[k] = d < 0 ? 0 : (L + sqrt(d)) / 2;
+                if (sqRec[k] == 0)
+                    break;
+                double e = fmax(fabs(sqW[k] - sqRec[k]), fabs(sqH[k] - sqRec[k])) / f.g.dx;
+                if (e > sqErrMax)
+                    sqErrMax = e;
+            }
+            if (sqFill[k] < sqFillMin)
+                sqFillMin = sqFill[k];
+        }
+        af_mm_plan_free(pl);
+        field_free(&f);
+    }
+    double t_sq = now_s() - ts;
+    fprintf(stderr, "  %d steps, max side error %.2f cells, min fill %.4f, %.1f s\n", sqk, sqErrMax,
+            sqFillMin, t_sq);
+
+    /* ---- 6. p = 0 ---- */
+    fprintf(stderr, "[6] p = 0 stagnation\n");
+    ts = now_s();
+    size_t p0_changed = 0, p0_cells = 0;
+    {
+        field f;
+        field_init(&f, 256, -1, 1);
+        af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
+        field_shape(&f, &s);
+        uint8_t *init = xmalloc(f.cells);
+        memcpy(init, f.a, f.cells);
+        p0_cells = count(&f, f.a);
+        af_mm_plan *pl = plan_mm(&f, AF_NORM_2, 4, 4 * f.g.dx, 0, AF_SDIST_SUBCELL);
+        for (int k = 0; k < 10; k++)
+            step_mm(pl, &f);
+        for (size_t x = 0; x < f.cells; x++)
+            p0_changed += (f.a[x] != 0) != (init[x] != 0);
+        af_mm_plan_free(pl);
+        free(init);
+        field_free(&f);
+    }
+    double t_p0 = now_s() - ts;
+    fprintf(stderr, "  changed cells %zu, %.1f s\n", p0_changed, t_p0);
+
+    /* ---- 7. MBO ---- */
+    fprintf(stderr, "[7] MBO baseline\n");
+    ts = now_s();
+    mbo_circ mc[3];
+    const double msig[3] = {3, 6, 8};
+    for (int q = 0; q < 3; q++)
+        run_mbo_circle(&mc[q], msig[q]);
+    ell_run me[2];
+    run_mbo_ellipse(&me[0], "MBO sigma = 6 cells", 6);
+    run_mbo_ellipse(&me[1], "MBO sigma = 8 cells", 8);
+    double t_mbo = now_s() - ts;
+    fprintf(stderr, "  section %.1f s\n", t_mbo);
+
+    /* ---- plots ---- */
+    fprintf(stderr, "[plots]\n");
+    {
+        double lt[2] = {0, 0.13}, lr[2] = {0.36, 0.36 - 0.26};
+        series s[4] = {
+            {sub[1].tt, sub[1].r2, sub[1].k + 1, 0x1f77b4, 0, 1, 0},
+            {sub[2].tt, sub[2].r2, sub[2].k + 1, 0x2ca02c, 0, 1, 0},
+            {sub[3].tt, sub[3].r2, sub[3].k + 1, 0xd62728, 0, 1, 0},
+            {lt, lr, 2, 0x000000, 1, 0, 0},
+        };
+        axes ax = {0, 0.13, 0.08, 0.38, 0, 0};
+        plot(IMG_DIR "/circle_r2.png", &ax, s, 4);
+    }
+    {
+        double lt[101], l0[101], l1[101];
+        for (int i = 0; i <= 100; i++) {
+            lt[i] = gt[gk] * i / 100.0;
+            l0[i] = af_ref_gaussian_radius(gr0[0], sigma, lt[i]);
+            l1[i] = af_ref_gaussian_radius(gr0[1], sigma, lt[i]);
+        }
+        series s[4] = {
+            {gt, gr[0], gk + 1, 0x1f77b4, 0, 1, 1},
+            {gt, gr[1], gk + 1, 0xd62728, 0, 1, 1},
+            {lt, l0, 101, 0x000000, 1, 0, 0},
+            {lt, l1, 101, 0x000000, 1, 0, 0},
+        };
+        axes ax = {0, 0.12, 0.3, 0.7, 0, 0};
+        plot(IMG_DIR "/gaussian_radius.png", &ax, s, 4);
+    }
+    {
+        double dxs[4], e_sub[4], e_rec[4], dxs2[3], e_sim[3], fitx[2], fity[2];
+        for (int q = 0; q < 4; q++) {
+            dxs[q] = sub[q].dx;
+            e_sub[q] = fabs(sub[q].rate - 1);
+            e_rec[q] = fabs(sub[q].rate_rec - 1);
+        }
+        for (int q = 0; q < 3; q++) {
+            dxs2[q] = sim[q].dx;
+            e_sim[q] = fabs(sim[q].rate - 1);
+        }
+        fitx[0] = dxs[3];
+        fitx[1] = dxs[0];
+        fity[0] = exp(order_c0 + order * log(fitx[0]));
+        fity[1] = exp(order_c0 + order * log(fitx[1]));
+        series s[4] = {
+            {dxs, e_sub, 4, 0x1f77b4, 0, 1, 0},
+            {dxs2, e_sim, 3, 0xd62728, 0, 1, 0},
+            {dxs, e_rec, 4, 0x2ca02c, 0, 1, 0},
+            {fitx, fity, 2, 0x000000, 1, 0, 0},
+        };
+        double ymin = 1e9, ymax = 0;
+        for (int q = 0; q < 4; q++) {
+            ymin = fmin(ymin, fmin(e_sub[q], e_rec[q]));
+            ymax = fmax(ymax, fmax(e_sub[q], e_rec[q]));
+        }
+        for (int q = 0; q < 3; q++) {
+            ymin = fmin(ymin, e_sim[q]);
+            ymax = fmax(ymax, e_sim[q]);
+        }
+        axes ax = {1e-3, 3e-2, ymin / 2, ymax * 2, 1, 1};
+        plot(IMG_DIR "/circle_error.png", &ax, s, 4);
+    }
+
+    double T_total = now_s() - T0;
+    fprintf(stderr, "total %.1f s\n", T_total);
+
+    /* ---- report ---- */
+    FILE *o = fopen(MD_PATH ".tmp", "w");
+    if (!o)
+        die("cannot write %s.tmp: %s", MD_PATH, strerror(errno));
+    fprintf(o, "# Validation of advflow\n\n"
+               "<!-- Generated by tools/validate.c (`make validate`); do not edit by hand. -->\n\n");
+    fprintf(o,
+            "This page compares advflow's exact minimizing-movements scheme (`af_mm_plan_step`: "
+            "one exact minimum cut per step, minimal minimiser, fidelity exponent p = 1 unless "
+            "said, l2 ball unless said) with the exact laws of weighted mean curvature flow "
+            "(shared/scheme.md section 3: V = kappa + d_nu log rho), with the implicit Euler "
+            "recursion that the scheme reproduces for a circle, with a front-tracking reference "
+            "(`af_ref_curve_flow`), and with MBO threshold dynamics (`af_mbo_step`). "
+            "All runs use a clamped grid on the box [-1, 1]^2, the density split evenly "
+            "(rho0 = rho1 = rho/2; rho = 1 when uniform), and the sub-cell signed distance "
+            "unless the table says `simple`. Lengths are in box units; \"4 cells\" means "
+            "4 dx; the time step h is in the scheme's time units and \"h = 4 dx\" means "
+            "h = 4 x dx numerically (as in the tests and benchmarks). Measured radii are "
+            "equivalent radii sqrt(area / pi) of the mask; areas count cells. Targets are "
+            "stated with the measured value and the word *met* or *NOT met*; nothing is tuned "
+            "to meet them.\n\n");
+    fprintf(o, "Total runtime of this study: %.0f s on this machine (%.0f s circle, %.0f s "
+               "ellipse, %.0f s Gaussian, %.0f s exp, %.0f s square, %.0f s p = 0, %.0f s MBO).\n\n",
+            T_total, t_circle, t_ell, t_gauss, t_exp, t_sq, t_p0, t_mbo);
+
+    fprintf(o, "## 1. Circle: area rate\n\n"
+               "Circle r0 = 0.6, uniform rho. The exact law loses area at 2 pi per unit time; "
+               "the table gives (A0 - A_k) / (2 pi t_k) after k steps, t_k = k h the last step "
+               "time <= 0.1 (the step that would cross t = 0.1 is left out: on the coarse grids, "
+               "where h = 4 dx is large, it is the step where the circle vanishes as a whole, "
+               "as the global minimiser jumps to the empty set). *Recursion* is the same quantity for the implicit Euler recursion "
+               "r_{k+1} = (r_k + sqrt(r_k^2 - 4h)) / 2 (`af_ref_circle_implicit_step`) "
+               "started from the mask's equivalent radius with the same h and k: it is the time "
+               "discretisation error alone, O(h). *Difference* = measured - recursion is what the "
+               "grid, the nonlocal perimeter and the signed distance add.\n\n");
+    fprintf(o, "| n | distance | eps (cells) | h | steps | t | rate / 2pi measured | rate / 2pi "
+               "recursion | difference | ms / step |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int q = 0; q < 7; q++) {
+        circ_run *R = q < 4 ? &sub[q] : &sim[q - 4];
+        fprintf(o, "| %d | %s | %.0f | %.5f | %d | %.4f | %.4f | %.4f | %+.4f | %.0f |\n", R->n,
+                R->sd == AF_SDIST_SUBCELL ? "sub-cell" : "simple", R->eps_cells, R->h, R->k, R->t,
+                R->rate, R->rate_rec, R->rate - R->rate_rec, R->ms_step);
+    }
+    int circ_ok = fabs(sub[3].rate - 1) <= 0.03, order_ok = order >= 0.8;
+    fprintf(o, "\nObserved order, refinement path eps = h = 4 dx (eps and h shrink with dx), "
+               "n = 128, 256, 512, 1024, sub-cell distance: least-squares fit (gsl_fit_linear) of "
+               "log |rate/2pi - 1| against log dx gives **order %.2f**. On the same path the "
+               "recursion's own error |recursion - 1| has order %.2f. ",
+            order, order_rec);
+    if (sp_ok)
+        fprintf(o, "The spatial part |measured - recursion| fits order %.2f (it is small and "
+                   "changes sign, so this number is rough).\n\n", order_sp);
+    else
+        fprintf(o, "The spatial part |measured - recursion| is zero at some n and is not "
+                   "fitted.\n\n");
+    fprintf(o, "![error vs dx](img/validation/circle_error.png)\n\n"
+               "*Error |rate/2pi - 1| against dx, log-log: blue sub-cell distance, red simple "
+               "distance, green the implicit recursion alone, black dashed the fitted line.*\n\n");
+    fprintf(o, "![r^2 vs t](img/validation/circle_r2.png)\n\n"
+               "*Equivalent radius squared against t, sub-cell distance: blue n = 256, green n = "
+               "512, red n = 1024; black dashed the law r^2 = 0.36 - 2t.*\n\n");
+    fprintf(o, "Targets: area rate at n = 1024, h = eps = 4 dx, sub-cell: %.4f, target within 3%% "
+               "of 2 pi: **%s**. Observed order %.2f on the path eps = h = 4 dx, target >= 0.8: "
+               "**%s**.\n\n",
+            sub[3].rate, verdict(circ_ok), order, verdict(order_ok));
+
+    fprintf(o, "## 2. Ellipse against front tracking\n\n"
+               "Ellipse with semi-axes 0.7 x 0.35 along x and y, uniform rho, n = 512, eps = 5 "
+               "cells (the digital l2 ball of radius 5 has anisotropy %.3f: max / min of its "
+               "support function over the disc's; radius 4 would have 1.13). The reference is "
+               "the ellipse's boundary with 1024 markers flowed by `af_ref_curve_flow` to the "
+               "same final time k h (k = the number of steps nearest to t = 0.05). Hausdorff "
+               "distance between the mask's boundary and the reference polygon "
+               "(`af_ref_hausdorff`), and the symmetric difference in cells "
+               "(`af_ref_symdiff_area`). MBO rows: same reference at MBO's own final time.\n\n",
+            ell_aniso);
+    fprintf(o, "| method | h | steps | t | Hausdorff (cells) | symmetric difference (cells) | "
+               "tip x error (cells) | side y error (cells) | ms / step |\n"
+               "|---|---|---|---|---|---|---|---|---|\n");
+    for (int q = 0; q < 3; q++)
+        fprintf(o, "| advflow, %s | %.5f | %d | %.4f | %.2f | %.0f | %+.2f | %+.2f | %.0f |\n",
+                ell[q].label, ell[q].h, ell[q].k, ell[q].t, ell[q].haus, ell[q].symd, ell[q].tip,
+                ell[q].side, ell[q].ms_step);
+    for (int q = 0; q < 2; q++)
+        fprintf(o, "| %s | %.6f | %d | %.4f | %.2f | %.0f | %+.2f | %+.2f | %.2f |\n", me[q].label,
+                me[q].h, me[q].k, me[q].t, me[q].haus, me[q].symd, me[q].tip, me[q].side,
+                me[q].ms_step);
+    fprintf(o, "\n*Tip x error* and *side y error*: the mask's half-width along x (at the tips) "
+               "and half-height along y (at the flat sides) minus the reference's; positive means "
+               "the mask is behind (has moved less).\n");
+    int ell_ok0 = ell[0].haus <= 3, ell_ok1 = ell[1].haus <= 3, ell_ok2 = ell[2].haus <= 3;
+    fprintf(o, "\nTarget Hausdorff <= 3 cells: h = eps: %.2f cells, **%s**; h = eps/2: %.2f "
+               "cells, **%s** (extra row h = eps/4: %.2f cells, %s).\n\n",
+            ell[0].haus, verdict(ell_ok0), ell[1].haus, verdict(ell_ok1), ell[2].haus,
+            verdict(ell_ok2));
+
+    fprintf(o, "## 3. Gaussian density: unstable equilibrium\n\n"
+               "rho = exp(-|x|^2 / (2 sigma^2)), sigma = 0.5, centred at the origin, box "
+               "[-1, 1]^2, n = 512, eps = h = 4 dx = %.5f. The circle r = sigma is an unstable "
+               "equilibrium: r^2 = sigma^2 + (r0^2 - sigma^2) exp(2t / sigma^2) "
+               "(`af_ref_gaussian_radius`, started from the mask's equivalent radius). Relative "
+               "error |r - r_exact| / r_exact over the steps up to t = %.4f.\n\n",
+            4 * 2.0 / 512, gt[gk]);
+    fprintf(o, "| t |");
+    for (int q = 0; q < 2; q++)
+        fprintf(o, " r (r0 = %.1f sigma) | exact | rel. error |", gfac[q]);
+    fprintf(o, "\n|---|---|---|---|---|---|---|\n");
+    for (int k = 0; k <= gk; k++) {
+        fprintf(o, "| %.4f |", gt[k]);
+        for (int q = 0; q < 2; q++)
+            fprintf(o, " %.4f | %.4f | %+.4f |", gr[q][k], gref[q][k],
+                    (gr[q][k] - gref[q][k]) / gref[q][k]);
+        fprintf(o, "\n");
+    }
+    int g_ok = gerr[0] <= 0.03 && gerr[1] <= 0.03;
+    fprintf(o, "\nMax relative error: r0 = 0.9 sigma %.4f, r0 = 1.1 sigma %.4f; target within "
+               "3%%: **%s**. With h halved (eps = 4 dx, h = 2 dx, %d steps) the max relative "
+               "errors are %.4f and %.4f, which shows how much of the error is the time step. "
+               "The error grows with t for the shrinking circle: one step past t = 0.1 (t = "
+               "%.4f, outside the interval of the target) it is %.4f (0.9 sigma) and %.4f "
+               "(1.1 sigma), so the 3%% target is met only narrowly.\n\n",
+            gerr[0], gerr[1], verdict(g_ok), gk2, gerr[2], gerr[3], (gk + 1) * 4 * 2.0 / 512,
+            gnext[0], gnext[1]);
+    fprintf(o, "![Gaussian radius](img/validation/gaussian_radius.png)\n\n"
+               "*Equivalent radius against t: blue r0 = 0.9 sigma (shrinks), red r0 = 1.1 sigma "
+               "(grows); black lines the exact curves.*\n\n");
+
+    fprintf(o, "## 4. rho = exp(a . x): translation\n\n"
+               "a = (1.5, 0), circle r0 = 0.4 at the origin, n = 512, eps = h = 4 dx = %.5f. "
+               "The law: the centre moves with velocity -a (c = -a t) and the radius follows "
+               "r^2 = r0^2 - 2t. With r0 = 0.4 the circle vanishes at t = r0^2 / 2 = 0.08, so "
+               "the comparison asked for at t = 0.1 is not possible; the table runs until the "
+               "mask vanishes (the implicit recursion with this h vanishes once r^2 < 4h, "
+               "i.e. r < %.3f). Centre = centroid of the mask.\n\n",
+            xh, sqrt(4 * xh));
+    fprintf(o, "| step | t | centre x | law -1.5 t | error (cells) | centre y | radius | law "
+               "r^2 = r0^2 - 2t | recursion | radius - recursion (cells) |\n"
+               "|---|---|---|---|---|---|---|---|---|---|\n");
+    double xcerr = 0;
+    for (int k = 0; k <= xk; k++) {
+        double law = xcx[0] - ea[0] * xt[k];
+        if (xr[k] > 0 && fabs(xcx[k] - law) / xdx > xcerr)
+            xcerr = fabs(xcx[k] - law) / xdx;
+        if (xr[k] == 0) {
+            fprintf(o, "| %d | %.4f | (vanished) | %.4f | | | 0 | %.4f | %.4f | |\n", k, xt[k], law,
+                    xrlaw[k], xrrec[k]);
+            continue;
+        }
+        fprintf(o, "| %d | %.4f | %.4f | %.4f | %+.2f | %.4f | %.4f | %.4f | %.4f | %+.2f |\n", k,
+                xt[k], xcx[k], law, (xcx[k] - law) / xdx, xcy[k], xr[k], xrlaw[k], xrrec[k],
+                (xr[k] - xrrec[k]) / xdx);
+    }
+    fprintf(o, "\nLargest centre error while the set exists: %.2f cells.\n\n", xcerr);
+    fprintf(o, "The same with r0 = 0.6, which survives to t = 0.1: at t = %.4f the centre is "
+               "at x = %.4f (law %.4f, error %+.2f cells) and the radius is %.4f (law %.4f, "
+               "implicit recursion %.4f; difference to the recursion %+.2f cells).\n\n",
+            x6_t, x6_cx, -ea[0] * x6_t, (x6_cx + ea[0] * x6_t) / xdx, x6_r,
+            af_ref_circle_radius(x6_r0, x6_t), x6_rec, (x6_r - x6_rec) / xdx);
+
+    fprintf(o, "## 5. l-infinity budget: a square stays a square\n\n"
+               "Axis-aligned square of side 1, uniform rho, l-inf ball (norm = inf), n = %d, eps "
+               "= %.0f cells, h = %.0f dx = %.5f. For the l-inf perimeter a square of side L "
+               "loses sides by the implicit step L_{k+1} = (L_k + sqrt(L_k^2 - 16h)) / 2 "
+               "(shared/measurements.md). Side = bounding-box width and height; fill = area / "
+               "bounding-box area.\n\n",
+            sq_n, sq_eps, sq_hc, sq_h);
+    fprintf(o, "| step | width | height | recursion | error (cells) | fill |\n"
+               "|---|---|---|---|---|---|\n");
+    for (int k = 0; k <= sqk; k++)
+        fprintf(o, "| %d | %.4f | %.4f | %.4f | %+.2f | %.4f |\n", k, sqW[k], sqH[k], sqRec[k],
+                (sqL[k] - sqRec[k]) / (2.0 / sq_n), sqFill[k]);
+    fprintf(o, "\nLargest side error (width or height vs recursion): %.2f cells; smallest fill "
+               "ratio %.4f.\n\n",
+            sqErrMax, sqFillMin);
+
+    fprintf(o, "## 6. p = 0: stagnation\n\n"
+               "Circle r0 = 0.6, n = 256, eps = h = 4 dx, p = 0 (iterated adversarial "
+               "training: the fidelity no longer grows with the distance). After 10 steps "
+               "%zu of %zu cells changed (%s).\n\n",
+            p0_changed, p0_cells, p0_changed == 0 ? "the circle does not move" : "it moved");
+
+    fprintf(o, "## 7. MBO baseline\n\n"
+               "MBO threshold dynamics (`af_mbo_step`, heat kernel of sigma = sqrt(2h)) on the "
+               "same circle at n = 512, to the first step time >= 0.1. The ellipse rows are in "
+               "section 2.\n\n");
+    fprintf(o, "| sigma (cells) | h | steps | t | rate / 2pi | ms / step | time to t (s) |\n"
+               "|---|---|---|---|---|---|---|\n");
+    for (int q = 0; q < 3; q++)
+        fprintf(o, "| %.0f | %.3g | %d | %.4f | %.4f | %.2f | %.2f |\n", mc[q].sig_cells, mc[q].h,
+                mc[q].k, mc[q].t, mc[q].rate, mc[q].ms_step, mc[q].secs);
+    double mm512_secs = sub[2].ms_step * sub[2].k / 1e3;
+    fprintf(o, "\nadvflow on the same circle (n = 512, eps = h = 4 dx): %d steps of %.0f ms, "
+               "%.2f s to t = %.4f, rate / 2pi %.4f.\n\n",
+            sub[2].k, sub[2].ms_step, mm512_secs, sub[2].t, sub[2].rate);
+
+    /* what the numbers show */
+    int best_mbo_e = me[0].haus < me[1].haus ? 0 : 1;
+    fprintf(o, "## What the numbers show\n\n");
+    fprintf(o,
+            "On the circle the exact scheme loses area at %.3f, %.3f, %.3f and %.3f times 2 pi "
+            "at n = 128, 256, 512 and 1024 (eps = h = 4 dx, sub-cell distance). The implicit "
+            "Euler recursion with the same h accounts for %.3f, %.3f, %.3f and %.3f of that: "
+            "%s. Along this path the error falls with order %.2f in dx. ",
+            sub[0].rate, sub[1].rate, sub[2].rate, sub[3].rate, sub[0].rate_rec, sub[1].rate_rec,
+            sub[2].rate_rec, sub[3].rate_rec,
+            fabs(sub[3].rate - sub[3].rate_rec) < fabs(sub[3].rate_rec - 1)
+                ? "most of the remaining error is the time discretisation, not the grid"
+                : "a good part of the error comes from the grid and the nonlocal perimeter, "
+                  "not only from the time step",
+            order);
+    fprintf(o,
+            "The simple (centre-based) signed distance loses area faster: %.3f, %.3f and %.3f at "
+            "n = 256, 512 and 1024, against %.3f, %.3f and %.3f with the sub-cell form; its "
+            "excess over the recursion (%+.3f, %+.3f, %+.3f at n = 256, 512, 1024) does not "
+            "fall from n = 512 to n = 1024 at a fixed number of cells, which is why the sub-cell "
+            "form is the default.\n\n",
+            sim[0].rate, sim[1].rate, sim[2].rate, sub[1].rate, sub[2].rate, sub[3].rate,
+            sim[0].rate - sim[0].rate_rec, sim[1].rate - sim[1].rate_rec,
+            sim[2].rate - sim[2].rate_rec);
+    fprintf(o,
+            "On the ellipse the exact scheme is at Hausdorff distance %.2f cells (h = eps) and "
+            "%.2f cells (h = eps/2) from front tracking; MBO with sigma = %.0f cells is within %.2f cells. "
+            "The Hausdorff distance does not fall with h (%.2f, %.2f, %.2f cells at h = 5, 2.5, "
+            "1.25 dx): at h = eps the tips (curvature 0.7 / 0.35^2 = 5.7, so h kappa = %.0f cells "
+            "per step) are off by %+.2f cells, while at the smaller steps the error sits at the "
+            "flat sides (%+.2f and %+.2f cells behind), where V is about 0.7-0.9 and a step moves "
+            "the front by only h V = 1-4 cells; fronts that move so few cells per step lag, the "
+            "same effect as MBO's pinning in a milder form (scheme.md: keep h V several cells "
+            "wide). MBO's steps are %.0f times shorter than advflow's h = eps here, and with "
+            "sigma = 8 cells it is closer to front tracking on this case. "
+            "With a Gaussian density the scheme reproduces the unstable equilibrium: the circle "
+            "at 0.9 sigma shrinks and the one at 1.1 sigma grows, with largest relative radius "
+            "errors %.1f%% and %.1f%%. Under rho = exp(1.5 x) the circle drifts to the left at "
+            "the law's speed (largest centre error %.2f cells, r0 = 0.4) while it shrinks. With the "
+            "l-inf budget a square stays a square (fill >= %.3f) and its side follows the "
+            "implicit step within %.2f cells. With p = 0 the scheme stagnates, as expected "
+            "(%zu changed cells in 10 steps).\n\n",
+            ell[0].haus, ell[1].haus, me[best_mbo_e].h > 0 ? (best_mbo_e ? 8.0 : 6.0) : 0,
+            me[best_mbo_e].haus, ell[0].haus, ell[1].haus, ell[2].haus,
+            5.7 * ell[0].h / (2.0 / 512), ell[0].tip, ell[1].side, ell[2].side,
+            ell[0].h / me[best_mbo_e].h, 100 * gerr[0], 100 * gerr[1], xcerr, sqFillMin, sqErrMax,
+            p0_changed);
+    fprintf(o,
+            "Where advflow is worse than MBO. Cost per step: an exact step at 512^2 took %.0f ms "
+            "here, an MBO step %.2f ms (sigma = 6 cells), about %.0f times less. MBO needs many "
+            "more steps (%d at sigma = 6 cells, %d at 8, against advflow's %d), so the time to "
+            "solution is closer: to t = 0.1 MBO took %.2f s (sigma = 6 cells, rate %.3f) and "
+            "%.2f s (sigma = 8 cells, rate %.3f), advflow %.2f s (rate %.3f). %s "
+            "On the ellipse MBO with sigma = 8 cells is closer to front tracking than advflow "
+            "at any of the h tried (see section 2). "
+            "MBO's weakness is pinning: its fronts move only when h V is a fair fraction of a "
+            "cell, so a small sigma stalls: at sigma = 3 cells the circle's area rate is %.3f "
+            "of 2 pi. MBO also thresholds a smoothed field rather than minimising an energy, "
+            "so it offers no nonlocal perimeter, no l-inf or l1 budget and no fidelity exponent "
+            "p; advflow's steps are exact minimisers of the adversarial-training energy "
+            "itself.\n\n",
+            sub[2].ms_step, mc[1].ms_step, sub[2].ms_step / mc[1].ms_step, mc[1].k, mc[2].k,
+            sub[2].k, mc[1].secs, mc[1].rate, mc[2].secs, mc[2].rate, mm512_secs, sub[2].rate,
+            mc[2].secs <= mm512_secs && fabs(mc[2].rate - 1) <= fabs(sub[2].rate - 1)
+                ? "So at n = 512 MBO with sigma = 8 cells is at least as fast and as accurate on "
+                  "the circle: advflow does not win on time to solution for uniform mean "
+                  "curvature flow."
+                : "On this circle advflow's time to solution is competitive with MBO's.",
+            mc[0].rate);
+    fprintf(o, "## Summary of targets\n\n"
+               "| target | value | status |\n|---|---|---|\n"
+               "| circle area rate at n = 1024, h = eps = 4 dx, sub-cell, within 3%% of 2 pi | "
+               "%.4f | %s |\n"
+               "| observed order >= 0.8 (eps = h = 4 dx) | %.2f | %s |\n"
+               "| ellipse Hausdorff <= 3 cells, h = eps | %.2f | %s |\n"
+               "| ellipse Hausdorff <= 3 cells, h = eps/2 | %.2f | %s |\n"
+               "| Gaussian radius within 3%% (0.9 sigma, 1.1 sigma) | %.4f, %.4f | %s |\n\n",
+            sub[3].rate, verdict(circ_ok), order, verdict(order_ok), ell[0].haus,
+            verdict(ell_ok0), ell[1].haus, verdict(ell_ok1), gerr[0], gerr[1], verdict(g_ok));
+    fprintf(o, "## Regenerate\n\n```\nmake validate\n```\n\nbuilds `build/validate` from "
+               "`tools/validate.c` and runs it from the repository root; it rewrites this file "
+               "and `docs/img/validation/*.png` (about %.0f s on a 2-core machine).\n",
+            T_total);
+    if (fclose(o))
+        die("write %s.tmp failed", MD_PATH);
+    if (rename(MD_PATH ".tmp", MD_PATH))
+        die("rename to %s: %s", MD_PATH, strerror(errno));
+    fprintf(stderr, "wrote %s\n", MD_PATH);
+    return 0;
+}
