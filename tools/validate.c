@@ -1426,12 +1426,21 @@ int main(void)
             "itself.\n\n",
             sub[2].ms_step, mc[1].ms_step, sub[2].ms_step / mc[1].ms_step, mc[1].k, mc[2].k,
             sub[2].k, mc[1].secs, mc[1].rate, mc[2].secs, mc[2].rate, mm512_secs, sub[2].rate,
-            mc[2].secs <= mm512_secs && fabs(mc[2].rate - 1) <= fabs(sub[2].rate - 1)
-                ? "So at n = 512 MBO with sigma = 8 cells is at least as fast and as accurate on "
-                  "the circle: advflow does not win on time to solution for uniform mean "
-                  "curvature flow."
-                : "On this circle advflow's time to solution is competitive with MBO's.",
+            /* Timings on this shared machine vary by about 20% from run to run:
+             * only a larger gap is called a win, so the text does not flip
+             * between regenerations. */
+            mm512_secs > 1.25 * mc[2].secs
+                ? "So at n = 512 MBO with sigma = 8 cells is clearly faster to the same time."
+            : mm512_secs < 0.8 * mc[2].secs
+                ? "So at n = 512 advflow is clearly faster to the same time than MBO with sigma = 8 cells."
+                : "So at n = 512 the two times to solution are within the run-to-run noise of this "
+                  "machine (about 20%): on the uniform circle neither method wins on speed.",
             mc[0].rate);
+    fprintf(o, "On accuracy the circle's area rate is %.3f for MBO with sigma = 8 cells and %.3f "
+               "for advflow at n = 512, eps = h = 4 dx: %s.\n\n",
+            mc[2].rate, sub[2].rate,
+            fabs(mc[2].rate - 1) <= fabs(sub[2].rate - 1) ? "MBO is the closer of the two here"
+                                                         : "advflow is the closer of the two here");
     fprintf(o,
             "On the five-pointed star (n = 384, eps = 3 cells, h = 1 dx, t = %.4f) front "
             "tracking goes from isoperimetric ratio %.3f to %.4f: the star becomes convex and "
