@@ -381,48 +381,10 @@ static void run_circle_eh(circ_run *R, int n, af_sdist_kind sd, double eps_cells
             R->secs);
 }
 
+/* The refinement path of section 1: eps = h = 4 dx. */
 static void run_circle(circ_run *R, int n, af_sdist_kind sd)
 {
-    R->h_cells = 4;
-    R->aniso = NAN;
-    R->stalled = 0;
-    double t0 = now_s();
-    field f;
-    field_init(&f, n, -1, 1);
-    af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
-    field_shape(&f, &s);
-    R->n = n;
-    R->sd = sd;
-    R->dx = f.g.dx;
-    R->eps_cells = 4;
-    R->h = 4 * f.g.dx;
-    R->k = steps_within(0.1, R->h);
-    af_mm_plan *pl = plan_mm(&f, AF_NORM_2, 4, R->h, 1, sd);
-    R->aniso = af_ball_anisotropy(af_mm_plan_ball(pl));
-    double a0 = area(&f, f.a), a = a0, ms = 0;
-    R->tt[0] = 0;
-    R->r2[0] = a0 / PI;
-    for (int q = 1; q <= R->k; q++) {
-        ms += step_mm(pl, &f);
-        double an = area(&f, f.a);
-        R->stalled += an == a;
-        a = an;
-        R->tt[q] = q * R->h;
-        R->r2[q] = a / PI;
-    }
-    R->t = R->k * R->h;
-    R->rate = (a0 - a) / R->t / (2 * PI);
-    double r = sqrt(a0 / PI);
-    for (int q = 0; q < R->k; q++)
-        r = af_ref_circle_implicit_step(r, R->h);
-    R->rate_rec = (a0 - PI * r * r) / R->t / (2 * PI);
-    R->ms_step = ms / R->k;
-    af_mm_plan_free(pl);
-    field_free(&f);
-    R->secs = now_s() - t0;
-    fprintf(stderr, "  circle n=%d %s: %d steps, rate/2pi %.4f (recursion %.4f), %.0f ms/step, %.1f s\n",
-            n, sd == AF_SDIST_SUBCELL ? "subcell" : "simple", R->k, R->rate, R->rate_rec, R->ms_step,
-            R->secs);
+    run_circle_eh(R, n, sd, 4, 4);
 }
 
 /* ------------------------------------------------------------- section 2 */
