@@ -237,6 +237,40 @@ double af_ball_anisotropy(const af_ball *b)
     return hi / lo;
 }
 
+double af_ball_normal_gap(const af_ball *b)
+{
+    if (b->r < 1)
+        return 2.0 * af_pi;
+    const int *h = b->half + b->r;
+    /* Outer normal angles of the first-quadrant edges, in [0, pi/2], in
+     * increasing order along the chain (it turns counter-clockwise).  The
+     * mirror images about both axes supply the rest, so the gaps that cross
+     * an axis are twice the distance of the nearest normal to it. */
+    double first = -1.0, prev = -1.0, gap = 0.0;
+    for (int k = 0; k < b->r;) {
+        int m = af_hull_next(b, k);
+        double a = atan2((double)(h[k] - h[m]), (double)(m - k));
+        if (first < 0.0)
+            first = a;
+        else if (a - prev > gap)
+            gap = a - prev;
+        prev = a;
+        k = m;
+    }
+    if (h[b->r] > 0) { /* a horizontal top edge, normal pi/2 */
+        if (first < 0.0)
+            first = 0.5 * af_pi;
+        else if (0.5 * af_pi - prev > gap)
+            gap = 0.5 * af_pi - prev;
+        prev = 0.5 * af_pi;
+    }
+    if (2.0 * first > gap)
+        gap = 2.0 * first;
+    if (2.0 * (0.5 * af_pi - prev) > gap)
+        gap = 2.0 * (0.5 * af_pi - prev);
+    return gap;
+}
+
 const char *af_norm_name(af_norm norm)
 {
     switch (norm) {

@@ -88,6 +88,7 @@ void af_perimeter_eval(af_perimeter *p, const double *rho0, const double *rho1,
     out->eps_cells = p->eps / p->grid.dx;
     out->width_ratio = ratio;
     out->anisotropy = af_ball_anisotropy(p->ball);
+    out->normal_gap = af_ball_normal_gap(p->ball);
     out->w_B = p->eps * ratio;
     out->outer = vol * so / out->w_B;
     out->inner = vol * si / out->w_B;

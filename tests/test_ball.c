@@ -205,6 +205,83 @@ static void test_exact_norms(void **state)
 
 /* Large radii: ratio tends to 1, anisotropy stays small, and the gift
  * wrapping copes with r in the thousands. */
+/* Normal gap by brute force: sweep directions theta and find, for each, the
+ * offset that maximises z . nu (a hull vertex).  A vertex wins over the arc
+ * between its two edges' normals, so the longest run of one winner is the
+ * widest gap, to the sweep's resolution.  The sweep starts off every
+ * rational direction, so no two offsets tie.  A linear function is largest
+ * at an end of some chord, so only chord ends (+-i_max(j), j) are tried:
+ * every one of them, not just the hull's. */
+static double gap_brute(const af_ball *b)
+{
+    const int S = 40000;
+    int r = b->r, wi = 0, wj = 0, first_i = 0, first_j = 0, run = 0, best = 0, first_run = -1;
+    for (int s = 0; s < S; s++) {
+        double th = 2.0 * TB_PI * (s + 0.3183) / S, c = cos(th), sn = sin(th);
+        int bi = 0, bj = 0;
+        double bv = -HUGE_VAL;
+        for (int j = -r; j <= r; j++)
+            for (int e = -1; e <= 1; e += 2) {
+                int i = e * b->half[j + r];
+                if (i * c + j * sn > bv) {
+                    bv = i * c + j * sn;
+                    bi = i;
+                    bj = j;
+                }
+            }
+        if (s == 0) {
+            first_i = bi;
+            first_j = bj;
+        }
+        if (s > 0 && (bi != wi || bj != wj)) {
+            if (first_run < 0)
+                first_run = run;
+            else if (run > best)
+                best = run;
+            run = 0;
+        }
+        wi = bi;
+        wj = bj;
+        run++;
+    }
+    /* the last run wraps around into the first one when they share a winner */
+    if (first_run < 0)
+        return 2.0 * TB_PI;
+    if (wi == first_i && wj == first_j)
+        run += first_run;
+    else if (first_run > best)
+        best = first_run;
+    if (run > best)
+        best = run;
+    return 2.0 * TB_PI * best / S;
+}
+
+static void test_normal_gap(void **state)
+{
+    (void)state;
+    /* by hand: R = 5 has hull vertices (5,0), (4,3), (3,4), (0,5), so the gap
+     * around (0, 5) spans the normals (-1, 3) to (1, 3) */
+    af_ball *b = ball_ok(AF_NORM_2, 5);
+    assert_near(af_ball_normal_gap(b), 2 * atan(1.0 / 3.0), 1e-12);
+    af_ball_free(b);
+    b = ball_ok(AF_NORM_2, 20); /* (0,20), (6,19): normal (1, 6) */
+    assert_near(af_ball_normal_gap(b), 2 * atan(1.0 / 6.0), 1e-12);
+    af_ball_free(b);
+    for (int k = 0; k < 3; k++) {
+        for (double R = 1; R <= 24; R += (R < 8 ? 0.25 : 1.5)) {
+            b = ball_ok(norms[k], R);
+            double g = af_ball_normal_gap(b);
+            if (norms[k] != AF_NORM_2)
+                assert_near(g, TB_PI / 2, 1e-12);
+            assert_near(g, gap_brute(b), 4 * TB_PI / 40000);
+            af_ball_free(b);
+        }
+    }
+    b = ball_ok(AF_NORM_2, 0.5);
+    assert_near(af_ball_normal_gap(b), 2 * TB_PI, 1e-12);
+    af_ball_free(b);
+}
+
 static void test_large(void **state)
 {
     (void)state;
@@ -256,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_l2_geometry),
         cmocka_unit_test(test_support_brute),
         cmocka_unit_test(test_exact_norms),
+        cmocka_unit_test(test_normal_gap),
         cmocka_unit_test(test_large),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_names),

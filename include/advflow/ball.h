@@ -76,6 +76,18 @@ double af_ball_width_ratio(const af_ball *b);
  * are exact in every direction; +inf when the ball is one point (r = 0). */
 double af_ball_anisotropy(const af_ball *b);
 
+/* Widest gap, in radians, between the outer normals of consecutive edges of
+ * the digital ball's convex hull.  Over such a gap h_B is linear (it is
+ * z . nu for the one hull vertex z the two edges share), so the grid's limit
+ * perimeter Int h_B(nu) dH has no curvature there: an arc whose normals stay
+ * inside the gap has the Per_eps of the straight segment between its ends,
+ * and the flow leaves it in place until the neighbouring directions eat it
+ * (a crystalline perimeter; docs/validation.md measures it on the ellipse).
+ * l2 balls: 2 atan(1/3) = 0.644 (36.9 degrees) for R = 5, 0.490 for R = 10,
+ * 0.330 for R = 20; it falls slowly and unevenly with R, like the
+ * anisotropy.  pi/2 for l-inf and l1 balls; 2 pi for one point (r = 0). */
+double af_ball_normal_gap(const af_ball *b);
+
 /* Name of a norm: "2", "inf" or "1". */
 const char *af_norm_name(af_norm norm);
 

@@ -32,6 +32,8 @@ typedef struct {
     double w_B;          /* normalising width, length units: eps * width_ratio */
     double width_ratio;  /* mean width of the digital ball / of the continuous ball */
     double anisotropy;   /* max / min of h_B / h_C over directions (1 = exact) */
+    double normal_gap;   /* af_ball_normal_gap: widest cone of normals without
+                            curvature, radians (0 = round) */
     double per_eps;      /* outer + inner, normalised by w_B */
     double outer;        /* (dx^d / w_B) sum rho0 (D1_A - 1_A) */
     double inner;        /* (dx^d / w_B) sum rho1 (1_A - E1_A) */

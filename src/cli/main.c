@@ -77,6 +77,10 @@ static const char *const perimeter_help =
     "  width_ratio    mean width of the digital ball / of the continuous ball\n"
     "  anisotropy     max/min of the digital ball's support function relative to\n"
     "                 the continuous ball's (1 = exact; prefer radii where it is small)\n"
+    "  normal_gap_deg widest range of boundary normals, in degrees, over which the\n"
+    "                 digital ball's perimeter has no curvature (its hull is a\n"
+    "                 polygon); arcs inside it lag the flow.  36.9 for eps = 5\n"
+    "                 cells, 18.9 for 20 cells; see docs/validation.md, ellipse\n"
     "  area           area of the mask\n"
     "For rho0 = rho1 = 1/2 (uniform density 1) and small eps, per_eps of a disc of\n"
     "radius r is close to 2 pi r.\n"
@@ -280,6 +284,7 @@ static int cmd_perimeter(const options *o)
     printf("w_B = %.10g\n", v.w_B);
     printf("width_ratio = %.10g\n", v.width_ratio);
     printf("anisotropy = %.10g\n", v.anisotropy);
+    printf("normal_gap_deg = %.10g\n", v.normal_gap * 180.0 / 3.14159265358979323846);
     printf("area = %.10g\n", v.area);
     af_perimeter_free(p);
     state_free(&s);
