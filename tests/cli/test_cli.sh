@@ -47,9 +47,14 @@ expect 2 "needs SECTION.KEY=VALUE" -- "$BIN" perimeter "$T/c.ini" --set
 
 # perimeter prints name = value lines
 out=$("$BIN" perimeter "$T/c.ini")
-for k in eps eps_cells per_eps per_eps_outer per_eps_inner per_local width_ratio anisotropy; do
+for k in eps eps_cells per_eps per_eps_outer per_eps_inner per_local width_ratio anisotropy normal_gap_deg; do
     echo "$out" | grep -q "^$k = [-0-9.e+]*$" && ok || bad "perimeter: no line '$k = ...' in: $out"
 done
+
+# the radius-5 ball's widest normal gap is 2 atan(1/3) = 36.87 degrees
+g=$("$BIN" perimeter "$T/c.ini" --set grid.n=512 --set scheme.epsilon=0.01953125 | sed -n 's/^normal_gap_deg = //p')
+awk -v g="$g" 'BEGIN { e = g - 2 * atan2(1, 3) * 45 / atan2(1, 1); exit !(e < 1e-6 && e > -1e-6) }' \
+    && ok || bad "normal_gap_deg = $g for eps = 5 cells, want 36.87"
 
 # acceptance 2: n = 512, circle r = 0.6, eps = 0.02, uniform rho: within 0.5% of 2 pi 0.6
 p=$("$BIN" perimeter "$T/c.ini" --set grid.n=512 --set initial.radius=0.6 --set scheme.epsilon=0.02 \
