@@ -44,7 +44,7 @@ af_status af_density_check(const af_grid *g, const double *rho, const char *what
     return AF_OK;
 }
 
-static af_status check_params(const af_density *d, af_error *err)
+af_status af_density_params_check(const af_density *d, af_error *err)
 {
     const char *name = af_density_kind_name(d->kind);
     if (!name)
@@ -98,7 +98,7 @@ static double gauss(double dx, double dy, double sigma)
 
 af_status af_density_fill(const af_grid *g, const af_density *d, double *rho, af_error *err)
 {
-    af_status st = check_params(d, err);
+    af_status st = af_density_params_check(d, err);
     if (st != AF_OK)
         return st;
     if (d->kind == AF_DENSITY_PNG) {

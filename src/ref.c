@@ -61,50 +61,27 @@ static af_status check_density(const af_density *d, af_error *err)
 {
     if (!d)
         return af_error_set(err, AF_EINVAL, "ref: density is NULL");
-    switch (d->kind) {
-    case AF_DENSITY_UNIFORM:
-    case AF_DENSITY_GAUSSIAN:
-    case AF_DENSITY_EXP:
-        if (!(d->value > 0) || !isfinite(d->value))
+    if (d->kind == AF_DENSITY_PNG)
+        return af_error_set(err, AF_EINVAL,
+                            "ref: png density has no analytic form; use uniform, gaussian, "
+                            "mixture or exp");
+    af_status st = af_density_params_check(d, err);
+    if (st != AF_OK)
+        return st;
+    /* the flow sees log rho, so rho must be positive, not only >= 0 */
+    if (d->kind != AF_DENSITY_MIXTURE) {
+        if (!(d->value > 0))
             return af_error_set(err, AF_EINVAL,
                                 "ref: %s density: value must be finite and > 0 (the flow sees "
                                 "log rho), got %g",
                                 af_density_kind_name(d->kind), d->value);
-        if (d->kind == AF_DENSITY_GAUSSIAN
-            && (!isfinite(d->center[0]) || !isfinite(d->center[1]) || !(d->sigma > 0)
-                || !isfinite(d->sigma)))
-            return af_error_set(err, AF_EINVAL,
-                                "ref: gaussian density: needs a finite centre and sigma > 0");
-        if (d->kind == AF_DENSITY_EXP && (!isfinite(d->a[0]) || !isfinite(d->a[1])))
-            return af_error_set(err, AF_EINVAL, "ref: exp density: a must be finite");
-        return AF_OK;
-    case AF_DENSITY_MIXTURE: {
-        if (d->ncomponents < 1 || !d->components)
-            return af_error_set(err, AF_EINVAL,
-                                "ref: mixture density: needs at least one component");
-        int positive = 0;
-        for (int k = 0; k < d->ncomponents; k++) {
-            const double *c = d->components + 4 * k;
-            if (!(c[0] >= 0 && isfinite(c[0])) || !isfinite(c[1]) || !isfinite(c[2])
-                || !(c[3] > 0 && isfinite(c[3])))
-                return af_error_set(err, AF_EINVAL,
-                                    "ref: mixture density: component %d needs w >= 0, finite "
-                                    "centre and sigma > 0",
-                                    k + 1);
-            positive += c[0] > 0;
-        }
-        if (!positive)
-            return af_error_set(err, AF_EINVAL,
-                                "ref: mixture density: all weights are 0 (rho must be > 0)");
         return AF_OK;
     }
-    case AF_DENSITY_PNG:
-        return af_error_set(err, AF_EINVAL,
-                            "ref: png density has no analytic form; use uniform, gaussian, "
-                            "mixture or exp");
-    default:
-        return af_error_set(err, AF_EINVAL, "ref: unknown density kind %d", (int)d->kind);
-    }
+    for (int k = 0; k < d->ncomponents; k++)
+        if (d->components[4 * k] > 0)
+            return AF_OK;
+    return af_error_set(err, AF_EINVAL,
+                        "ref: mixture density: all weights are 0 (rho must be > 0)");
 }
 
 /* grad log rho at (x, y); d already checked.  The mixture is a softmax of

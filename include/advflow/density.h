@@ -40,6 +40,11 @@ typedef struct {
 /* rho[x] for every cell; checks parameters and the result. */
 af_status af_density_fill(const af_grid *g, const af_density *d, double *rho, af_error *err);
 
+/* Check d's parameters without evaluating it (af_density_fill does this
+ * first): a known kind, value finite and >= 0, finite centres, sigma > 0,
+ * mixture weights >= 0, a png file name.  Does not read the png. */
+af_status af_density_params_check(const af_density *d, af_error *err);
+
 /* Check that rho is finite and >= 0 everywhere; `what` names it in the message. */
 af_status af_density_check(const af_grid *g, const double *rho, const char *what, af_error *err);
 
