@@ -45,3 +45,23 @@ const char *af_edge_name(af_edge edge)
 {
     return edge == AF_EDGE_PERIODIC ? "periodic" : "clamp";
 }
+
+int af_grid_mask_bbox(const af_grid *g, const uint8_t *mask, int box[4])
+{
+    int n = g->n, i0 = n, i1 = -1, j0 = n, j1 = -1;
+    for (int j = 0; j < n; j++) {
+        const uint8_t *row = mask + (size_t)j * n;
+        for (int i = 0; i < n; i++)
+            if (row[i]) {
+                if (i < i0) i0 = i;
+                if (i > i1) i1 = i;
+                if (j < j0) j0 = j;
+                j1 = j;
+            }
+    }
+    box[0] = i0;
+    box[1] = i1;
+    box[2] = j0;
+    box[3] = j1;
+    return i1 >= 0;
+}

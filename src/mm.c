@@ -487,16 +487,12 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
     /* sweep the rows and columns where terms may vary (on a torus: all) */
     int rj0 = 0, rj1 = n - 1, ri0 = 0, ri1 = n - 1;
     if (g->edge != AF_EDGE_PERIODIC) {
-        rj0 = ri0 = n;
-        rj1 = ri1 = -1;
-        for (int j = 0; j < n; j++)
-            for (int i = 0; i < n; i++)
-                if (p->reach[(size_t)j * n + i]) {
-                    if (j < rj0) rj0 = j;
-                    if (j > rj1) rj1 = j;
-                    if (i < ri0) ri0 = i;
-                    if (i > ri1) ri1 = i;
-                }
+        int box[4];
+        af_grid_mask_bbox(&p->g, p->reach, box);
+        ri0 = box[0];
+        ri1 = box[1];
+        rj0 = box[2];
+        rj1 = box[3];
     }
     /* segment centres asked for lie within r columns of a swept cell */
     int ci0 = ri0 - p->r < 0 ? 0 : ri0 - p->r, ci1 = ri1 + p->r > n - 1 ? n - 1 : ri1 + p->r;
@@ -671,17 +667,10 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
         /* search box */
         int i0 = 0, i1 = n - 1, j0 = 0, j1 = n - 1;
         if (!per_grid) {
-            i0 = n, i1 = -1, j0 = n, j1 = -1;
-            for (int j = 0; j < n; j++)
-                for (int i = 0; i < n; i++)
-                    if (out[(size_t)j * n + i]) {
-                        if (i < i0) i0 = i;
-                        if (i > i1) i1 = i;
-                        if (j < j0) j0 = j;
-                        if (j > j1) j1 = j;
-                    }
-            if (i1 < 0)
+            int bb[4];
+            if (!af_grid_mask_bbox(&p->g, out, bb))
                 break; /* empty set: nothing to remove, no hole */
+            i0 = bb[0], i1 = bb[1], j0 = bb[2], j1 = bb[3];
             i0 = i0 > 0 ? i0 - 1 : 0;
             j0 = j0 > 0 ? j0 - 1 : 0;
             i1 = i1 < n - 1 ? i1 + 1 : n - 1;
@@ -921,19 +910,10 @@ af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_
     double t0 = now_ms();
     /* The set's bounding box; an empty set stays empty (adding a cell costs
      * its capped fidelity). */
-    int bi0 = n, bi1 = -1, bj0 = n, bj1 = -1;
-    for (int j = 0; j < n; j++) {
-        const uint8_t *row = in + (size_t)j * n;
-        for (int i = 0; i < n; i++)
-            if (row[i]) {
-                if (i < bi0) bi0 = i;
-                if (i > bi1) bi1 = i;
-                if (j < bj0) bj0 = j;
-                if (j > bj1) bj1 = j;
-            }
-    }
-    if (bi1 < 0)
+    int bb[4];
+    if (!af_grid_mask_bbox(&p->g, in, bb))
         return step_grid(p, in, out, st, err);
+    int bi0 = bb[0], bi1 = bb[1], bj0 = bb[2], bj1 = bb[3];
     /* Margin: the band's reach with room for widening, and two balls (the
      * band's terms reach one ball out, and their balls one more). */
     double w = p->w_in > p->w_out ? p->w_in : p->w_out;

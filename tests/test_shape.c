@@ -43,6 +43,37 @@ static void test_grid(void **state)
     assert_true(strlen(err.msg) > 0);
 }
 
+/* The bounding box against its definition: a cell is inside the box iff
+ * its row and its column each hold a set cell. */
+static void test_mask_bbox(void **state)
+{
+    (void)state;
+    tu_rng r;
+    tu_seed(&r, 3);
+    for (int trial = 0; trial < 200; trial++) {
+        int n = 1 + trial % 13;
+        af_grid g = grid_of(n);
+        uint8_t m[13 * 13] = {0};
+        int sparse = trial % 4; /* 0: empty, else a cell is set with p = 4^-sparse */
+        tu_random_mask(&r, m, (size_t)n * n, sparse ? pow(0.25, sparse) : 0);
+        int box[4], rows[13] = {0}, cols[13] = {0}, any = 0;
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+                if (m[i + n * j])
+                    rows[j] = cols[i] = any = 1;
+        assert_int_equal(af_grid_mask_bbox(&g, m, box), any);
+        if (!any) {
+            assert_true(box[0] == n && box[1] == -1 && box[2] == n && box[3] == -1);
+            continue;
+        }
+        for (int i = 0; i < n; i++)
+            assert_int_equal(cols[i] && !(i >= box[0] && i <= box[1]), 0);
+        for (int j = 0; j < n; j++)
+            assert_int_equal(rows[j] && !(j >= box[2] && j <= box[3]), 0);
+        assert_true(cols[box[0]] && cols[box[1]] && rows[box[2]] && rows[box[3]]);
+    }
+}
+
 static void test_circle_area_converges(void **state)
 {
     (void)state;
@@ -224,7 +255,8 @@ static void test_densities(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_grid),           cmocka_unit_test(test_circle_area_converges),
+        cmocka_unit_test(test_grid),           cmocka_unit_test(test_mask_bbox),
+        cmocka_unit_test(test_circle_area_converges),
         cmocka_unit_test(test_equivalences),   cmocka_unit_test(test_star_and_dumbbell),
         cmocka_unit_test(test_shape_errors),   cmocka_unit_test(test_densities),
     };

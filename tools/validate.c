@@ -438,17 +438,10 @@ static void compare_ellipse(ell_run *E, const field *f, const uint8_t *m)
         xm = fmax(xm, fabs(c->x[i]));
         ym = fmax(ym, fabs(c->y[i]));
     }
-    int n = f->g.n, i0 = n, i1 = -1, j0 = n, j1 = -1;
-    for (int j = 0; j < n; j++)
-        for (int i = 0; i < n; i++)
-            if (m[(size_t)j * n + i]) {
-                if (i < i0) i0 = i;
-                if (i > i1) i1 = i;
-                if (j < j0) j0 = j;
-                if (j > j1) j1 = j;
-            }
-    E->tip = ((i1 - i0 + 1) * f->g.dx / 2 - xm) / f->g.dx;
-    E->side = ((j1 - j0 + 1) * f->g.dx / 2 - ym) / f->g.dx;
+    int bb[4];
+    af_grid_mask_bbox(&f->g, m, bb);
+    E->tip = ((bb[1] - bb[0] + 1) * f->g.dx / 2 - xm) / f->g.dx;
+    E->side = ((bb[3] - bb[2] + 1) * f->g.dx / 2 - ym) / f->g.dx;
     af_ref_curve_free(c);
 }
 
@@ -923,17 +916,10 @@ int main(void)
             if (k > 0) {
                 step_mm(pl, &f);
             }
-            int i0 = f.g.n, i1 = -1, j0 = f.g.n, j1 = -1;
-            for (int j = 0; j < f.g.n; j++)
-                for (int i = 0; i < f.g.n; i++)
-                    if (f.a[(size_t)j * f.g.n + i]) {
-                        if (i < i0) i0 = i;
-                        if (i > i1) i1 = i;
-                        if (j < j0) j0 = j;
-                        if (j > j1) j1 = j;
-                    }
-            if (i1 < 0)
+            int bb[4];
+            if (!af_grid_mask_bbox(&f.g, f.a, bb))
                 break;
+            int i0 = bb[0], i1 = bb[1], j0 = bb[2], j1 = bb[3];
             sqk = k;
             sqW[k] = (i1 - i0 + 1) * f.g.dx;
             sqH[k] = (j1 - j0 + 1) * f.g.dx;

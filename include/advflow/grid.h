@@ -17,6 +17,7 @@
 #define ADVFLOW_GRID_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "advflow/status.h"
 
@@ -53,6 +54,11 @@ size_t af_grid_cells(const af_grid *g);
 
 /* Centre coordinate of cell i along any axis: lo + (i + 0.5) dx. */
 double af_grid_center(const af_grid *g, int i);
+
+/* Bounding box of the nonzero cells of a 2D mask (n x n, caller-owned):
+ * box = {i0, i1, j0, j1}, inclusive cell indices.  Returns 1, or 0 with
+ * box = {n, -1, n, -1} when the mask is empty. */
+int af_grid_mask_bbox(const af_grid *g, const uint8_t *mask, int box[4]);
 
 /* Name of an edge mode ("clamp" or "periodic"). */
 const char *af_edge_name(af_edge edge);
