@@ -12,6 +12,8 @@ struct af_perimeter {
     af_grid grid;
     double eps;
     af_ball *ball;
+    double width_ratio, anisotropy, normal_gap; /* of the ball, computed once: the
+                                                   anisotropy samples 20000 angles */
     af_morph_work *morph;
     af_dist_work *dist; /* for the local estimate: made on its first use, so that */
     double *u;          /* plans that never ask for it (the step's) do not pay */
@@ -51,6 +53,9 @@ af_perimeter *af_perimeter_alloc(const af_grid *g, af_norm norm, double eps, af_
     if (!(p->ball = af_ball_alloc(norm, eps / g->dx, err))
         || !(p->morph = af_morph_work_alloc(g, p->ball, err)))
         goto fail;
+    p->width_ratio = af_ball_width_ratio(p->ball);
+    p->anisotropy = af_ball_anisotropy(p->ball);
+    p->normal_gap = af_ball_normal_gap(p->ball);
     p->dil = malloc(cells);
     p->ero = malloc(cells);
     if (!p->dil || !p->ero) {
@@ -83,12 +88,12 @@ void af_perimeter_eval(af_perimeter *p, const double *rho0, const double *rho1,
             si += rho1[x];
     }
     double vol = p->grid.dx * p->grid.dx; /* dx^d, d = 2 */
-    double ratio = af_ball_width_ratio(p->ball);
+    double ratio = p->width_ratio;
     out->eps = p->eps;
     out->eps_cells = p->eps / p->grid.dx;
     out->width_ratio = ratio;
-    out->anisotropy = af_ball_anisotropy(p->ball);
-    out->normal_gap = af_ball_normal_gap(p->ball);
+    out->anisotropy = p->anisotropy;
+    out->normal_gap = p->normal_gap;
     out->w_B = p->eps * ratio;
     out->outer = vol * so / out->w_B;
     out->inner = vol * si / out->w_B;
