@@ -75,11 +75,9 @@ struct af_mm_plan {
     double kper, kfid;    /* dx^2 / w_B and dx^2 / h */
     int32_t *queue;       /* flood fill (global moves) */
     uint8_t *var;         /* band: 1 for variable cells */
-    uint8_t *vk;          /* A_k in the orientation of the graph (v) */
     uint8_t *fix1, *fix0; /* fixed cells of value 1 / 0 (in v) */
     uint8_t *m1, *m0;     /* their dilations: where max / min terms are constant */
     uint8_t *reach;       /* dilation of the band: cells whose terms may vary */
-    uint8_t *sol;         /* solution in v */
     int32_t *node;        /* node of a variable cell, NONE elsewhere */
     int32_t *memo[2];     /* [kind] segment nodes of half-width w = 1..r for the 2r + 1
                            * rows around the row being swept (a ring: slot = row mod
@@ -134,13 +132,11 @@ void af_mm_plan_free(af_mm_plan *p)
     free(p->s);
     free(p->queue);
     free(p->var);
-    free(p->vk);
     free(p->fix1);
     free(p->fix0);
     free(p->m1);
     free(p->m0);
     free(p->reach);
-    free(p->sol);
     free(p->node);
     free(p->memo[0]);
     free(p->memo[1]);
@@ -205,19 +201,17 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
     p->s = malloc(cells * sizeof(double));
     p->queue = malloc(cells * sizeof(int32_t));
     p->var = malloc(cells);
-    p->vk = malloc(cells);
     p->fix1 = malloc(cells);
     p->fix0 = malloc(cells);
     p->m1 = malloc(cells);
     p->m0 = malloc(cells);
     p->reach = malloc(cells);
-    p->sol = malloc(cells);
     p->node = malloc(cells * sizeof(int32_t));
     size_t layers = (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)p->n;
     p->memo[0] = malloc(layers * sizeof(int32_t));
     p->memo[1] = malloc(layers * sizeof(int32_t));
-    if (!p->s || !p->queue || !p->var || !p->vk || !p->fix1 || !p->fix0
-        || !p->m1 || !p->m0 || !p->reach || !p->sol || !p->node || !p->memo[0] || !p->memo[1]) {
+    if (!p->s || !p->queue || !p->var || !p->fix1 || !p->fix0
+        || !p->m1 || !p->m0 || !p->reach || !p->node || !p->memo[0] || !p->memo[1]) {
         af_error_set(err, AF_ENOMEM, "mm: out of memory for a plan of %zu cells", cells);
         goto fail;
     }
@@ -442,10 +436,10 @@ static inline double psi_of(const af_mm_plan *p, const uint8_t *ak, size_t x)
 }
 
 /* Build the graph for the band -w_in <= s_k / dx <= w_out in orientation v (flip = 1:
- * v = 1 - u), solve, and write v for every cell into p->sol.  Returns 0, or
- * -1 with err set. */
+ * v = 1 - u), solve, and write the step's result u into out: the solution
+ * on the band, A_k elsewhere.  Returns 0, or -1 with err set. */
 static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double w_out,
-                      af_mm_stats *st, af_error *err)
+                      uint8_t *out, af_mm_stats *st, af_error *err)
 {
     const af_grid *g = &p->g;
     size_t cells = p->cells;
@@ -457,7 +451,6 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
     /* band, fixed cells in v, and where terms are constant */
     for (size_t x = 0; x < cells; x++) {
         uint8_t v = ak[x] ^ (uint8_t)flip;
-        p->vk[x] = v;
         p->var[x] = full || (p->s[x] >= lim_in && p->s[x] <= lim_out);
         p->fix1[x] = !p->var[x] && v;
         p->fix0[x] = !p->var[x] && !v;
@@ -555,11 +548,11 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
     for (size_t x = 0; x < cells; x++) {
         if (p->var[x]) {
             int id = p->node[x];
-            p->sol[x] = (uint8_t)(p->mf ? af_mf_source_side(p->mf, id)
-                                        : af_bk_in_source(p->bk, id, 1));
+            int v = p->mf ? af_mf_source_side(p->mf, id) : af_bk_in_source(p->bk, id, 1);
+            out[x] = (uint8_t)(v ^ flip);
             p->node[x] = NONE;
         } else {
-            p->sol[x] = p->vk[x];
+            out[x] = ak[x];
         }
     }
     if (st) {
@@ -605,10 +598,34 @@ static int touches_edge(const af_mm_plan *p, const uint8_t *ak, const uint8_t *o
     return sides;
 }
 
+/* Cells where out differs from in (A_k), and in shift[0] / shift[1] the
+ * largest |s_k| among them inside / outside A_k (s_k <= 0 / > 0), in length
+ * units; 0 where none changed. */
+static int moved(const af_mm_plan *p, const uint8_t *in, const uint8_t *out, double shift[2])
+{
+    int changed = 0;
+    shift[0] = shift[1] = 0;
+    for (size_t x = 0; x < p->cells; x++)
+        if (out[x] != in[x]) {
+            changed++;
+            int side = p->s[x] > 0;
+            double d = fabs(p->s[x]);
+            if (d > shift[side])
+                shift[side] = d;
+        }
+    return changed;
+}
+
+/* The parts of a set's energy (energy_of). */
+typedef struct {
+    double per_eps;  /* Per_eps(a) */
+    double fidelity; /* sum phi (a - ak) */
+    double area;     /* area of a */
+} energy_parts;
+
 /* E(a) - E(ak) + Per_eps(ak) = Per_eps(a) + sum phi (a - ak), with s_k of
- * the last prepare(); per_eps and fidelity parts on request. */
-static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, double *per_eps,
-                        double *fidelity)
+ * the last prepare(); the parts on request (parts may be NULL). */
+static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, energy_parts *parts)
 {
     double fid = 0;
     for (size_t x = 0; x < p->cells; x++)
@@ -616,10 +633,11 @@ static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, doub
             fid += phi_of(p, ak, x) * ((int)(a[x] != 0) - (int)(ak[x] != 0));
     af_perimeter_value v;
     af_perimeter_eval(p->per, p->rho0, p->rho1, a, &v);
-    if (per_eps)
-        *per_eps = v.per_eps;
-    if (fidelity)
-        *fidelity = fid;
+    if (parts) {
+        parts->per_eps = v.per_eps;
+        parts->fidelity = fid;
+        parts->area = v.area;
+    }
     return v.per_eps + fid;
 }
 
@@ -654,10 +672,12 @@ static inline int box_neighbour(int n, int per_grid, const int box[4], int i, in
  * selection: minimal removes and does not fill, maximal the opposite), and
  * the search repeats.  On a clamped grid only the bounding box of the set
  * (and one cell around it) is searched: outside it every cell is in the
- * exterior.  Returns the number of moves made. */
+ * exterior.  *energy and *parts (those of out on entry) follow the moves.
+ * Returns the number of moves made. */
 static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *energy,
-                        double per)
+                        energy_parts *parts)
 {
+    double per = parts->per_eps;
     int n = p->n, per_grid = p->g.edge == AF_EDGE_PERIODIC;
     int minimal = p->prm.selection == AF_SELECT_MINIMAL;
     int32_t *label = p->node; /* all NONE outside a solve: free to use, restored below */
@@ -670,11 +690,10 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
             int bb[4];
             if (!af_grid_mask_bbox(&p->g, out, bb))
                 break; /* empty set: nothing to remove, no hole */
-            i0 = bb[0], i1 = bb[1], j0 = bb[2], j1 = bb[3];
-            i0 = i0 > 0 ? i0 - 1 : 0;
-            j0 = j0 > 0 ? j0 - 1 : 0;
-            i1 = i1 < n - 1 ? i1 + 1 : n - 1;
-            j1 = j1 < n - 1 ? j1 + 1 : n - 1;
+            i0 = bb[0] > 0 ? bb[0] - 1 : 0;
+            i1 = bb[1] < n - 1 ? bb[1] + 1 : n - 1;
+            j0 = bb[2] > 0 ? bb[2] - 1 : 0;
+            j1 = bb[3] < n - 1 ? bb[3] + 1 : n - 1;
         }
         const int box[4] = {i0, i1, j0, j1};
         double best = *energy;
@@ -715,7 +734,7 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
                         continue; /* the exterior, or it cannot pay */
                     for (size_t k = 0; k < tail; k++)
                         out[queue[k]] = (uint8_t)!val;
-                    double e = energy_of(p, ak, out, NULL, NULL);
+                    double e = energy_of(p, ak, out, NULL);
                     for (size_t k = 0; k < tail; k++)
                         out[queue[k]] = (uint8_t)val;
                     double tol = 1e-12 * (fabs(e) + fabs(best));
@@ -753,7 +772,8 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
             }
         }
         *energy = best;
-        energy_of(p, ak, out, &per, NULL);
+        energy_of(p, ak, out, parts);
+        per = parts->per_eps;
         moves++;
     }
     return moves;
@@ -786,10 +806,8 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
     }
     double full_w = 2.0 * p->n;
     for (;;) {
-        if (solve_band(p, in, flip, w_in, w_out, st, err))
+        if (solve_band(p, in, flip, w_in, w_out, out, st, err))
             return err ? err->status : AF_ENOMEM;
-        for (size_t x = 0; x < p->cells; x++)
-            out[x] = p->sol[x] ^ (uint8_t)flip;
         int full = p->prm.full_grid || (w_in >= full_w && w_out >= full_w);
         int sides = full ? 0 : touches_edge(p, in, out);
         if (!sides)
@@ -799,51 +817,31 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
          * to spare (the solve is repeated anyway, and the repeat is the
          * largest graph of the step: on a run's first step, whose direction
          * is unknown, this keeps the side that does not move thin). */
-        double shift[2] = {0, 0};
-        for (size_t x = 0; x < p->cells; x++)
-            if (out[x] != in[x]) {
-                int side = p->s[x] > 0;
-                double d = fabs(p->s[x]) / p->g.dx;
-                if (d > shift[side])
-                    shift[side] = d;
-            }
-        w_in = sides & 1 ? 1.5 * w_in + 4 : fmin(w_in, 1.25 * shift[0] + 3);
-        w_out = sides & 2 ? 1.5 * w_out + 4 : fmin(w_out, 1.25 * shift[1] + 3);
+        double shift[2];
+        moved(p, in, out, shift);
+        w_in = sides & 1 ? 1.5 * w_in + 4 : fmin(w_in, 1.25 * shift[0] / p->g.dx + 3);
+        w_out = sides & 2 ? 1.5 * w_out + 4 : fmin(w_out, 1.25 * shift[1] / p->g.dx + 3);
         st->band_widenings++;
     }
     st->band_width = w_in > w_out ? w_in : w_out;
-    double fid, per, e = energy_of(p, in, out, &per, &fid);
-    if (!p->prm.full_grid && !(w_in >= full_w && w_out >= full_w)) {
-        st->global_moves = global_moves(p, in, out, &e, per);
-        if (st->global_moves)
-            e = energy_of(p, in, out, &per, &fid);
-    }
+    energy_parts parts;
+    double e = energy_of(p, in, out, &parts);
+    if (!p->prm.full_grid && !(w_in >= full_w && w_out >= full_w))
+        st->global_moves = global_moves(p, in, out, &e, &parts);
     /* statistics and the energy of the result */
-    double shift_in = 0, shift_out = 0;
-    int changed = 0;
-    for (size_t x = 0; x < p->cells; x++)
-        if (out[x] != in[x]) {
-            changed++;
-            if (-p->s[x] > shift_in)
-                shift_in = -p->s[x];
-            if (p->s[x] > shift_out)
-                shift_out = p->s[x];
-        }
+    double shift[2];
+    st->changed = moved(p, in, out, shift);
     st->energy = e;
-    st->per_eps = per;
-    st->fidelity = fid;
-    st->changed = changed;
-    st->max_shift = shift_in > shift_out ? shift_in : shift_out;
-    st->area = 0;
-    for (size_t x = 0; x < p->cells; x++)
-        st->area += out[x] != 0;
-    st->area *= p->g.dx * p->g.dx;
+    st->per_eps = parts.per_eps;
+    st->fidelity = parts.fidelity;
+    st->area = parts.area;
+    st->max_shift = shift[0] > shift[1] ? shift[0] : shift[1];
     /* next band: this step's move on each side with a quarter and 3 cells
      * to spare; a side that did not move keeps 3 cells, enough to notice
      * motion (the solution then touches the edge and the band widens) */
     if (st->global_moves == 0) {
-        p->w_in = 1.25 * shift_in / p->g.dx + 3;
-        p->w_out = 1.25 * shift_out / p->g.dx + 3;
+        p->w_in = 1.25 * shift[0] / p->g.dx + 3;
+        p->w_out = 1.25 * shift[1] / p->g.dx + 3;
     }
     st->ms = now_ms() - t0;
     return AF_OK;
@@ -964,7 +962,13 @@ double af_mm_plan_energy(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, dou
                          double *fidelity)
 {
     prepare(p, ak);
-    return energy_of(p, ak, a, per_eps, fidelity);
+    energy_parts parts;
+    double e = energy_of(p, ak, a, &parts);
+    if (per_eps)
+        *per_eps = parts.per_eps;
+    if (fidelity)
+        *fidelity = parts.fidelity;
+    return e;
 }
 
 int af_mm_plan_dump_dimacs(const af_mm_plan *p, FILE *f)
