@@ -101,7 +101,8 @@ struct af_mf {
     int32_t *head, *mate;
     af_cap *res;
 
-    /* Per node state of the push-relabel. */
+    /* Per node state: excess, distance label, current arc, list links, and
+     * a queue for the breadth-first searches. */
     af_cap *ex;
     int32_t *label, *cur, *next, *prev, *queue;
     /* Pseudoflow forest: parent, arc to the parent, first child, sibling
@@ -113,11 +114,6 @@ struct af_mf {
     /* Per label: heads of the active and inactive lists (n + 1 each). */
     int32_t *act, *inact;
 
-    /* Bounds kept by the main loop: every active node has a label in
-     * [amin, amax]; every node with label < n has a label <= dmax. */
-    int amax, amin, dmax;
-
-    af_cap flow;
     af_mf_stats st;
 };
 
@@ -501,17 +497,13 @@ static inline void inact_remove(af_mf *g, int32_t i, int d)
 
 /* Exact distance labels by breadth-first search backwards from the nodes
  * of negative excess over residual arcs; nodes not reached get label n.
- * Rebuilds every bucket and resets current arcs.  With buckets == 0 only
- * the labels are computed (the final search that decides the cut). */
-static void global_relabel(af_mf *g, int buckets)
+ * Used to start the pseudoflow and, at the end, to decide the cut. */
+static void global_relabel(af_mf *g)
 {
     const int n = g->n;
     const int32_t *first = g->first, *head = g->head, *mate = g->mate;
     const af_cap *res = g->res, *ex = g->ex;
     int32_t *label = g->label, *queue = g->queue;
-    if (buckets)
-        for (int d = 0; d <= g->dmax && d < n; d++)
-            g->act[d] = g->inact[d] = NIL;
     int32_t qt = 0;
     for (int32_t i = 0; i < n; i++) {
         if (ex[i] < 0) {
@@ -521,24 +513,9 @@ static void global_relabel(af_mf *g, int buckets)
             label[i] = n;
         }
     }
-    int amax = -1, amin = n, dmax = 0;
     for (int32_t qh = 0; qh < qt; qh++) {
         int32_t v = queue[qh];
         int32_t dv = label[v];
-        if (buckets) {
-            g->cur[v] = first[v];
-            if (ex[v] > 0) {
-                g->next[v] = g->act[dv];
-                g->act[dv] = v;
-                if (dv > amax)
-                    amax = dv;
-                if (dv < amin)
-                    amin = dv;
-            } else {
-                inact_insert(g, v, dv);
-            }
-            dmax = dv;
-        }
         for (int32_t a = first[v], stop = first[v + 1]; a < stop; a++) {
             int32_t w = head[a];
             if (label[w] == n && res[mate[a]] > 0) {
@@ -546,12 +523,6 @@ static void global_relabel(af_mf *g, int buckets)
                 queue[qt++] = w;
             }
         }
-    }
-    if (buckets) {
-        g->amax = amax;
-        g->amin = amin;
-        g->dmax = dmax;
-        g->st.global_updates++;
     }
 }
 
@@ -604,7 +575,7 @@ static void pseudoflow(af_mf *g)
     long long pushes = 0, relabels = 0, gaps = 0;
 
     /* Exact initial labels: distances to the nodes of negative excess. */
-    global_relabel(g, 0);
+    global_relabel(g);
     g->st.global_updates++;
     for (int d = 0; d < n; d++)
         act[d] = inact[d] = NIL;
@@ -799,7 +770,7 @@ static inline void add_terminal(af_mf *g, int32_t i, af_cap source, af_cap sink,
  * from a free node to a sink-fixed node sink capacity, an arc from the
  * source-fixed to the sink-fixed part a constant; then every arc at a
  * fixed node is zeroed (each pair is counted once, by whichever end is
- * visited first), so the push-relabel never sees them.  Capacities moved
+ * visited first), so the pseudoflow never sees them.  Capacities moved
  * here are finite: an infinite one would have fixed its other end. */
 static void fold_fixed(af_mf *g, af_cap *direct)
 {
@@ -887,7 +858,7 @@ af_status af_mf_solve(af_mf *g, af_cap *flow, af_error *err)
         pseudoflow(g);
         /* The maximal source set: nodes that cannot reach the sink (label
          * n after the final search). */
-        global_relabel(g, 0);
+        global_relabel(g);
     }
     for (int i = 0; i < n; i++)
         if (fix[i] || infinite) /* (with an infinite cut: the source-fixed nodes) */
@@ -901,7 +872,6 @@ af_status af_mf_solve(af_mf *g, af_cap *flow, af_error *err)
     af_cap value = sat_add(direct, deficit0 - deficit1);
     if (infinite)
         value = AF_MF_INF;
-    g->flow = value;
     g->solved = 1;
     if (flow)
         *flow = value;
