@@ -38,8 +38,7 @@ struct af_morph_work {
     int n;          /* cells per axis */
     int r;          /* ball's r */
     af_edge edge;
-    int *half;      /* copy of the ball's half-widths, 2r + 1 entries */
-    int32_t *hw;    /* hw[d] = half[d + r] for column distance d = 0..r,
+    int32_t *hw;    /* hw[d] = the ball's half[d + r] for row offset d = 0..r,
                      * hw[r + 1] = -1: "no chord" (the empty interval) */
     uint16_t *up;   /* n * n: rows to the nearest inside cell at the same or
                      * a smaller j in the same column, capped at r + 1 */
@@ -83,19 +82,17 @@ af_morph_work *af_morph_work_alloc(const af_grid *g, const af_ball *b, af_error 
     w->n = g->n;
     w->r = b->r;
     w->edge = g->edge;
-    w->half = malloc((2 * r + 1) * sizeof *w->half);
     w->hw = malloc((r + 2) * sizeof *w->hw);
     w->up = malloc(n * n * sizeof *w->up);
     w->dn = malloc(n * sizeof *w->dn);
     w->dn2 = malloc(n * sizeof *w->dn2);
     w->la = malloc(n + 2);
     w->lb = malloc(n + 2);
-    if (!w->half || !w->hw || !w->up || !w->dn || !w->dn2 || !w->la || !w->lb) {
+    if (!w->hw || !w->up || !w->dn || !w->dn2 || !w->la || !w->lb) {
         af_morph_work_free(w);
         af_error_set(err, AF_ENOMEM, "morph: out of memory for a workspace of %zu^2 cells", n);
         return NULL;
     }
-    memcpy(w->half, b->half, (2 * r + 1) * sizeof *w->half);
     for (int d = 0; d <= b->r; d++)
         w->hw[d] = b->half[d + b->r];
     w->hw[b->r + 1] = -1;
@@ -106,7 +103,6 @@ void af_morph_work_free(af_morph_work *w)
 {
     if (!w)
         return;
-    free(w->half);
     free(w->hw);
     free(w->up);
     free(w->dn);
@@ -368,7 +364,7 @@ static void af_chords(af_morph_work *w, const uint8_t *in, uint8_t inv, uint8_t 
         af_pad(la, n, edge);
         int lw = 0; /* half-width of the layer in la */
         for (int d = r; d >= 0; d--) {
-            const int want = w->half[d + r];
+            const int want = w->hw[d]; /* d <= r */
             /* Clamped, layer n - 1 already spans the whole row and later
              * layers equal it, so stop there: cheaper for huge balls, and
              * needed for n = 1, where the recurrence would see only the
