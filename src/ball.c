@@ -12,14 +12,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "internal.h"
+
 /* Membership tolerances (ball.h): relative 1e-9 on R, i.e. 2e-9 on R^2. */
 #define AF_BALL_TOL 1e-9
 #define AF_BALL_TOL2 2e-9
 
 /* Dense angle sample for the anisotropy, on top of the exact candidates. */
 #define AF_BALL_ANISO_SAMPLES 20000
-
-static const double af_pi = 3.14159265358979323846;
 
 /* Largest integer k >= 0 with k <= x (x >= 0, x <= AF_BALL_MAX_RADIUS + 1),
  * nudged so that the comparison k <= x itself decides, not floor()'s
@@ -174,15 +174,15 @@ double af_ball_mean_width(const af_ball *b)
         quarter += hypot((double)(h[m] - h[k]), (double)(m - k));
         k = m;
     }
-    return 4.0 * quarter / af_pi;
+    return 4.0 * quarter / AF_PI;
 }
 
 double af_ball_mean_width_continuous(const af_ball *b)
 {
     switch (b->norm) {
     case AF_NORM_2: return 2.0 * b->radius;
-    case AF_NORM_INF: return 8.0 * b->radius / af_pi;
-    case AF_NORM_1: return 4.0 * sqrt(2.0) * b->radius / af_pi;
+    case AF_NORM_INF: return 8.0 * b->radius / AF_PI;
+    case AF_NORM_1: return 4.0 * sqrt(2.0) * b->radius / AF_PI;
     }
     return 2.0 * b->radius;
 }
@@ -231,7 +231,7 @@ double af_ball_anisotropy(const af_ball *b)
         k = m;
     }
     for (int t = 0; t < AF_BALL_ANISO_SAMPLES; t++) {
-        double theta = 2.0 * af_pi * t / AF_BALL_ANISO_SAMPLES;
+        double theta = 2.0 * AF_PI * t / AF_BALL_ANISO_SAMPLES;
         af_aniso_visit(b, cos(theta), sin(theta), &lo, &hi);
     }
     return hi / lo;
@@ -240,7 +240,7 @@ double af_ball_anisotropy(const af_ball *b)
 double af_ball_normal_gap(const af_ball *b)
 {
     if (b->r < 1)
-        return 2.0 * af_pi;
+        return 2.0 * AF_PI;
     const int *h = b->half + b->r;
     /* Outer normal angles of the first-quadrant edges, in [0, pi/2], in
      * increasing order along the chain (it turns counter-clockwise).  The
@@ -259,15 +259,15 @@ double af_ball_normal_gap(const af_ball *b)
     }
     if (h[b->r] > 0) { /* a horizontal top edge, normal pi/2 */
         if (first < 0.0)
-            first = 0.5 * af_pi;
-        else if (0.5 * af_pi - prev > gap)
-            gap = 0.5 * af_pi - prev;
-        prev = 0.5 * af_pi;
+            first = 0.5 * AF_PI;
+        else if (0.5 * AF_PI - prev > gap)
+            gap = 0.5 * AF_PI - prev;
+        prev = 0.5 * AF_PI;
     }
     if (2.0 * first > gap)
         gap = 2.0 * first;
-    if (2.0 * (0.5 * af_pi - prev) > gap)
-        gap = 2.0 * (0.5 * af_pi - prev);
+    if (2.0 * (0.5 * AF_PI - prev) > gap)
+        gap = 2.0 * (0.5 * AF_PI - prev);
     return gap;
 }
 
