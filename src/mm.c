@@ -45,6 +45,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "advflow/density.h"
 #include "advflow/morph.h"
 #include "advflow/perimeter.h"
 #include "bk.h"
@@ -155,6 +156,8 @@ static double now_ms(void)
     return 1e3 * ts.tv_sec + 1e-6 * ts.tv_nsec;
 }
 
+static af_mm_plan *plan_new(const af_grid *g, const af_mm_params *prm, af_error *err);
+
 af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const double *rho0,
                               const double *rho1, af_error *err)
 {
@@ -182,6 +185,21 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
         af_error_set(err, AF_EINVAL, "mm: unknown solver %d", (int)prm->solver);
         return NULL;
     }
+    if (af_density_check(g, rho0, "mm: rho0", err) != AF_OK
+        || af_density_check(g, rho1, "mm: rho1", err) != AF_OK)
+        return NULL;
+    af_mm_plan *p = plan_new(g, prm, err);
+    if (p) {
+        p->rho0 = rho0;
+        p->rho1 = rho1;
+    }
+    return p;
+}
+
+/* The plan for checked arguments, without its densities: create points them
+ * at the caller's, the window's child at copies of its own. */
+static af_mm_plan *plan_new(const af_grid *g, const af_mm_params *prm, af_error *err)
+{
     af_mm_plan *p = calloc(1, sizeof *p);
     if (!p) {
         af_error_set(err, AF_ENOMEM, "mm: out of memory");
@@ -215,14 +233,6 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
         af_error_set(err, AF_ENOMEM, "mm: out of memory for a plan of %zu cells", cells);
         goto fail;
     }
-    for (size_t k = 0; k < cells; k++) {
-        if (!(rho0[k] >= 0) || !(rho1[k] >= 0) || !isfinite(rho0[k]) || !isfinite(rho1[k])) {
-            af_error_set(err, AF_EINVAL, "mm: densities must be finite and >= 0 (cell %zu)", k);
-            goto fail;
-        }
-    }
-    p->rho0 = rho0;
-    p->rho1 = rho1;
     p->s_cap = (g->hi - g->lo) * 1.5;
     p->kper = g->dx * g->dx / (prm->eps * af_ball_width_ratio(p->ball));
     p->kfid = g->dx * g->dx / prm->h;
@@ -879,10 +889,9 @@ static af_status child_for(af_mm_plan *p, int m, af_error *err)
     if (s != AF_OK)
         return s;
     cg.dx = p->g.dx;
-    af_mm_params prm = p->prm;
-    /* the parent's densities are valid values for the check in create; the
-     * window's own are copied in before every step */
-    if (!(p->child = af_mm_plan_create(&cg, &prm, p->rho0, p->rho1, err)))
+    /* the parent's parameters are checked; the window's densities are copied
+     * in before every step */
+    if (!(p->child = plan_new(&cg, &p->prm, err)))
         return err ? err->status : AF_ENOMEM;
     p->child->is_child = 1;
     p->child->own_rho0 = malloc((size_t)m * m * sizeof(double));
