@@ -412,23 +412,32 @@ typedef struct {
     double tip, side; /* mask half-extent minus reference half-extent along x, y, cells */
 } ell_run;
 
-static af_ref_curve *ellipse_ref(double t, int npts)
+/* The ellipse's front-tracking reference at time t, 1024 markers.  Most
+ * ellipse runs end at t = 0.05 exactly and a reference takes about a second,
+ * so the last one is kept: the curve is borrowed, valid until the next call
+ * with another t. */
+static const af_ref_curve *ellipse_ref(double t)
 {
+    static af_ref_curve *c;
+    static double ct = -1;
+    if (c && t == ct)
+        return c;
+    af_ref_curve_free(c);
     af_error err;
     af_shape e = {.kind = AF_SHAPE_ELLIPSE, .axes = {0.7, 0.35}};
-    af_ref_curve *c;
-    if (af_ref_curve_from_shape(&e, npts, &c, &err) != AF_OK)
+    if (af_ref_curve_from_shape(&e, 1024, &c, &err) != AF_OK)
         die("curve: %s", err.msg);
     af_density u = {.kind = AF_DENSITY_UNIFORM, .value = 1};
     if (af_ref_curve_flow(c, &u, t, &err) != AF_OK)
         die("curve flow: %s", err.msg);
+    ct = t;
     return c;
 }
 
 static void compare_ellipse(ell_run *E, const field *f, const uint8_t *m)
 {
     af_error err;
-    af_ref_curve *c = ellipse_ref(E->t, 1024);
+    const af_ref_curve *c = ellipse_ref(E->t);
     if (af_ref_hausdorff(&f->g, m, c, &E->haus, &err) != AF_OK)
         die("hausdorff: %s", err.msg);
     if (af_ref_symdiff_area(&f->g, m, c, &E->symd, &err) != AF_OK)
@@ -442,7 +451,6 @@ static void compare_ellipse(ell_run *E, const field *f, const uint8_t *m)
     af_grid_mask_bbox(&f->g, m, bb);
     E->tip = ((bb[1] - bb[0] + 1) * f->g.dx / 2 - xm) / f->g.dx;
     E->side = ((bb[3] - bb[2] + 1) * f->g.dx / 2 - ym) / f->g.dx;
-    af_ref_curve_free(c);
 }
 
 /* the ellipse at n with eps = eps_cells dx, k steps of h, compared at t = k h */
@@ -600,6 +608,25 @@ static double ray_mask(const field *f, const uint8_t *m, double th)
 static const af_shape star_shape = {
     .kind = AF_SHAPE_STAR, .radius = 0.6, .points = 5, .amplitude = 0.2};
 
+/* The star's front-tracking reference at time t, 1024 markers; like
+ * ellipse_ref, the last one is kept (the runs at h = 1 dx share their t). */
+static const af_ref_curve *star_ref(double t)
+{
+    static af_ref_curve *c;
+    static double ct = -1;
+    if (c && t == ct)
+        return c;
+    af_ref_curve_free(c);
+    af_error err;
+    if (af_ref_curve_from_shape(&star_shape, 1024, &c, &err) != AF_OK)
+        die("star curve: %s", err.msg);
+    af_density u = {.kind = AF_DENSITY_UNIFORM, .value = 1};
+    if (af_ref_curve_flow(c, &u, t, &err) != AF_OK)
+        die("star curve flow: %s", err.msg);
+    ct = t;
+    return c;
+}
+
 static double isoperimetric(const af_ref_curve *c)
 {
     double L = af_ref_curve_length(c);
@@ -619,15 +646,16 @@ static void run_star(star_run *S, af_sdist_kind sd, double eps_cells, double h_c
     S->h = h_cells * f.g.dx;
     S->k = steps_within(0.06, S->h);
     S->t = S->k * S->h;
-    af_ref_curve *c;
-    if (af_ref_curve_from_shape(&star_shape, 1024, &c, &err) != AF_OK)
+    af_ref_curve *c0;
+    if (af_ref_curve_from_shape(&star_shape, 1024, &c0, &err) != AF_OK)
         die("star curve: %s", err.msg);
-    S->iso0 = isoperimetric(c);
-    S->a0_ref = af_ref_curve_area(c);
-    if (af_ref_hausdorff(&f.g, f.a, c, &S->haus0, &err) != AF_OK)
+    S->iso0 = isoperimetric(c0);
+    S->a0_ref = af_ref_curve_area(c0);
+    if (af_ref_hausdorff(&f.g, f.a, c0, &S->haus0, &err) != AF_OK)
         die("star hausdorff at t = 0: %s", err.msg);
-    if (af_ref_symdiff_area(&f.g, f.a, c, &S->symd0, &err) != AF_OK)
+    if (af_ref_symdiff_area(&f.g, f.a, c0, &S->symd0, &err) != AF_OK)
         die("star symdiff at t = 0: %s", err.msg);
+    af_ref_curve_free(c0);
     af_mm_plan *pl = plan_mm(&f, AF_NORM_2, eps_cells, S->h, 1, sd);
     S->eps_cells = eps_cells;
     S->gap_deg = af_ball_normal_gap(af_mm_plan_ball(pl)) * 180 / PI;
@@ -636,9 +664,7 @@ static void run_star(star_run *S, af_sdist_kind sd, double eps_cells, double h_c
         ms += step_mm(pl, &f);
     S->ms_step = ms / S->k;
     S->rate = (a0 - area(&f, f.a)) / S->t / (2 * PI);
-    af_density u = {.kind = AF_DENSITY_UNIFORM, .value = 1};
-    if (af_ref_curve_flow(c, &u, S->t, &err) != AF_OK)
-        die("star curve flow: %s", err.msg);
+    const af_ref_curve *c = star_ref(S->t);
     S->iso1 = isoperimetric(c);
     S->a1_ref = af_ref_curve_area(c);
     S->rate_ref = (S->a0_ref - S->a1_ref) / S->t / (2 * PI);
@@ -667,7 +693,6 @@ static void run_star(star_run *S, af_sdist_kind sd, double eps_cells, double h_c
     }
     if (af_ref_symdiff_area(&f.g, f.a, c, &S->symd, &err) != AF_OK)
         die("star symdiff: %s", err.msg);
-    af_ref_curve_free(c);
     af_mm_plan_free(pl);
     field_free(&f);
     S->secs = now_s() - t0;
