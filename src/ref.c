@@ -385,26 +385,7 @@ static af_status check_shape(const af_shape *s, af_error *err)
                             "ellipse or star only)",
                             name ? name : "(unknown)");
     }
-    if (!isfinite(s->center[0]) || !isfinite(s->center[1]) || !isfinite(s->angle))
-        return af_error_set(err, AF_EINVAL, "ref curve: center and angle must be finite");
-    if (s->kind == AF_SHAPE_ELLIPSE) {
-        if (!(s->axes[0] > 0 && s->axes[1] > 0) || !isfinite(s->axes[0]) || !isfinite(s->axes[1]))
-            return af_error_set(err, AF_EINVAL, "ref curve: ellipse axes must be > 0, got %g %g",
-                                s->axes[0], s->axes[1]);
-        return AF_OK;
-    }
-    if (!(s->radius > 0) || !isfinite(s->radius))
-        return af_error_set(err, AF_EINVAL, "ref curve: radius must be > 0, got %g", s->radius);
-    if (s->kind == AF_SHAPE_STAR) {
-        if (s->points < 2)
-            return af_error_set(err, AF_EINVAL, "ref curve: star points must be >= 2, got %d",
-                                s->points);
-        if (!(s->amplitude >= 0 && s->amplitude < s->radius))
-            return af_error_set(err, AF_EINVAL,
-                                "ref curve: star amplitude must be in [0, radius), got %g",
-                                s->amplitude);
-    }
-    return AF_OK;
+    return af_shape_params_check(s, err);
 }
 
 af_status af_ref_curve_from_shape(const af_shape *s, int npoints, af_ref_curve **out,

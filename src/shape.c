@@ -38,8 +38,7 @@ int af_shape_kind_parse(const char *name, af_shape_kind *kind)
 
 static int finite2(const double v[2]) { return isfinite(v[0]) && isfinite(v[1]); }
 
-/* Parameter checks, one message per bad value. */
-static af_status check_shape(const af_shape *s, af_error *err)
+af_status af_shape_params_check(const af_shape *s, af_error *err)
 {
     const char *name = af_shape_kind_name(s->kind);
     if (!name)
@@ -179,7 +178,7 @@ static af_status fill_polygon(const af_grid *g, const af_shape *s, uint8_t *mask
 
 af_status af_shape_mask(const af_grid *g, const af_shape *s, uint8_t *mask, af_error *err)
 {
-    af_status st = check_shape(s, err);
+    af_status st = af_shape_params_check(s, err);
     if (st != AF_OK)
         return st;
     if (s->kind == AF_SHAPE_PNG)

@@ -54,6 +54,11 @@ typedef struct {
  * naming the parameter); PNG errors come from af_png_read_mask. */
 af_status af_shape_mask(const af_grid *g, const af_shape *s, uint8_t *mask, af_error *err);
 
+/* Check s's parameters without drawing it (af_shape_mask does this first):
+ * a known kind, finite centre and angle, positive sizes, star points >= 2
+ * and amplitude in [0, radius), ...; one message per bad value. */
+af_status af_shape_params_check(const af_shape *s, af_error *err);
+
 /* Name of a kind as written in case files ("circle", ...); NULL if unknown. */
 const char *af_shape_kind_name(af_shape_kind kind);
 /* Parse a kind name; returns 0 and sets *kind, or -1 if unknown. */
