@@ -99,18 +99,8 @@ struct af_dist_work {
 
 af_dist_work *af_dist_work_alloc(const af_grid *g, af_error *err)
 {
-    if (!g) {
-        af_error_set(err, AF_EINVAL, "dist: grid must not be NULL");
+    if (af_grid_check(g, "dist", err) != AF_OK)
         return NULL;
-    }
-    if (g->dim != 2) {
-        af_error_set(err, AF_EUNSUP, "dist: only dim = 2 is implemented, got %d", g->dim);
-        return NULL;
-    }
-    if (g->n < 1 || g->n > AF_GRID_MAX_N || (size_t)g->n * (size_t)g->n > AF_GRID_MAX_CELLS) {
-        af_error_set(err, AF_EINVAL, "dist: grid size n = %d out of range", g->n);
-        return NULL;
-    }
     if (!(g->dx > 0) || !isfinite(g->dx)) {
         af_error_set(err, AF_EINVAL, "dist: cell side must be finite and positive, got %g", g->dx);
         return NULL;

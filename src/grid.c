@@ -46,6 +46,17 @@ const char *af_edge_name(af_edge edge)
     return edge == AF_EDGE_PERIODIC ? "periodic" : "clamp";
 }
 
+af_status af_grid_check(const af_grid *g, const char *who, af_error *err)
+{
+    if (!g)
+        return af_error_set(err, AF_EINVAL, "%s: grid must not be NULL", who);
+    if (g->dim != 2)
+        return af_error_set(err, AF_EUNSUP, "%s: only dim = 2 is implemented, got %d", who, g->dim);
+    if (g->n < 1 || g->n > AF_GRID_MAX_N || (size_t)g->n * (size_t)g->n > AF_GRID_MAX_CELLS)
+        return af_error_set(err, AF_EINVAL, "%s: grid size n = %d out of range", who, g->n);
+    return AF_OK;
+}
+
 int af_grid_mask_bbox(const af_grid *g, const uint8_t *mask, int box[4])
 {
     int n = g->n, i0 = n, i1 = -1, j0 = n, j1 = -1;

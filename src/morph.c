@@ -54,12 +54,11 @@ struct af_morph_work {
 /* 2r < n on a torus: no offset of the ball wraps onto another one. */
 static af_status af_check_sizes(const af_grid *g, const af_ball *b, const char *who, af_error *err)
 {
-    if (!g || !b)
-        return af_error_set(err, AF_EINVAL, "%s: grid and ball must not be NULL", who);
-    if (g->dim != 2)
-        return af_error_set(err, AF_EUNSUP, "%s: only dim = 2 is implemented, got %d", who, g->dim);
-    if (g->n < 1 || g->n > AF_GRID_MAX_N || (size_t)g->n * (size_t)g->n > AF_GRID_MAX_CELLS)
-        return af_error_set(err, AF_EINVAL, "%s: grid size n = %d out of range", who, g->n);
+    if (!b)
+        return af_error_set(err, AF_EINVAL, "%s: ball must not be NULL", who);
+    af_status st = af_grid_check(g, who, err);
+    if (st != AF_OK)
+        return st;
     if (b->r < 0 || b->r > (int)AF_BALL_MAX_RADIUS || !b->half)
         return af_error_set(err, AF_EINVAL, "%s: malformed ball (r = %d)", who, b->r);
     if (g->edge == AF_EDGE_PERIODIC && 2 * b->r >= g->n)

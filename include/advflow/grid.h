@@ -49,6 +49,11 @@ typedef struct {
 af_status af_grid_init(af_grid *g, int dim, int n, double lo, double hi,
                        af_edge edge, af_error *err);
 
+/* Check a grid filled by the caller, for a module that takes one: not NULL
+ * (AF_EINVAL), dim = 2 (AF_EUNSUP otherwise), n and n^dim within the limits
+ * (AF_EINVAL).  `who` starts the message, e.g. "dist". */
+af_status af_grid_check(const af_grid *g, const char *who, af_error *err);
+
 /* Number of cells, n^dim. */
 size_t af_grid_cells(const af_grid *g);
 
