@@ -310,13 +310,7 @@ af_status af_mf_begin(af_mf *g, int nodes, af_error *err)
     g->m = 0;
     g->nx = 0;
     g->bad = 0;
-    g->solved = 0;
-    if (nodes > g->node_room || !g->src) { /* exactly, nothing to keep */
-        af_status s = grow_nodes(g, nodes > 0 ? nodes : 1, 0, err);
-        if (s != AF_OK)
-            return s;
-    }
-    return af_mf_set_nodes(g, nodes, err);
+    return af_mf_set_nodes(g, nodes, err); /* n = 0: nothing to keep */
 }
 
 /* a + b for 0 <= a, b <= AF_MF_INF, saturated at AF_MF_INF (no overflow:
