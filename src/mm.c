@@ -581,26 +581,40 @@ nomem:
     return -1;
 }
 
+/* Neighbour k (0-3: 4-neighbours, 4-7: diagonals) of cell (i, j) within
+ * the search box [i0, i1] x [j0, j1] (a torus: wrapped, always inside):
+ * its index in *y and 1, or 0 when it lies outside the box. */
+static inline int box_neighbour(int n, int per_grid, const int box[4], int i, int j, int k,
+                                size_t *y)
+{
+    static const int di[8] = {1, -1, 0, 0, 1, 1, -1, -1}, dj[8] = {0, 0, 1, -1, 1, -1, 1, -1};
+    int ii = i + di[k], jj = j + dj[k];
+    if (per_grid) {
+        ii = (ii + n) % n;
+        jj = (jj + n) % n;
+    } else if (ii < box[0] || ii > box[1] || jj < box[2] || jj > box[3]) {
+        return 0;
+    }
+    *y = (size_t)jj * n + ii;
+    return 1;
+}
+
 /* Does a changed cell touch a fixed cell that could have changed (finite
  * |s_k|)?  Then the band may have cut the true minimiser off on that side.
  * Returns 1 for the inside (s_k < 0), 2 for the outside, 3 for both, 0. */
 static int touches_edge(const af_mm_plan *p, const uint8_t *ak, const uint8_t *out)
 {
     int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC, sides = 0;
-    static const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
+    const int grid[4] = {0, n - 1, 0, n - 1};
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++) {
             size_t x = (size_t)j * n + i;
             if (out[x] == ak[x])
                 continue;
             for (int k = 0; k < 4; k++) {
-                int ii = i + di[k], jj = j + dj[k];
-                if (per) {
-                    ii = (ii + n) % n;
-                    jj = (jj + n) % n;
-                } else if (ii < 0 || jj < 0 || ii >= n || jj >= n)
+                size_t y;
+                if (!box_neighbour(n, per, grid, i, j, k, &y))
                     continue;
-                size_t y = (size_t)jj * n + ii;
                 if (!p->var[y] && fabs(p->s[y]) < p->s_cap)
                     sides |= p->s[y] < 0 ? 1 : 2;
             }
@@ -649,24 +663,6 @@ static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, ener
         parts->area = v.area;
     }
     return v.per_eps + fid;
-}
-
-/* Neighbour k (0-3: 4-neighbours, 4-7: diagonals) of cell (i, j) within
- * the search box [i0, i1] x [j0, j1] (a torus: wrapped, always inside):
- * its index in *y and 1, or 0 when it lies outside the box. */
-static inline int box_neighbour(int n, int per_grid, const int box[4], int i, int j, int k,
-                                size_t *y)
-{
-    static const int di[8] = {1, -1, 0, 0, 1, 1, -1, -1}, dj[8] = {0, 0, 1, -1, 1, -1, 1, -1};
-    int ii = i + di[k], jj = j + dj[k];
-    if (per_grid) {
-        ii = (ii + n) % n;
-        jj = (jj + n) % n;
-    } else if (ii < box[0] || ii > box[1] || jj < box[2] || jj > box[3]) {
-        return 0;
-    }
-    *y = (size_t)jj * n + ii;
-    return 1;
 }
 
 /* Global moves after the band solve.  The band fixes every cell outside
