@@ -412,24 +412,28 @@ typedef struct {
     double tip, side; /* mask half-extent minus reference half-extent along x, y, cells */
 } ell_run;
 
-/* The ellipse's front-tracking reference at time t, 1024 markers.  Most
- * ellipse runs end at t = 0.05 exactly and a reference takes about a second,
- * so the last one is kept: the curve is borrowed, valid until the next call
- * with another t. */
-static const af_ref_curve *ellipse_ref(double t)
+static const af_shape ellipse_shape = {.kind = AF_SHAPE_ELLIPSE, .axes = {0.7, 0.35}};
+
+/* The front-tracking reference of shape s (1024 markers) flowed to time t
+ * under uniform rho.  Most ellipse runs end at t = 0.05 exactly, the star's
+ * at h = 1 dx at one t, and a reference takes about a second, so the last
+ * one is kept: the curve is borrowed, valid until the next call with
+ * another shape or t. */
+static const af_ref_curve *reference(const af_shape *s, double t)
 {
     static af_ref_curve *c;
-    static double ct = -1;
-    if (c && t == ct)
+    static const af_shape *cs;
+    static double ct;
+    if (c && s == cs && t == ct)
         return c;
     af_ref_curve_free(c);
     af_error err;
-    af_shape e = {.kind = AF_SHAPE_ELLIPSE, .axes = {0.7, 0.35}};
-    if (af_ref_curve_from_shape(&e, 1024, &c, &err) != AF_OK)
+    if (af_ref_curve_from_shape(s, 1024, &c, &err) != AF_OK)
         die("curve: %s", err.msg);
     af_density u = {.kind = AF_DENSITY_UNIFORM, .value = 1};
     if (af_ref_curve_flow(c, &u, t, &err) != AF_OK)
         die("curve flow: %s", err.msg);
+    cs = s;
     ct = t;
     return c;
 }
@@ -437,7 +441,7 @@ static const af_ref_curve *ellipse_ref(double t)
 static void compare_ellipse(ell_run *E, const field *f, const uint8_t *m)
 {
     af_error err;
-    const af_ref_curve *c = ellipse_ref(E->t);
+    const af_ref_curve *c = reference(&ellipse_shape, E->t);
     if (af_ref_hausdorff(&f->g, m, c, &E->haus, &err) != AF_OK)
         die("hausdorff: %s", err.msg);
     if (af_ref_symdiff_area(&f->g, m, c, &E->symd, &err) != AF_OK)
@@ -459,8 +463,7 @@ static void run_ellipse_mm(ell_run *E, int n, double eps_cells, double h, int k)
     double t0 = now_s();
     field f;
     field_init(&f, n, -1, 1);
-    af_shape e = {.kind = AF_SHAPE_ELLIPSE, .axes = {0.7, 0.35}};
-    field_shape(&f, &e);
+    field_shape(&f, &ellipse_shape);
     E->label = NULL;
     E->n = n;
     E->eps_cells = eps_cells;
@@ -538,8 +541,7 @@ static void run_mbo_ellipse(ell_run *E, const char *label, double sig_cells)
 {
     field f;
     field_init(&f, 512, -1, 1);
-    af_shape e = {.kind = AF_SHAPE_ELLIPSE, .axes = {0.7, 0.35}};
-    field_shape(&f, &e);
+    field_shape(&f, &ellipse_shape);
     double sig = sig_cells * f.g.dx;
     E->label = label;
     E->n = 512;
@@ -608,25 +610,6 @@ static double ray_mask(const field *f, const uint8_t *m, double th)
 static const af_shape star_shape = {
     .kind = AF_SHAPE_STAR, .radius = 0.6, .points = 5, .amplitude = 0.2};
 
-/* The star's front-tracking reference at time t, 1024 markers; like
- * ellipse_ref, the last one is kept (the runs at h = 1 dx share their t). */
-static const af_ref_curve *star_ref(double t)
-{
-    static af_ref_curve *c;
-    static double ct = -1;
-    if (c && t == ct)
-        return c;
-    af_ref_curve_free(c);
-    af_error err;
-    if (af_ref_curve_from_shape(&star_shape, 1024, &c, &err) != AF_OK)
-        die("star curve: %s", err.msg);
-    af_density u = {.kind = AF_DENSITY_UNIFORM, .value = 1};
-    if (af_ref_curve_flow(c, &u, t, &err) != AF_OK)
-        die("star curve flow: %s", err.msg);
-    ct = t;
-    return c;
-}
-
 static double isoperimetric(const af_ref_curve *c)
 {
     double L = af_ref_curve_length(c);
@@ -664,7 +647,7 @@ static void run_star(star_run *S, af_sdist_kind sd, double eps_cells, double h_c
         ms += step_mm(pl, &f);
     S->ms_step = ms / S->k;
     S->rate = (a0 - area(&f, f.a)) / S->t / (2 * PI);
-    const af_ref_curve *c = star_ref(S->t);
+    const af_ref_curve *c = reference(&star_shape, S->t);
     S->iso1 = isoperimetric(c);
     S->a1_ref = af_ref_curve_area(c);
     S->rate_ref = (S->a0_ref - S->a1_ref) / S->t / (2 * PI);
