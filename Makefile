@@ -9,7 +9,7 @@
 #
 # CI (CI=true) builds with -Werror.  Dependencies come from pkg-config.
 
-PKGS     := fftw3 libpng gsl maxflow inih
+PKGS     := fftw3 libpng gsl maxflow inih cairo
 TESTPKGS := cmocka
 BENCHPKGS:= igraph
 PREFIX   ?= /usr/local

@@ -21,6 +21,14 @@
 #include "advflow/mbo.h"
 #include "advflow/ref.h"
 #include "advflow/png.h"
+#include "advflow/points.h"
+#include "advflow/array.h"
+#include "advflow/gauss.h"
+#include "advflow/kde.h"
+#include "advflow/risk.h"
+#include "advflow/robust.h"
+#include "advflow/attack.h"
+#include "advflow/plot.h"
 #include "advflow/case.h"
 
 #ifdef __cplusplus

@@ -1,0 +1,59 @@
+/* advflow: line plots (cairo), for histories and sweeps.
+ *
+ * A plot is a set of series drawn on one pair of axes, with a title, axis
+ * labels, ticks at round values (decades on log axes), a light grid and a
+ * legend of the series that have a label.  Written as PNG, SVG or PDF,
+ * chosen by the file name's suffix; atomically (a temporary file beside the
+ * target, renamed when complete).  The library draws with cairo and its
+ * "toy" text API (the default sans-serif face).  GPL-3.0-or-later.
+ */
+#ifndef ADVFLOW_PLOT_H
+#define ADVFLOW_PLOT_H
+
+#include <stdint.h>
+
+#include "advflow/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    AF_PLOT_LINE = 0,         /* solid line */
+    AF_PLOT_DASHED = 1,       /* dashed line (reference laws, bounds) */
+    AF_PLOT_MARKERS = 2,      /* a marker at each point, no line */
+    AF_PLOT_LINE_MARKERS = 3  /* both */
+} af_plot_style;
+
+typedef struct {
+    const double *x, *y; /* count values each; a non-finite value (or <= 0 on a log
+                            axis) breaks the line and is skipped */
+    int count;
+    const char *label;   /* legend text; NULL: not in the legend */
+    uint32_t rgb;        /* colour 0xRRGGBB */
+    af_plot_style style;
+} af_plot_series;
+
+typedef struct {
+    const char *title;  /* NULL: none */
+    const char *xlabel, *ylabel;
+    int logx, logy;     /* 1: logarithmic axis */
+    int width, height;  /* pixels (PNG) or points (SVG, PDF); 0: 800 x 560 */
+    /* axis ranges; when min >= max the range is taken from the data, padded */
+    double xmin, xmax, ymin, ymax;
+} af_plot_axes;
+
+/* Draw the series and write path (.png, .svg or .pdf, case-insensitive;
+ * another suffix is AF_EINVAL).  AF_EINVAL also for ns < 0, a NULL series
+ * array with ns > 0, a series with count < 0 or NULL arrays, or no finite
+ * point at all; AF_EIO when the file cannot be written. */
+af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plot_series *series,
+                        int ns, af_error *err);
+
+/* A palette of distinguishable colours (Okabe-Ito), k = 0, 1, ... cycling. */
+uint32_t af_plot_colour(int k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
