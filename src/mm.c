@@ -92,6 +92,8 @@ struct af_mm_plan {
                                  * BK only: our solver takes them as they come */
     af_mf *mf;
     af_bk *bk;
+    const double *phi_ext; /* af_mm_plan_solve_linear's costs in place of the fidelity
+                            * (NULL for a step); set only during that call */
     double w_in, w_out;   /* band reach inside / outside A_k for the next step, cells (0: unset) */
     double scale;         /* real cost -> integer capacity, last solve */
     /* Window (clamped grids): the step runs on a square sub-grid around the
@@ -430,9 +432,12 @@ static void prepare(af_mm_plan *p, const uint8_t *ak)
 }
 
 /* Fidelity coefficient of u_x: (dx^2/h) rho sgn(s_k) |s_k|^p; at s_k = 0
- * the mask decides the side (it matters for p = 0). */
+ * the mask decides the side (it matters for p = 0).  The caller's linear
+ * costs instead, in af_mm_plan_solve_linear. */
 static inline double phi_of(const af_mm_plan *p, const uint8_t *ak, size_t x)
 {
+    if (p->phi_ext)
+        return p->phi_ext[x];
     double s = p->s[x], pp = p->prm.p;
     double sg = s > 0 ? 1 : s < 0 ? -1 : (ak[x] ? -1 : 1);
     double mag = pp == 0 ? 1 : pp == 1 ? fabs(s) : pow(fabs(s), pp);
@@ -800,7 +805,8 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
     if (!st)
         st = &local;
     memset(st, 0, sizeof *st);
-    prepare(p, in);
+    if (!p->phi_ext)
+        prepare(p, in); /* s_k: the fidelity and the band need it */
     int flip = p->prm.selection == AF_SELECT_MINIMAL;
     /* The band reaches w_in cells into A_k and w_out cells out of it: on the
      * first step FIRST_BAND (or what the caller asked), later what the
@@ -961,6 +967,21 @@ af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_
     p->last = c;
     st->ms = now_ms() - t0;
     return AF_OK;
+}
+
+af_status af_mm_plan_solve_linear(af_mm_plan *p, const double *c, const uint8_t *zero,
+                                  uint8_t *out, af_mm_stats *st, af_error *err)
+{
+    if (!p->prm.full_grid)
+        return af_error_set(err, AF_EINVAL, "mm: solve_linear needs a full-grid plan");
+    /* With every cell a variable and no s_k, step_grid's band, widening and
+     * global moves do not run; `zero` stands for A_k in the statistics,
+     * and s_k = 0 for the shift statistics, which read it. */
+    memset(p->s, 0, p->cells * sizeof *p->s);
+    p->phi_ext = c;
+    af_status s = step_grid(p, zero, out, st, err);
+    p->phi_ext = NULL;
+    return s;
 }
 
 double af_mm_plan_energy(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, double *per_eps,

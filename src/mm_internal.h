@@ -28,4 +28,14 @@ typedef struct {
 } af_mm_graph;
 void af_mm_plan_last_graph(const af_mm_plan *plan, af_mm_graph *out);
 
+/* Minimise Per_eps(A) + sum_x c[x] 1_A(x) over every region A of the grid
+ * (c in energy units, finite; kept only during the call) instead of a step:
+ * the plan must have full_grid = 1 (AF_EINVAL otherwise), its h and p are
+ * not used.  out = the selected minimiser; zero = an all-zero mask of the
+ * grid (it stands for A_k: stats->changed is then the area in cells,
+ * stats->fidelity = sum c 1_A, stats->energy the minimum).  This is the
+ * robust-optimal classifier's cut (robust.c). */
+af_status af_mm_plan_solve_linear(af_mm_plan *plan, const double *c, const uint8_t *zero,
+                                  uint8_t *out, af_mm_stats *st, af_error *err);
+
 #endif
