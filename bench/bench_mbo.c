@@ -4,7 +4,7 @@
  * transform, multiply, transform back, threshold).  Clamped grids (DCT-II /
  * DCT-III) give the headline figures mbo_step_N_ms; periodic grids (r2c /
  * c2r) give mbo_step_periodic_N_ms, to compare with the 0.30 / 1.32 / 8.8 ms
- * of a bare r2c + c2r MBO step in /work/shared/measurements.md.  Also
+ * of a bare r2c + c2r MBO step measured by an early prototype.  Also
  * prints the time to plan (af_mbo_alloc), mbo_alloc_N_ms, for the first
  * plan of that size and kind in this process.  GPL-3.0-or-later. */
 #include <stdint.h>

@@ -10,8 +10,7 @@
  * synthetic step graphs like advflow's are made: a 512^2 grid, a disc of
  * radius 150 cells, variables in the band |signed distance| <= 12 cells,
  * l2 disc of radius 4 cells, h = eps = 4 cells, rho0 = rho1 = 1/2, box
- * [-1, 1]^2, once with naive ball arcs and once with chords (scheme.md
- * section 5).
+ * [-1, 1]^2, once with naive ball arcs and once with chords (docs/design.md).
  * Prints `name = value` lines; times in milliseconds, for mf the median of
  * K runs (default 3) including building the graph.  --shuffle renumbers
  * the nodes at random first (order and cache effects); --write PREFIX also

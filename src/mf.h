@@ -1,7 +1,7 @@
 /* advflow: minimum s-t cuts of the minimizing-movements step graphs
  * (internal).
  *
- * The step graphs (scheme.md section 5) are bipartite-like "coverage"
+ * The step graphs (mm.c, docs/design.md) are bipartite-like "coverage"
  * graphs: cells with terminal capacities, chains of segment nodes joined by
  * infinite arcs, and one auxiliary node per cell and term.  Boykov-Kolmogorov
  * is slow on them (long augmenting paths through infinite arcs), so advflow

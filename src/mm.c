@@ -7,7 +7,7 @@
  *   alpha = rho0 dx^2 / w_B,  beta = rho1 dx^2 / w_B   (Per_eps, perimeter.h)
  *   psi   = (rho1 - rho0) dx^2 / w_B + (dx^2 / h) rho sgn(s_k) |s_k|^p
  *
- * The fidelity is written in the linear form of scheme.md section 2,
+ * The fidelity is written in the linear form of docs/theory.md section 2,
  * (1_A - 1_{A_k}) sgn(s_k) |s_k|^p, with the sign taken from s_k itself.  psi
  * is then antitone in A_k (nested masks have ordered signed distances), which
  * keeps the step monotone, and features too thin for the sub-cell distance

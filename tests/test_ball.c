@@ -129,7 +129,7 @@ static void test_radius_zero(void **state)
     }
 }
 
-/* The measured values of scheme.md section 4 (mean width relative to 2R). */
+/* Measured values of the mean width relative to 2R (docs/design.md, digital balls). */
 static void test_l2_geometry(void **state)
 {
     (void)state;

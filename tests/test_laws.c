@@ -1,4 +1,4 @@
-/* Exact laws (scheme.md section 3) reproduced by the exact scheme:
+/* Exact laws (docs/theory.md section 2) reproduced by the exact scheme:
  * the implicit Euler step of a circle, area loss 2 pi for a circle and an
  * ellipse, the unstable Gaussian equilibrium, and the stall of p = 0.
  * Box [-1, 1]^2, uniform rho split evenly unless said. */

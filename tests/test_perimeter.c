@@ -1,4 +1,4 @@
-/* Tests of the nonlocal perimeter: the risk identity of scheme.md section 1
+/* Tests of the nonlocal perimeter: the risk identity of docs/theory.md section 1
  * holds exactly on the grid, a disc's Per_eps converges to 2 pi r (with the
  * right outer and inner parts), an ellipse's Per_eps tends to its perimeter
  * as eps shrinks, and the local estimate measures length. */
@@ -48,7 +48,7 @@ static af_perimeter_value per_of(fixture *f, const af_shape *s, af_norm norm, do
 }
 
 /* E sup_{B(x)} |1_A - y| = E |1_A - y| + w_B Per_eps(A), exactly, with the
- * sup taken by brute force over the digital ball (scheme.md section 4). */
+ * sup taken by brute force over the digital ball (docs/theory.md section 1). */
 static void test_risk_identity(void **state)
 {
     (void)state;

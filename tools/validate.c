@@ -1,5 +1,5 @@
 /* advflow validation study: runs the exact minimizing-movements scheme on
- * cases with known answers (scheme.md section 3), compares with the exact
+ * cases with known answers (docs/theory.md section 2), compares with the exact
  * laws, the implicit step's own recursion, front tracking, and MBO, and
  * writes docs/validation.md and PNG plots into docs/img/validation/.
  * Run from the repository root (make validate).  Progress and timings go
@@ -994,7 +994,7 @@ int main(void)
     /* ---- 8. star vs front tracking ---- */
     fprintf(stderr, "[8] star vs front tracking\n");
     ts = now_s();
-    /* st[0], st[1]: the settings of measurements.md (eps = 3 cells), sub-cell
+    /* st[0], st[1]: the settings of an early prototype (eps = 3 cells), sub-cell
      * and simple; st[2..]: rounder balls, sub-cell */
     enum { NST = 7 };
     star_run st[NST];
@@ -1124,7 +1124,7 @@ int main(void)
             "This page compares advflow's exact minimizing-movements scheme (`af_mm_plan_step`: "
             "one exact minimum cut per step, minimal minimiser, fidelity exponent p = 1 unless "
             "said, l2 ball unless said) with the exact laws of weighted mean curvature flow "
-            "(shared/scheme.md section 3: V = kappa + d_nu log rho), with the implicit Euler "
+            "(docs/theory.md section 2: V = kappa + d_nu log rho), with the implicit Euler "
             "recursion that the scheme reproduces for a circle, with a front-tracking reference "
             "(`af_ref_curve_flow`), and with MBO threshold dynamics (`af_mbo_step`). "
             "All runs use a clamped grid on the box [-1, 1]^2, the density split evenly "
@@ -1348,7 +1348,8 @@ int main(void)
                "Axis-aligned square of side 1, uniform rho, l-inf ball (norm = inf), n = %d, eps "
                "= %.0f cells, h = %.0f dx = %.5f. For the l-inf perimeter a square of side L "
                "loses sides by the implicit step L_{k+1} = (L_k + sqrt(L_k^2 - 16h)) / 2 "
-               "(shared/measurements.md). Side = bounding-box width and height; fill = area / "
+               "(the implicit Euler step of the crystalline law dL/dt = -4/L: each side moves "
+               "at 2/L). Side = bounding-box width and height; fill = area / "
                "bounding-box area.\n\n",
             sq_n, sq_eps, sq_hc, sq_h);
     fprintf(o, "| step | width | height | recursion | error (cells) | fill |\n"
@@ -1383,7 +1384,7 @@ int main(void)
     fprintf(o, "## 8. Five-pointed star against front tracking\n\n"
                "Star r(theta) = 0.6 + 0.2 cos(5 theta) (`af_shape` star: radius 0.6, points 5, "
                "amplitude 0.2), uniform rho, n = %d, eps = 3 cells, h = 1 dx = %.5f, %d steps to "
-               "t = %.4f (the last step time <= 0.06), the settings of shared/measurements.md; "
+               "t = %.4f (the last step time <= 0.06), the settings of an early prototype's measurement; "
                "the last rows use rounder balls (section 2a). "
                "Reference: the star's boundary with 1024 markers (`af_ref_curve_from_shape`) "
                "flowed by `af_ref_curve_flow` to the same t. At t = 0 the mask is at Hausdorff "
@@ -1394,7 +1395,7 @@ int main(void)
                "0.4.\n\n",
             st[0].n, st[0].h, st[0].k, st[0].t, st[0].haus0, st[0].symd0);
     fprintf(o, "| distance | eps (cells) | normal gap (degrees) | h (dx) | t | rate / 2pi | "
-               "measurements.md | Hausdorff (cells) | symmetric difference (cells) | largest "
+               "prototype | Hausdorff (cells) | symmetric difference (cells) | largest "
                "radial gap (cells, at angle) | tip mask / ref | valley mask / ref | ms / step |\n"
                "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int q = 0; q < NST; q++) {
@@ -1569,7 +1570,7 @@ int main(void)
             "tracking goes from isoperimetric ratio %.3f to %.4f: the star becomes convex and "
             "then nearly round, and it loses area at exactly 2 pi (%.4f). The scheme's area "
             "rate is %.3f of 2 pi with the sub-cell distance and %.3f with the simple one; "
-            "shared/measurements.md reported 1.015 and 1.104, so the simple distance is "
+            "an early prototype reported 1.015 and 1.104, so the simple distance is "
             "reproduced roughly but the sub-cell figure is not (here it is %.1f%% high, not "
             "1.5%%; I have not found what the prototype did differently). The excess is the "
             "implicit step's: with eps = 5 cells it falls from %.3f to %.3f as h goes from 2 "
@@ -1609,7 +1610,7 @@ int main(void)
             verdict(ell_ok), gerr[0], gerr[1], verdict(g_ok));
     fprintf(o, "Measured without a target (sections 8 and 9):\n\n"
                "| quantity | value |\n|---|---|\n"
-               "| star area rate / 2pi, sub-cell / simple (measurements.md: 1.015 / 1.104) | "
+               "| star area rate / 2pi, sub-cell / simple (early prototype: 1.015 / 1.104) | "
                "%.4f / %.4f |\n"
                "| star Hausdorff to front tracking at t = %.4f, sub-cell / simple (cells) | "
                "%.2f / %.2f |\n"

@@ -1,7 +1,7 @@
 /* advflow: digital balls and their geometry.
  *
  * The digital ball of radius R cells in the q-norm is the set of integer
- * offsets z = (i, j) with ||z||_q <= R (scheme.md section 4).  R need not be
+ * offsets z = (i, j) with ||z||_q <= R (docs/theory.md section 1).  R need not be
  * an integer (eps / dx rarely is).  Membership is decided with a relative
  * tolerance of 1e-9 on R, so that R = 3 exactly contains (3, 0) even when R
  * came out of a division as 2.9999999999.

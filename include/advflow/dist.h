@@ -6,7 +6,7 @@
  *   the mask is empty.  AF_EDGE_PERIODIC measures distance on the torus.
  *
  * Signed distance to the boundary of a mask A, in units of length (box
- * units, not cells), negative inside (scheme.md section 4):
+ * units, not cells), negative inside (docs/design.md, "Distance transforms"):
  *   AF_SDIST_SIMPLE  s = d(x, A) - dx/2 outside, -(d(x, A^c) - dx/2) inside,
  *                    from the EDT of cell centres: exact for axis-parallel
  *                    boundaries; on sloped staircases both sides come out

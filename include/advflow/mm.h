@@ -4,14 +4,14 @@
  *
  *   E(A) = Per_eps(A; rho0, rho1) + (1/h) sum_x rho(x) |s_k(x)|^p |1_A(x) - 1_{A_k}(x)| dx^d
  *
- * (scheme.md section 2; rho = rho0 + rho1, s_k the signed distance of A_k,
+ * (docs/theory.md section 2; rho = rho0 + rho1, s_k the signed distance of A_k,
  * Per_eps as in perimeter.h, normalised by w_B).  E is submodular; its
  * minimisers form a lattice, and the step returns the minimal one (the
  * intersection of all minimisers) or the maximal one (their union), so that
  * with a fixed selection the step is monotone: A subset A' implies
  * T(A) subset T(A').
  *
- * Solved exactly as an s-t minimum cut (scheme.md section 5): cells, chains
+ * Solved exactly as an s-t minimum cut (docs/design.md): cells, chains
  * of segment nodes that hold running maxima / minima along the ball's chords
  * (O(r) nodes and arcs per cell), and one auxiliary node per cell and term.
  * Only cells in a narrow band around the boundary of A_k are variables; the

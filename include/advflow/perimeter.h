@@ -1,7 +1,7 @@
 /* advflow: the nonlocal (supremal) perimeter Per_eps and a local perimeter.
  *
  * Per_eps(A; rho0, rho1) = (dx^d / w_B) sum_x [ rho0 (D1_A - 1_A) + rho1 (1_A - E1_A) ]
- * (scheme.md section 4): the rho0-mass of the outer strip plus the rho1-mass
+ * (docs/theory.md section 1): the rho0-mass of the outer strip plus the rho1-mass
  * of the inner strip, D and E the dilation and erosion by the digital ball of
  * radius eps.  It is normalised by w_B = eps * (mean width of the digital
  * ball) / (mean width of the continuous ball), so that a disc's l2 Per_eps is

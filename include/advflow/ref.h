@@ -1,7 +1,7 @@
 /* advflow: reference solutions for the validation study.
  *
  * Everything the scheme is compared with lives here:
- *   1. the exact laws of shared/scheme.md section 3 as plain functions;
+ *   1. the exact laws of docs/theory.md section 2 as plain functions;
  *   2. radial densities: the ODE r' = -1/r - rho'(r)/rho(r) integrated with
  *      GSL (rk8pd, tolerances 1e-12);
  *   3. front tracking: weighted curve-shortening flow of a closed plane curve

@@ -186,7 +186,7 @@ int cmd_run(const options *o)
         return err.status == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
 
-    /* Pinning (scheme.md section 4): a front moves only when it moves by
+    /* Pinning (docs/cases.md, [scheme]): a front moves only when it moves by
      * more than about half a cell per step. */
     double eps_cells = sc->epsilon / g->dx;
     if (!o->quiet && sc->method == AF_METHOD_MM && eps_cells < 2)
