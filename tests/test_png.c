@@ -732,6 +732,245 @@ static void test_frame(void **state)
     assert_int_equal(count_entries(tmpdir, ".tmp."), 0);
 }
 
+/* Pixel (x, y) of an RGB image w pixels wide. */
+static const uint8_t *px_at(const uint8_t *pix, uint32_t w, int x, int y)
+{
+    return pix + ((size_t)y * w + (size_t)x) * 3;
+}
+
+/* Pixel p is colour c to within tol per channel. */
+static int near_rgb(const uint8_t *p, int r, int g, int b, int tol)
+{
+    return abs(p[0] - r) <= tol && abs(p[1] - g) <= tol && abs(p[2] - b) <= tol;
+}
+
+/* Two densities: class 0 (orange) dominates the left half, class 1 (blue)
+ * the right; where both are even the colour is a neutral mix, where both
+ * vanish white.  The region is hatched, not tinted blue. */
+static void test_frame_two_hue(void **state)
+{
+    (void)state;
+    char path[256];
+    tpath(path, sizeof path, "hue.png");
+    const int n = 32, s = 8;
+    af_grid g;
+    make_grid(&g, n);
+    size_t cells = af_grid_cells(&g);
+    double *r0 = malloc(cells * sizeof *r0), *r1 = malloc(cells * sizeof *r1);
+    uint8_t *m = calloc(cells, 1);
+    assert_non_null(r0);
+    assert_non_null(r1);
+    assert_non_null(m);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            size_t c = (size_t)i + (size_t)n * j;
+            int left = i < n / 2;
+            r0[c] = left ? 2.0 : 0.2;
+            r1[c] = left ? 0.2 : 2.0;
+            if (j >= n - 4) /* top rows: both even, or both empty */
+                r0[c] = r1[c] = left ? 2.0 : 0.0;
+        }
+    af_png_frame f = {.grid = &g, .density = r0, .density1 = r1, .scale = s};
+    write_frame_ok(path, &f, (uint32_t)(n * s));
+    uint32_t w, h;
+    uint8_t *pix = read_raw_rgb(path, &w, &h);
+    const uint8_t *lp = px_at(pix, w, 8 * s + 3, 16 * s + 3);  /* cell (8, 15) */
+    const uint8_t *rp = px_at(pix, w, 24 * s + 3, 16 * s + 3); /* cell (24, 15) */
+    assert_true(lp[0] > lp[2] + 80 && lp[0] > lp[1]); /* orange: red high, blue low */
+    assert_true(rp[2] > rp[0] + 80 && rp[2] > rp[1]); /* blue */
+    const uint8_t *even = px_at(pix, w, 8 * s + 3, s + 3);   /* cell (8, 30) */
+    const uint8_t *empty = px_at(pix, w, 24 * s + 3, s + 3); /* cell (24, 30) */
+    assert_true(abs(even[0] - even[2]) < 40 && even[1] < 220);
+    assert_true(near_rgb(empty, 255, 255, 255, 0));
+    free(pix);
+
+    /* A region in two-hue mode: cells are hatched (some pixels darker, the
+     * rest unchanged), never shifted towards blue. */
+    for (int j = 8; j < 24; j++)
+        for (int i = 4; i < 28; i++)
+            m[(size_t)i + (size_t)n * j] = 1;
+    uint8_t *plain = read_raw_rgb(path, &w, &h);
+    f.mask = m;
+    write_frame_ok(path, &f, (uint32_t)(n * s));
+    pix = read_raw_rgb(path, &w, &h);
+    int darker = 0, same = 0;
+    for (int y = 16 * s; y < 17 * s; y++) /* one row of cells across the region */
+        for (int x = 8 * s; x < 24 * s; x++) {
+            const uint8_t *a = px_at(plain, w, x, y), *b = px_at(pix, w, x, y);
+            if (!memcmp(a, b, 3))
+                same++;
+            else if (b[0] < a[0] && b[1] < a[1] && b[2] <= a[2])
+                darker++;
+            else
+                fail_msg("pixel (%d, %d) changed colour under the hatch", x, y);
+        }
+    assert_true(darker > 0 && same > darker);
+    free(plain);
+    free(pix);
+
+    /* density_max set by the caller caps both fields alike. */
+    f.mask = NULL;
+    f.density_max = 20.0;
+    write_frame_ok(path, &f, (uint32_t)(n * s));
+    pix = read_raw_rgb(path, &w, &h);
+    lp = px_at(pix, w, 8 * s + 3, 16 * s + 3);
+    assert_true(lp[0] > 240 && lp[2] > 200 && lp[2] < lp[0]); /* pale orange */
+    free(pix);
+
+    free(r0);
+    free(r1);
+    free(m);
+    unlink(path);
+}
+
+/* Points: class colour at the centre, the dark rim at the edge, white beyond;
+ * points outside the box or not finite are skipped. */
+static void test_frame_points(void **state)
+{
+    (void)state;
+    char path[256];
+    tpath(path, sizeof path, "points.png");
+    const int n = 16, s = 16, side = n * s;
+    af_grid g;
+    make_grid(&g, n);
+    /* Pixel centres (100.5, 60.5) and (180.5, 200.5): x = px / side,
+     * y = (side - py) / side. */
+    double pts[] = {100.5 / side, (side - 60.5) / side, 180.5 / side, (side - 200.5) / side,
+                    1.5,          0.5,                  NAN,          0.5,
+                    0.5,          -0.01};
+    uint8_t lab[] = {0, 1, 0, 1, 1};
+    af_png_frame f = {.grid = &g, .scale = s, .points = pts, .point_labels = lab, .npoints = 5};
+    write_frame_ok(path, &f, (uint32_t)side);
+    uint32_t w, h;
+    uint8_t *pix = read_raw_rgb(path, &w, &h);
+    const int cx[2] = {100, 180}, cy[2] = {60, 200};
+    const int want[2][3] = {{0xE6, 0x9F, 0x00}, {0x00, 0x72, 0xB2}};
+    for (int k = 0; k < 2; k++) {
+        const uint8_t *p = px_at(pix, w, cx[k], cy[k]);
+        assert_true(near_rgb(p, want[k][0], want[k][1], want[k][2], 2));
+        /* Going right from the centre: fill, then rim, then white. */
+        int rim = 0;
+        for (int x = cx[k]; x < cx[k] + 10; x++)
+            if (near_rgb(px_at(pix, w, x, cy[k]), 0x33, 0x33, 0x33, 8))
+                rim = x - cx[k];
+        assert_true(rim >= 2 && rim <= 6);
+        assert_true(near_rgb(px_at(pix, w, cx[k] + 8, cy[k]), 255, 255, 255, 0));
+        assert_true(near_rgb(px_at(pix, w, cx[k], cy[k] - 8), 255, 255, 255, 0));
+    }
+    /* Nothing else is drawn. */
+    for (int y = 0; y < side; y++)
+        for (int x = 0; x < side; x++) {
+            int close = 0;
+            for (int k = 0; k < 2; k++)
+                close |= abs(x - cx[k]) <= 7 && abs(y - cy[k]) <= 7;
+            if (!close && !near_rgb(px_at(pix, w, x, y), 255, 255, 255, 0))
+                fail_msg("pixel (%d, %d) is not white", x, y);
+        }
+    free(pix);
+    unlink(path);
+}
+
+/* Paths: dark polylines with a start dot, broken at non-finite vertices,
+ * drawn over points; far-away vertices are clipped, not overflowed. */
+static void test_frame_paths(void **state)
+{
+    (void)state;
+    char path[256];
+    tpath(path, sizeof path, "paths.png");
+    const int n = 16, s = 16, side = n * s;
+    af_grid g;
+    make_grid(&g, n);
+    /* Rows y = 0.25 (pixel row 192), 0.5 (128) and 0.75 (64), on pixel
+     * centres: y = (side - row - 0.5) / side. */
+    double y1 = (side - 192.5) / side, y2 = (side - 128.5) / side, y3 = (side - 64.5) / side;
+    double a[] = {0.1, y1, 0.4, y1, NAN, 0.0, 0.6, y1, 0.9, y1};
+    double b[] = {-1e300, y2, 0.5, y2, 0.5, INFINITY, 0.6, 1e308};
+    double c[] = {0.5, y3};
+    const double *paths[] = {a, b, c, NULL};
+    int len[] = {5, 4, 1, 0};
+    double pt[] = {0.25, y1};
+    uint8_t lab[] = {1};
+    af_png_frame f = {.grid = &g, .scale = s, .paths = paths, .path_len = len, .npaths = 4,
+                      .points = pt, .point_labels = lab, .npoints = 1};
+    write_frame_ok(path, &f, (uint32_t)side);
+    uint32_t w, h;
+    uint8_t *pix = read_raw_rgb(path, &w, &h);
+#define DARK(x, y) (px_at(pix, w, (x), (y))[0] < 60 && px_at(pix, w, (x), (y))[2] < 60)
+#define WHITE(x, y) near_rgb(px_at(pix, w, (x), (y)), 255, 255, 255, 0)
+    /* Path a: two pieces, with a gap where the NaN vertex is. */
+    assert_true(DARK(80, 192) && DARK(180, 192) && DARK(220, 192));
+    assert_true(WHITE(128, 192));
+    assert_true(DARK(64, 192)); /* over the class-1 point at x = 0.25 */
+    /* The start dot is wider than the line. */
+    assert_true(DARK((int)(0.1 * side), 194) && WHITE(80, 194));
+    /* Path b: from far left to the middle; then an infinite vertex breaks it. */
+    assert_true(DARK(0, 128) && DARK(100, 128) && WHITE(140, 128));
+    for (int y = 0; y < 120; y++)
+        assert_true(WHITE(128, y) || y == 64 || abs(y - 64) <= 4);
+    /* Path c: a single vertex, only its dot. */
+    assert_true(DARK(128, 64) && WHITE(128, 56) && WHITE(136, 64));
+#undef DARK
+#undef WHITE
+    free(pix);
+    unlink(path);
+}
+
+/* Inconsistent points, paths or densities are refused, naming the file. */
+static void test_frame_bad_data(void **state)
+{
+    (void)state;
+    char bad[256];
+    tpath(bad, sizeof bad, "bad.png");
+    af_grid g;
+    make_grid(&g, 8);
+    double rho[64] = {0}, pts[8] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
+    uint8_t lab[4] = {0, 1, 1, 2};
+    double pa[4] = {0.1, 0.1, 0.9, 0.9};
+    const double *paths[2] = {pa, NULL};
+    int len[2] = {2, 1};
+    af_error err;
+    af_png_frame f = {.grid = &g, .density1 = rho};
+    check_error(af_png_write_frame(bad, &f, &err), &err, AF_EINVAL, bad);
+    assert_non_null(strstr(err.msg, "density1"));
+
+    af_png_frame fp = {.grid = &g, .points = pts, .point_labels = lab, .npoints = 3};
+    write_frame_ok(bad, &fp, 1024);
+    unlink(bad);
+    fp.npoints = 4; /* label 2 at index 3 */
+    check_error(af_png_write_frame(bad, &fp, &err), &err, AF_EINVAL, bad);
+    assert_non_null(strstr(err.msg, "point 3"));
+    fp.npoints = 1;
+    fp.points = NULL;
+    check_error(af_png_write_frame(bad, &fp, &err), &err, AF_EINVAL, bad);
+    fp.points = pts;
+    fp.point_labels = NULL;
+    check_error(af_png_write_frame(bad, &fp, &err), &err, AF_EINVAL, bad);
+    fp.npoints = 0; /* no points: NULL arrays are fine */
+    fp.points = NULL;
+    write_frame_ok(bad, &fp, 1024);
+    unlink(bad);
+
+    af_png_frame fq = {.grid = &g, .paths = paths, .path_len = len, .npaths = 2};
+    check_error(af_png_write_frame(bad, &fq, &err), &err, AF_EINVAL, bad); /* paths[1] NULL */
+    assert_non_null(strstr(err.msg, "path 1"));
+    len[1] = 0;
+    write_frame_ok(bad, &fq, 1024);
+    unlink(bad);
+    len[1] = -1;
+    check_error(af_png_write_frame(bad, &fq, &err), &err, AF_EINVAL, bad);
+    assert_non_null(strstr(err.msg, "path 1"));
+    len[1] = 0;
+    fq.path_len = NULL;
+    check_error(af_png_write_frame(bad, &fq, &err), &err, AF_EINVAL, bad);
+    fq.path_len = len;
+    fq.paths = NULL;
+    check_error(af_png_write_frame(bad, &fq, &err), &err, AF_EINVAL, bad);
+    fq.npaths = -1;
+    check_error(af_png_write_frame(bad, &fq, &err), &err, AF_EINVAL, bad);
+    assert_false(file_exists(bad));
+    assert_int_equal(count_entries(tmpdir, ".tmp."), 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Read errors                                                         */
 
@@ -1035,6 +1274,10 @@ int main(void)
         cmocka_unit_test(test_resample),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_frame),
+        cmocka_unit_test(test_frame_two_hue),
+        cmocka_unit_test(test_frame_points),
+        cmocka_unit_test(test_frame_paths),
+        cmocka_unit_test(test_frame_bad_data),
         cmocka_unit_test(test_read_errors),
         cmocka_unit_test(test_read_fuzz),
         cmocka_unit_test(test_write_errors),

@@ -41,12 +41,23 @@ af_status af_png_write_gray(const char *path, const af_grid *g, const double *fi
  *
  * Densities: with density alone, one field shaded gray (dark = high).  With
  * density1 as well, density is rho0 and density1 rho1, shaded in the two
- * class colours (class 0 orange, class 1 blue; Okabe-Ito), each by its own
- * share of the larger of the two maxima, so that where one class dominates
- * its hue shows and where both are weak the picture is white.
- * Points are small discs in the class colours with a dark rim, drawn over
- * everything but the paths; paths are polylines (box coordinates) in dark
- * gray with a dot at their start. */
+ * class colours (class 0 orange #E69F00, class 1 blue #0072B2; Okabe-Ito,
+ * safe for colour-blind readers), both scaled by the same maximum
+ * (density_max, or the larger of the two fields' maxima): the larger of the
+ * two sets how far a cell is from white, their ratio its hue, so where one
+ * class dominates its hue shows, where both are even a muted olive-gray and
+ * where both are weak white.  density1 without density is an error.
+ *
+ * Region: cells inside mask are tinted light blue in gray mode; in two-hue
+ * mode, where blue means class 1, they are hatched with thin dark diagonals
+ * instead.  Its boundary is dark red, contour boundaries blue -> red.
+ *
+ * Points (x, y in box coordinates, y up) are discs of radius 4 to 5 pixels
+ * in the class colours with a 1.5-pixel #333333 rim, drawn over everything
+ * but the paths; points outside the box or not finite are skipped, labels
+ * other than 0 and 1 are an error.  Paths are polylines (box coordinates)
+ * in #222222, about 1.6 pixels wide, with a dot at their first finite vertex; a
+ * non-finite vertex breaks the line, vertices may lie outside the box. */
 typedef struct {
     const af_grid *grid;
     const double *density;        /* shaded gray (or rho0, see above); NULL: white */
