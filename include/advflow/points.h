@@ -44,10 +44,14 @@ af_points *af_points_alloc(size_t count, af_error *err);
 void af_points_free(af_points *p); /* accepts NULL */
 
 /* Read a CSV file of points.  One point per line: x, y, label, separated by
- * commas (blanks around fields are ignored).  The first line that is not a
- * comment may be a header (its first field is not a number, e.g.
- * "x,y,label"); lines whose first non-blank character is '#' are comments,
- * and blank lines are skipped.  Errors (AF_EFORMAT unless said), each
+ * commas (blanks around fields are ignored; CRLF line ends and a leading
+ * UTF-8 byte order mark are accepted).  The first line that is neither
+ * blank nor a comment may be a header: three fields none of which is a
+ * number, e.g. "x,y,label" (a first line with some numeric field is data,
+ * so that a typo in the first point is reported rather than dropped); lines
+ * whose first non-blank character is '#' are comments, and blank lines are
+ * skipped.  Numbers are read by strtod in the "C" locale.  Errors
+ * (AF_EFORMAT unless said), each
  * naming "FILE:LINE:": a line without exactly three fields, a field that is
  * not a number, a coordinate that is NaN or infinite, a label other than 0
  * or 1 (written as 0, 1, 0.0, 1e0, ...), a line longer than 4095
@@ -58,7 +62,10 @@ af_points *af_points_read_csv(const char *path, af_error *err);
 
 /* Write points as CSV: a header "x,y,label" and one line per point with
  * 17 significant digits (af_points_read_csv gives the same points back).
- * Atomic: written to a temporary file beside path and renamed. */
+ * Atomic: written to a temporary file beside path and renamed (mode 0644).
+ * Weights are not written.  AF_EINVAL (nothing written) when a coordinate
+ * is not finite or a label is not 0 or 1, so that every file written reads
+ * back; AF_EIO naming path when the file cannot be written. */
 af_status af_points_write_csv(const char *path, const af_points *p, af_error *err);
 
 /* Generated data sets. */
@@ -76,7 +83,8 @@ typedef struct {
                             count / 2 (rounded up), class 1 the rest */
     double noise;        /* standard deviation of the Gaussian noise added to each
                             coordinate, in the data set's own units (below), >= 0 */
-    unsigned long seed;  /* GSL MT19937 seed */
+    unsigned long seed;  /* GSL MT19937 seed; GSL uses its low 32 bits, and takes 0
+                            as its default seed 4357 */
 } af_data_gen;
 
 /* Generate a data set and map it into the box of g.  Each kind is defined
@@ -93,12 +101,18 @@ typedef struct {
  * coordinate, and the set is scaled by (hi - lo) / 4 and moved to the
  * centre of the box (moons span 3/4 of the box's width).  Points that the
  * noise throws outside the box are kept (af_points_crop removes them).
- * Deterministic: the same parameters give the same points.  AF_EINVAL on a
- * bad kind, count or noise. */
+ * The points come class 0 first, then class 1, each class in the order of
+ * its parameter t (moons, circles) or alternating corner (xor).
+ * Deterministic: the same parameters give the same points; the random
+ * numbers are two standard Gaussians (gsl_ran_gaussian_ziggurat) per point,
+ * x then y, in the order of the points, drawn even when noise = 0 (so a set
+ * is an affine function of its noise).  AF_EINVAL on a bad kind, count or
+ * noise (NaN, infinite or < 0); the grid is checked as by af_grid_check. */
 af_points *af_points_generate(const af_grid *g, const af_data_gen *d, af_error *err);
 
 /* Natural noise of a kind, used when a case does not give one: moons 0.1,
- * blobs 0.4, circles 0.05, xor 0.3. */
+ * blobs 0.4, circles 0.05, xor 0.3; NaN for an unknown kind (which
+ * af_points_generate then refuses). */
 double af_data_default_noise(af_data_kind kind);
 
 /* Name of a kind ("moons", "blobs", "circles", "xor"); NULL if unknown. */
@@ -107,10 +121,12 @@ const char *af_data_kind_name(af_data_kind kind);
 int af_data_kind_parse(const char *name, af_data_kind *kind);
 
 /* Remove the points outside the closed box [lo, hi]^2 of g, keeping the
- * order of the others; returns how many were removed. */
+ * order of the others; returns how many were removed.  The arrays keep
+ * their size (count shrinks). */
 size_t af_points_crop(af_points *p, const af_grid *g);
 
-/* Number of points of each class. */
+/* Number of points of each class (a nonzero label counts as class 1);
+ * both 0 for p = NULL. */
 void af_points_class_counts(const af_points *p, size_t count[2]);
 
 /* The cell of g that holds point k: index i + n j with i = floor((x - lo) /
