@@ -127,6 +127,62 @@ static void test_swap(void **state)
     free(b);
 }
 
+/* The robust classifier is the global minimiser: no region that a flow
+ * visits on the same densities has a smaller adversarial risk. */
+static void test_below_flow(void **state)
+{
+    (void)state;
+    af_grid g;
+    int n = 64;
+    assert_int_equal(af_grid_init(&g, 2, n, -1, 1, AF_EDGE_CLAMP, NULL), AF_OK);
+    size_t cells = af_grid_cells(&g);
+    double *r0 = malloc(cells * sizeof *r0), *r1 = malloc(cells * sizeof *r1);
+    uint8_t *a = malloc(cells), *b = malloc(cells), *rob = malloc(cells);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            double x = af_grid_center(&g, i), y = af_grid_center(&g, j);
+            r0[i + n * j] = exp(-((x + 0.25) * (x + 0.25) + y * y) / 0.08) + 1e-3;
+            r1[i + n * j] = 0.7 * exp(-((x - 0.25) * (x - 0.25) + (y - 0.1) * (y - 0.1)) / 0.05) + 1e-3;
+            a[i + n * j] = r1[i + n * j] > r0[i + n * j]; /* Bayes */
+        }
+    af_error err;
+    for (int k = 0; k < 2; k++) {
+        af_norm norm = k ? AF_NORM_INF : AF_NORM_2;
+        double eps = 3 * g.dx;
+        af_robust *rb = af_robust_alloc(&g, norm, eps, AF_SELECT_MINIMAL, r0, r1, &err);
+        af_risk *rk = af_risk_alloc(&g, norm, eps, &err);
+        af_mm_params prm;
+        af_mm_params_default(&prm);
+        prm.norm = norm;
+        prm.eps = eps;
+        prm.h = 2 * g.dx;
+        af_mm_plan *mm = af_mm_plan_create(&g, &prm, r0, r1, &err);
+        assert_non_null(rb);
+        assert_non_null(rk);
+        assert_non_null(mm);
+        assert_int_equal(af_robust_solve(rb, rob, NULL, &err), AF_OK);
+        af_risk_value best, v;
+        af_risk_eval(rk, r0, r1, rob, &best);
+        int strictly = 0;
+        for (int step = 0; step < 12; step++) {
+            af_risk_eval(rk, r0, r1, a, &v);
+            assert_true(best.adv <= v.adv + 1e-12 * v.adv);
+            strictly += best.adv < v.adv - 1e-6;
+            assert_int_equal(af_mm_plan_step(mm, a, b, NULL, &err), AF_OK);
+            memcpy(a, b, cells);
+        }
+        assert_true(strictly > 0); /* the flow's regions are not all optimal */
+        af_robust_free(rb);
+        af_risk_free(rk);
+        af_mm_plan_free(mm);
+    }
+    free(r0);
+    free(r1);
+    free(a);
+    free(b);
+    free(rob);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -150,6 +206,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_brute),
         cmocka_unit_test(test_swap),
+        cmocka_unit_test(test_below_flow),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests_name("robust", tests, NULL, NULL);

@@ -1,0 +1,312 @@
+/* advflow: clean and adversarial risks, on the grid and on points, and the
+ * lower bound of the conflict graph (risk.h).  GPL-3.0-or-later. */
+#include "advflow/risk.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advflow/morph.h"
+#include "mf.h"
+
+struct af_risk {
+    af_grid g;
+    af_norm norm;
+    double eps;
+    af_ball *ball;
+    double w_B;
+    af_morph_work *morph;
+    uint8_t *dil, *ero;
+};
+
+void af_risk_free(af_risk *r)
+{
+    if (!r)
+        return;
+    af_ball_free(r->ball);
+    af_morph_work_free(r->morph);
+    free(r->dil);
+    free(r->ero);
+    free(r);
+}
+
+af_risk *af_risk_alloc(const af_grid *g, af_norm norm, double eps, af_error *err)
+{
+    if (af_grid_check(g, "risk", err) != AF_OK)
+        return NULL;
+    /* the perimeter's condition (perimeter.h): the risks pair with Per_eps */
+    if (!(eps >= g->dx * (1 - 1e-9)) || !isfinite(eps)) {
+        af_error_set(err, AF_EINVAL,
+                     "risk: epsilon = %g is smaller than one cell (dx = %g): the digital ball "
+                     "would be a single point",
+                     eps, g->dx);
+        return NULL;
+    }
+    af_risk *r = calloc(1, sizeof *r);
+    if (!r) {
+        af_error_set(err, AF_ENOMEM, "risk: out of memory");
+        return NULL;
+    }
+    r->g = *g;
+    r->norm = norm;
+    r->eps = eps;
+    size_t cells = af_grid_cells(g);
+    if (!(r->ball = af_ball_alloc(norm, eps / g->dx, err))
+        || !(r->morph = af_morph_work_alloc(g, r->ball, err)))
+        goto fail;
+    r->w_B = eps * af_ball_width_ratio(r->ball);
+    r->dil = malloc(cells);
+    r->ero = malloc(cells);
+    if (!r->dil || !r->ero) {
+        af_error_set(err, AF_ENOMEM, "risk: out of memory for %zu cells", cells);
+        goto fail;
+    }
+    return r;
+fail:
+    af_risk_free(r);
+    return NULL;
+}
+
+void af_risk_eval(af_risk *r, const double *rho0, const double *rho1, const uint8_t *mask,
+                  af_risk_value *out)
+{
+    size_t cells = af_grid_cells(&r->g);
+    af_morph_dilate(r->morph, mask, r->dil);
+    af_morph_erode(r->morph, mask, r->ero);
+    /* Each sum is over non-negative terms: no cancellation, so the
+     * identity adv = clean + w_B Per_eps / M holds to a few ulps. */
+    double mass = 0, clean = 0, adv = 0;
+    for (size_t x = 0; x < cells; x++) {
+        int a = mask[x] != 0;
+        mass += rho0[x] + rho1[x];
+        clean += a ? rho0[x] : rho1[x];
+        adv += (r->dil[x] ? rho0[x] : 0) + (r->ero[x] ? 0 : rho1[x]);
+    }
+    out->mass = r->g.dx * r->g.dx * mass;
+    out->clean = mass > 0 ? clean / mass : 0;
+    out->adv = mass > 0 ? adv / mass : 0;
+    out->w_B = r->w_B;
+}
+
+/* Distance from 0 to the nearest point of [a, b] (a <= b). */
+static double gap(double a, double b) { return a > 0 ? a : b < 0 ? -b : 0; }
+
+/* The norm of (u, v). */
+static double norm2d(af_norm norm, double u, double v)
+{
+    u = fabs(u);
+    v = fabs(v);
+    return norm == AF_NORM_2 ? hypot(u, v) : norm == AF_NORM_1 ? u + v : (u > v ? u : v);
+}
+
+/* Does the closed ball of radius eps around (x, y) meet a cell labelled
+ * other than `label`?  Cells beyond a clamped box edge do not exist; on a
+ * periodic grid the cells wrap (the ball lives on the torus). */
+static int attacked(const af_risk *r, const uint8_t *mask, double x, double y, int label)
+{
+    const af_grid *g = &r->g;
+    int n = g->n, per = g->edge == AF_EDGE_PERIODIC;
+    double dx = g->dx, eps = r->eps;
+    long i0 = (long)floor((x - eps - g->lo) / dx), i1 = (long)floor((x + eps - g->lo) / dx);
+    long j0 = (long)floor((y - eps - g->lo) / dx), j1 = (long)floor((y + eps - g->lo) / dx);
+    if (!per) {
+        i0 = i0 < 0 ? 0 : i0;
+        j0 = j0 < 0 ? 0 : j0;
+        i1 = i1 > n - 1 ? n - 1 : i1;
+        j1 = j1 > n - 1 ? n - 1 : j1;
+    }
+    for (long j = j0; j <= j1; j++) {
+        /* offset of the point from the cell's y-interval (unwrapped) */
+        double vy = gap(g->lo + j * dx - y, g->lo + (j + 1) * dx - y);
+        long jj = per ? ((j % n) + n) % n : j;
+        for (long i = i0; i <= i1; i++) {
+            long ii = per ? ((i % n) + n) % n : i;
+            if ((mask[(size_t)jj * n + ii] != 0) == label)
+                continue;
+            double vx = gap(g->lo + i * dx - x, g->lo + (i + 1) * dx - x);
+            if (norm2d(r->norm, vx, vy) <= eps)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static af_status points_in_box(const af_grid *g, const af_points *p, af_error *err)
+{
+    for (size_t k = 0; k < p->count; k++)
+        if (!(p->x[k] >= g->lo && p->x[k] <= g->hi && p->y[k] >= g->lo && p->y[k] <= g->hi))
+            return af_error_set(err, AF_EINVAL, "risk: point %zu (%g, %g) is outside the box [%g, %g]^2",
+                                k, p->x[k], p->y[k], g->lo, g->hi);
+    return AF_OK;
+}
+
+af_status af_risk_points(const af_risk *r, const af_points *p, const uint8_t *mask,
+                         af_risk_points_value *out, af_error *err)
+{
+    if (!r || !p || !mask || !out)
+        return af_error_set(err, AF_EINVAL, "risk: points: NULL argument");
+    af_status s = points_in_box(&r->g, p, err);
+    if (s != AF_OK)
+        return s;
+    memset(out, 0, sizeof *out);
+    double wc = 0, wa = 0;
+    for (size_t k = 0; k < p->count; k++) {
+        int y = p->label[k] != 0;
+        double w = p->weight[y];
+        out->weight += w;
+        int wrong = (mask[af_points_cell(p, &r->g, k)] != 0) != y;
+        if (wrong) {
+            out->n_clean++;
+            wc += w;
+        }
+        if (wrong || attacked(r, mask, p->x[k], p->y[k], y)) {
+            out->n_adv++;
+            wa += w;
+        }
+    }
+    out->clean = out->weight > 0 ? wc / out->weight : 0;
+    out->adv = out->weight > 0 ? wa / out->weight : 0;
+    return AF_OK;
+}
+
+/* ---- the conflict graph's minimum vertex cover ------------------------- */
+
+/* Distance between two points in the norm, on the torus for a periodic grid. */
+static double point_dist(const af_grid *g, af_norm norm, double x0, double y0, double x1, double y1)
+{
+    double u = fabs(x1 - x0), v = fabs(y1 - y0);
+    if (g->edge == AF_EDGE_PERIODIC) {
+        double L = g->hi - g->lo;
+        u = fmin(u, L - u);
+        v = fmin(v, L - v);
+    }
+    return norm2d(norm, u, v);
+}
+
+af_status af_risk_points_bound(const af_grid *g, af_norm norm, double eps, const af_points *p,
+                               double *bound, size_t *conflicts, af_error *err)
+{
+    if (!g || !p || !bound)
+        return af_error_set(err, AF_EINVAL, "risk: bound: NULL argument");
+    if (!(eps > 0) || !isfinite(eps))
+        return af_error_set(err, AF_EINVAL, "risk: bound: epsilon must be finite and > 0, got %g", eps);
+    if (!(p->weight[0] > 0 && p->weight[1] > 0 && isfinite(p->weight[0]) && isfinite(p->weight[1])))
+        return af_error_set(err, AF_EINVAL, "risk: bound: class weights must be finite and > 0");
+    af_status s = points_in_box(g, p, err);
+    if (s != AF_OK)
+        return s;
+    *bound = 0;
+    if (conflicts)
+        *conflicts = 0;
+    size_t np = p->count;
+    if (np == 0)
+        return AF_OK;
+    if (np > (size_t)INT32_MAX / 2)
+        return af_error_set(err, AF_EINVAL, "risk: bound: too many points (%zu)", np);
+
+    /* Buckets of side >= 2 eps: a conflict partner of a point lies in its
+     * bucket or one of the 8 around it (every norm's 2 eps-ball is inside
+     * the l-inf one).  At most 1024 buckets per axis. */
+    double L = g->hi - g->lo;
+    int nb = (int)fmin(1024.0, floor(L / (2 * eps)));
+    if (nb < 1)
+        nb = 1;
+    double side = L / nb;
+    size_t nbk = (size_t)nb * nb;
+    size_t *start = calloc(nbk + 1, sizeof *start);
+    size_t *order = malloc(np * sizeof *order);
+    int32_t *bucket = malloc(np * sizeof *bucket);
+    af_mf *mf = NULL;
+    af_status st = AF_OK;
+    if (!start || !order || !bucket) {
+        st = af_error_set(err, AF_ENOMEM, "risk: bound: out of memory for %zu points", np);
+        goto done;
+    }
+    /* counting sort of the points by bucket */
+    for (size_t k = 0; k < np; k++) {
+        int bi = (int)((p->x[k] - g->lo) / side), bj = (int)((p->y[k] - g->lo) / side);
+        bi = bi < 0 ? 0 : bi >= nb ? nb - 1 : bi;
+        bj = bj < 0 ? 0 : bj >= nb ? nb - 1 : bj;
+        bucket[k] = bj * nb + bi;
+        start[bucket[k] + 1]++;
+    }
+    for (size_t b = 0; b < nbk; b++)
+        start[b + 1] += start[b];
+    {
+        size_t *fill = calloc(nbk, sizeof *fill);
+        if (!fill) {
+            st = af_error_set(err, AF_ENOMEM, "risk: bound: out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < np; k++)
+            order[start[bucket[k]] + fill[bucket[k]]++] = k;
+        free(fill);
+    }
+
+    /* Graph: node k = point k; source -> class 0 (capacity its weight),
+     * class 1 -> sink, infinite arcs class 0 -> class 1 for each conflict.
+     * A minimum cut is a minimum-weight vertex cover.  Weights are scaled to
+     * integers with the sum of capacities below 2^59; the scale is a power
+     * of two, so weights that are integers or short binary fractions (1 by
+     * default) stay exact, and others are rounded by at most 2^-60 np
+     * relative to the total. */
+    if (!(mf = af_mf_alloc((int)np, 4 * np, err))) {
+        st = err ? err->status : AF_ENOMEM;
+        goto done;
+    }
+    if ((st = af_mf_begin(mf, 0, err)) != AF_OK || (st = af_mf_set_nodes(mf, (int)np, err)) != AF_OK)
+        goto done;
+    double wmax = fmax(p->weight[0], p->weight[1]), total = 0;
+    double scale = ldexp(1.0, 59) / ((double)np * wmax);
+    scale = ldexp(1.0, (int)floor(log2(scale))); /* a power of two: w * scale is exact */
+    size_t edges = 0;
+    int per = g->edge == AF_EDGE_PERIODIC;
+    for (size_t k = 0; k < np; k++) {
+        int y = p->label[k] != 0;
+        total += p->weight[y];
+        af_cap c = (af_cap)llround(p->weight[y] * scale);
+        af_mf_tweight(mf, (int)k, y ? 0 : c, y ? c : 0);
+        if (y)
+            continue;
+        int bi = bucket[k] % nb, bj = bucket[k] / nb;
+        int seen[9], nseen = 0;
+        for (int dj = -1; dj <= 1; dj++)
+            for (int di = -1; di <= 1; di++) {
+                int ii = bi + di, jj = bj + dj;
+                if (per) {
+                    ii = (ii + nb) % nb;
+                    jj = (jj + nb) % nb;
+                } else if (ii < 0 || ii >= nb || jj < 0 || jj >= nb) {
+                    continue;
+                }
+                int b = jj * nb + ii, dup = 0;
+                for (int q = 0; q < nseen; q++)
+                    dup |= seen[q] == b; /* fewer than 3 buckets wrap onto themselves */
+                if (dup)
+                    continue;
+                seen[nseen++] = b;
+                for (size_t q = start[b]; q < start[b + 1]; q++) {
+                    size_t m = order[q];
+                    if (!p->label[m])
+                        continue;
+                    if (point_dist(g, norm, p->x[k], p->y[k], p->x[m], p->y[m]) <= 2 * eps) {
+                        if ((st = af_mf_arc(mf, (int)k, (int)m, AF_MF_INF, 0, err)) != AF_OK)
+                            goto done;
+                        edges++;
+                    }
+                }
+            }
+    }
+    af_cap flow;
+    if ((st = af_mf_solve(mf, &flow, err)) != AF_OK)
+        goto done;
+    *bound = (double)flow / scale / total;
+    if (conflicts)
+        *conflicts = edges;
+done:
+    af_mf_free(mf);
+    free(start);
+    free(order);
+    free(bucket);
+    return st;
+}
