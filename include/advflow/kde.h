@@ -39,8 +39,9 @@ void af_kde_free(af_kde *k); /* accepts NULL */
 
 /* Silverman's rule of thumb for the points of class `label` in 2D,
  * b = sigma * m^(-1/6), with sigma^2 the mean of the two coordinates'
- * (weighted) sample variances and m the number of the class's points; in
- * length units.  0 when the class has fewer than two points or no spread. */
+ * sample variances (denominator m - 1; every point of a class has the same
+ * weight, so weighting them changes nothing) and m the number of the
+ * class's points; in length units.  0 when the class has fewer than two points or no spread. */
 double af_kde_silverman(const af_points *p, int label);
 
 /* rho (af_grid_cells doubles, caller-owned) = rho_label above, with
