@@ -18,13 +18,22 @@
  * other shapes, a header that does not parse, a file shorter or longer than
  * its header says) is AF_EFORMAT with a message naming the file and what
  * was found.  advflow reads .npy with its own reader (no Python needed).
+ * Headers longer than 64 KiB are refused.  Files advflow writes are
+ * version 1.0, byte for byte what np.save (numpy 1.24) writes for the
+ * same array.
  *
  * .csv: n lines of n numbers separated by commas or blanks, the first line
  * being j = 0 (y = lo); '#' comment lines and blank lines are skipped.
- * Errors name the file and line.
+ * Numbers are read with strtod, in the program's numeric locale (the C
+ * locale, decimal point '.', unless the program calls setlocale); lines
+ * may end in CRLF.  A line longer than n * 64 + 1024 characters, or one
+ * holding a NUL byte, is an error, so a binary file or one without
+ * newlines is refused early.  Errors name the file and line.
  *
- * Values must be finite: NaN or infinity is AF_EFORMAT naming the entry
- * [j, i].  Writes are atomic (a temporary file renamed into place).
+ * Values read must be finite: NaN or infinity is AF_EFORMAT naming the
+ * entry [j, i].  Writes store the values as given, without that check.
+ * Writes are atomic (a temporary file PATH.tmp.XXXXXX renamed into place,
+ * mode 0644).
  * GPL-3.0-or-later.
  */
 #ifndef ADVFLOW_ARRAY_H
