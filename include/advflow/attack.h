@@ -21,10 +21,17 @@
  *                                d = g / |g|_2          (l2: normalised gradient)
  *                                d = sign(g_m) e_m      (l1: m = argmax |g_m|)
  *
- * where P projects onto the ball B_eps(x_0) of the same norm and then clamps
- * to the box.  sign() treats a component smaller than 1e-9 of the largest
+ * where P projects onto the ball B_eps(x_0) of the same norm (l-inf: clamp
+ * each coordinate to [x0 - eps, x0 + eps]; l2: radial scaling; l1: the exact
+ * Euclidean projection) and then clamps to the box; the clamp never leaves
+ * the ball.  sign() treats a component smaller than 1e-9 of the largest
  * as 0 (an axis-aligned boundary gives a gradient of exactly (1, 0) up to
- * rounding, and FGSM should not wander sideways on rounding noise).  As tau
+ * rounding, and FGSM should not wander sideways on rounding noise); by the
+ * same rule an l1 tie (|g_1| and |g_2| within 1e-9 of the larger) splits
+ * evenly, d = (sign g_1, sign g_2) / 2, which is also a steepest ascent
+ * direction.  A zero gradient gives d = 0: the point stays.  On a periodic
+ * grid the path is not clamped nor wrapped: it stays in the plane, where the
+ * budget is measured, and only the score and the prediction wrap.  As tau
  * -> 0 these paths converge to the curve of maximal slope of L in the
  * threat model's geometry (Weigand, Roith, Burger, "Adversarial flows",
  * 2024; docs/theory.md).
@@ -62,17 +69,23 @@ void af_attack_free(af_attack *a); /* accepts NULL */
 
 /* The score s at (x, y) (length units; negative inside the region), and
  * its gradient.  Points outside the box take the value at the nearest
- * point of the box (clamp) or wrap (periodic). */
+ * point of the box (clamp) or wrap (periodic).  Within half a cell of a
+ * clamped box edge, beyond the outermost centres, the values are those of
+ * the outermost centres. */
 double af_attack_score(const af_attack *a, double x, double y);
 void af_attack_gradient(const af_attack *a, double x, double y, double grad[2]);
 
 /* The classifier's prediction at (x, y): the mask value of the cell that
- * holds the point (0 or 1). */
+ * holds the point (0 or 1); points outside the box count in the nearest cell
+ * (clamp) or wrap (periodic). */
 int af_attack_predict(const af_attack *a, double x, double y);
 
 /* Attack the point (x0, y0) (inside the box) of label 0 or 1: path gets
  * 2 (steps + 1) doubles x_0, y_0, x_1, y_1, ... (caller-owned); *flipped (may
- * be NULL) the first k with af_attack_predict(x_k) != label, or -1 if none. */
+ * be NULL) the first k with af_attack_predict(x_k) != label, or -1 if none
+ * (0 when the start is already misclassified).  The path always takes all
+ * its steps.  AF_EINVAL (nothing written) on a bad parameter, label or
+ * start point. */
 af_status af_attack_path(const af_attack *a, const af_attack_params *prm, double x0, double y0,
                          int label, double *path, int *flipped, af_error *err);
 
