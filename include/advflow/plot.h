@@ -29,24 +29,35 @@ typedef struct {
     const double *x, *y; /* count values each; a non-finite value (or <= 0 on a log
                             axis) breaks the line and is skipped */
     int count;
-    const char *label;   /* legend text; NULL: not in the legend */
+    const char *label;   /* legend text (UTF-8); NULL or "": not in the legend */
     uint32_t rgb;        /* colour 0xRRGGBB */
     af_plot_style style;
 } af_plot_series;
 
 typedef struct {
-    const char *title;  /* NULL: none */
-    const char *xlabel, *ylabel;
+    const char *title;  /* NULL: none; title and labels are UTF-8 */
+    const char *xlabel, *ylabel; /* NULL: none.  On a linear axis of very large or
+                            small values the ticks read v / 10^e and the label
+                            gains " (x10^e)". */
     int logx, logy;     /* 1: logarithmic axis */
-    int width, height;  /* pixels (PNG) or points (SVG, PDF); 0: 800 x 560 */
-    /* axis ranges; when min >= max the range is taken from the data, padded */
+    int width, height;  /* pixels (PNG) or points (SVG, PDF), each 0 (default: 800
+                           wide, 560 high) or AF_PLOT_MIN_SIDE .. AF_PLOT_MAX_SIDE */
+    /* axis ranges; when min >= max (or NaN) the range is taken from the data,
+       padded by 4% (of the decades on a log axis); a given range must be
+       finite, and positive on a log axis */
     double xmin, xmax, ymin, ymax;
 } af_plot_axes;
 
+#define AF_PLOT_MIN_SIDE 120
+#define AF_PLOT_MAX_SIDE 8192
+
 /* Draw the series and write path (.png, .svg or .pdf, case-insensitive;
- * another suffix is AF_EINVAL).  AF_EINVAL also for ns < 0, a NULL series
- * array with ns > 0, a series with count < 0 or NULL arrays, or no finite
- * point at all; AF_EIO when the file cannot be written. */
+ * another suffix is AF_EINVAL).  AF_EINVAL also for a NULL path or axes,
+ * ns < 0, a NULL series array with ns > 0, a series with count < 0, NULL
+ * arrays (with count > 0) or an unknown style, a size or axis range out of
+ * bounds (see af_plot_axes), text that is not valid UTF-8, or no finite
+ * point at all (none positive on a log axis); AF_EIO when the file cannot be
+ * written (nothing is left behind then).  Messages name path. */
 af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plot_series *series,
                         int ns, af_error *err);
 
