@@ -82,7 +82,11 @@ struct af_mm_plan {
     int32_t *node;        /* node of a variable cell, NONE elsewhere */
     int32_t *memo[2];     /* [kind] segment nodes of half-width w = 1..r for the 2r + 1
                            * rows around the row being swept (a ring: slot = row mod
-                           * 2r + 1), n entries each */
+                           * 2r + 1), n + 2r entries each: centres -r .. n - 1 + r, since
+                           * a segment centred beyond a clamped edge still covers cells
+                           * (without its memo entry it would be built again for every
+                           * term that asks, and its children too: a blow-up that grows
+                           * exponentially with r along the grid's and window's edges) */
     /* graph under construction */
     int nnodes;
     size_t cap_nodes;
@@ -227,7 +231,7 @@ static af_mm_plan *plan_new(const af_grid *g, const af_mm_params *prm, af_error 
     p->m0 = malloc(cells);
     p->reach = malloc(cells);
     p->node = malloc(cells * sizeof(int32_t));
-    size_t layers = (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)p->n;
+    size_t layers = (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)(p->n + 2 * p->r);
     p->memo[0] = malloc(layers * sizeof(int32_t));
     p->memo[1] = malloc(layers * sizeof(int32_t));
     if (!p->s || !p->queue || !p->var || !p->fix1 || !p->fix0
@@ -315,17 +319,18 @@ static inline int wrap(const af_mm_plan *p, int i)
     return i;
 }
 
-/* Memo entry of the segment of half-width w >= 1 centred at column i of
- * the row whose unwrapped index is ju (rows are unwrapped so that the 2r + 1
- * rows in use have distinct slots even across a periodic seam). */
+/* Memo entry of the segment of half-width w >= 1 centred at column i
+ * (-r <= i <= n - 1 + r) of the row whose unwrapped index is ju (rows are
+ * unwrapped so that the 2r + 1 rows in use have distinct slots even across
+ * a periodic seam). */
 static inline int32_t *memo_at(af_mm_plan *p, int kind, int w, int i, int ju)
 {
     int R = 2 * p->r + 1, slot = ((ju % R) + R) % R;
-    return p->memo[kind] + ((size_t)(w - 1) * R + slot) * p->n + i;
+    return p->memo[kind] + ((size_t)(w - 1) * R + slot) * (size_t)(p->n + 2 * p->r) + (i + p->r);
 }
 
 /* Forget the memo of the slot that unwrapped row ju is about to use, in
- * columns i0 .. i1 (the only ones the sweep asks for). */
+ * centre columns i0 .. i1 (the only ones the sweep asks for). */
 static void memo_clear_row(af_mm_plan *p, int ju, int i0, int i1)
 {
     for (int kind = 0; kind < 2; kind++)
@@ -349,9 +354,9 @@ static int seg_node(af_mm_plan *p, int kind, int w, int i, int j, int ju)
         return (i >= 0 && i < n) ? p->node[(size_t)j * n + i] : NONE;
     if (i + w < 0 || i - w > n - 1)
         return NONE;
-    int in_grid = i >= 0 && i < n;
-    int32_t *memo = in_grid ? memo_at(p, kind, w, i, ju) : NULL;
-    if (memo && *memo != UNKNOWN)
+    /* a centre beyond a clamped edge is within w <= r of it (else NONE above) */
+    int32_t *memo = memo_at(p, kind, w, i, ju);
+    if (*memo != UNKNOWN)
         return *memo;
     /* [i-w, i+w] is covered by the half-width w-1 segments at i-1 and i+1
      * when w >= 2; for w = 1 those are single cells and cell i is added. */
@@ -378,8 +383,7 @@ static int seg_node(af_mm_plan *p, int kind, int w, int i, int j, int ju)
             if (kind == 0 ? inf_arc(p, child[q], res) : inf_arc(p, res, child[q]))
                 return -3;
     }
-    if (memo)
-        *memo = res;
+    *memo = res;
     return res;
 }
 
@@ -502,8 +506,13 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
         rj0 = box[2];
         rj1 = box[3];
     }
-    /* segment centres asked for lie within r columns of a swept cell */
-    int ci0 = ri0 - p->r < 0 ? 0 : ri0 - p->r, ci1 = ri1 + p->r > n - 1 ? n - 1 : ri1 + p->r;
+    /* segment centres asked for lie within r columns of a swept cell (on a
+     * torus they are wrapped into the grid) */
+    int ci0 = ri0 - p->r, ci1 = ri1 + p->r;
+    if (g->edge == AF_EDGE_PERIODIC) {
+        ci0 = ci0 < 0 ? 0 : ci0;
+        ci1 = ci1 > n - 1 ? n - 1 : ci1;
+    }
     for (int ju = rj0 - p->r; ju <= rj0 + p->r; ju++)
         memo_clear_row(p, ju, ci0, ci1);
     for (int j = rj0; j <= rj1; j++) {
