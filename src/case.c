@@ -7,6 +7,8 @@
  * Invariant: after a successful finish every entry has been used. */
 #include "advflow/case.h"
 
+#include "advflow/kde.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -31,12 +33,13 @@ struct af_case_store {
     int at_line_start; /* the next reader call starts a new line */
     int bad_section_line;
     char bad_section[64];
+    int data_header;   /* a [data] header was read (an empty section has no entries) */
     af_error *err;
     af_status status;
     /* storage that the descriptors point into */
     double *vertices;
     double *components[3];
-    char *files[4]; /* resolved paths: shape, density, rho0, rho1 */
+    char *files[5]; /* resolved paths: shape, density, rho0, rho1, data */
 };
 
 /* The schema: every section and the keys it may hold. */
@@ -44,9 +47,11 @@ static const char *const grid_keys[] = {"dim", "n", "box", "boundary", NULL};
 static const char *const initial_keys[] = {"shape", "center", "radius", "axes", "size",
                                            "angle", "points", "amplitude", "length", "neck",
                                            "normal", "offset", "vertices", "file", "threshold",
-                                           NULL};
+                                           "level", NULL};
 static const char *const density_keys[] = {"kind", "value", "center", "sigma", "components",
-                                           "a", "file", "scale", NULL};
+                                           "a", "file", "scale", "bandwidth", "floor", NULL};
+static const char *const data_keys[] = {"file", "generate", "count", "noise", "seed",
+                                        "weight0", "weight1", NULL};
 static const char *const scheme_keys[] = {"epsilon", "h", "p", "norm", "selection", "method",
                                           "distance", "steps", "t_end", NULL};
 static const char *const output_keys[] = {"dir", "every", "frames", "scale", NULL};
@@ -57,7 +62,7 @@ static const struct {
 } schema[] = {
     {"grid", grid_keys},       {"initial", initial_keys}, {"density", density_keys},
     {"rho0", density_keys},    {"rho1", density_keys},    {"scheme", scheme_keys},
-    {"output", output_keys},
+    {"output", output_keys},   {"data", data_keys},
 };
 #define NSECTIONS ((int)(sizeof schema / sizeof schema[0]))
 
@@ -113,7 +118,7 @@ void af_case_free(af_case *c)
     free(st->vertices);
     for (int k = 0; k < 3; k++)
         free(st->components[k]);
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 5; k++)
         free(st->files[k]);
     free(st);
     free(c->path);
@@ -177,7 +182,7 @@ static af_status check_key(const af_case *c, const char *where, const char *sect
     if (s < 0)
         return af_error_set(err, AF_EINVAL,
                             "%s: unknown section [%s] (known: grid, initial, density, rho0, rho1, "
-                            "scheme, output)",
+                            "scheme, output, data)",
                             where, section);
     if (!key_known(s, key)) {
         char list[512] = "";
@@ -247,6 +252,7 @@ static char *reader(char *str, int num, void *stream)
                     st->bad_section_line = st->line;
                     snprintf(st->bad_section, sizeof st->bad_section, "%s", name);
                 }
+                st->data_header |= strcmp(name, "data") == 0;
             }
         }
     }
@@ -274,6 +280,7 @@ af_status af_case_read(af_case *c, const char *path, af_error *err)
     st->line = 0;
     st->at_line_start = 1;
     st->bad_section_line = 0;
+    st->data_header = 0;
     st->err = err;
     st->status = AF_OK;
     int rc = ini_parse_stream(reader, c, handler, c);
@@ -285,7 +292,7 @@ af_status af_case_read(af_case *c, const char *path, af_error *err)
     if (st->bad_section_line && (rc == 0 || rc > st->bad_section_line))
         return af_error_set(err, AF_EINVAL,
                             "%s:%d: unknown section [%s] (known: grid, initial, density, rho0, "
-                            "rho1, scheme, output)",
+                            "rho1, scheme, output, data)",
                             path, st->bad_section_line, st->bad_section);
     if (rc == -2)
         return af_error_set(err, AF_ENOMEM, "%s: out of memory while parsing", path);
@@ -548,19 +555,28 @@ static void require(ctx *x, int ok, const char *sec, const char *key, const char
         x->status = af_error_set(x->err, AF_EINVAL, "%s: [%s] %s: %s", x->c->path, sec, key, msg);
 }
 
-static void read_shape(ctx *x)
+/* has_data: the case has [data], so the shape defaults to the Bayes
+ * classifier of its densities. */
+static void read_shape(ctx *x, int has_data)
 {
     af_case *c = x->c;
     af_shape *s = &c->shape;
     memset(s, 0, sizeof *s);
     entry *e = get(x, "initial", "shape");
+    if (!e && has_data) {
+        s->kind = AF_SHAPE_BAYES;
+        return;
+    }
     if (!e) {
         missing(x, "initial", "shape",
-                " (circle, ellipse, rectangle, star, dumbbell, halfplane, polygon or png)");
+                " (circle, ellipse, rectangle, star, dumbbell, halfplane, polygon, png, bayes or "
+                "score)");
         return;
     }
     if (af_shape_kind_parse(e->value, &s->kind) != 0) {
-        fail(x, e, "unknown shape (circle, ellipse, rectangle, star, dumbbell, halfplane, polygon, png)",
+        fail(x, e,
+             "unknown shape (circle, ellipse, rectangle, star, dumbbell, halfplane, polygon, png, "
+             "bayes, score)",
              NULL);
         return;
     }
@@ -628,6 +644,17 @@ static void read_shape(ctx *x)
         require(x, s->threshold >= 0 && s->threshold <= 1, I, "threshold", "must be in [0, 1]");
         break;
     }
+    case AF_SHAPE_BAYES:
+        break; /* the densities come later, in af_case_mask */
+    case AF_SHAPE_SCORE: {
+        entry *f = get(x, I, "file");
+        if (!f)
+            missing(x, I, "file", " (a score map, .npy or .csv, n x n values)");
+        else
+            s->file = c->store->files[0] = resolve(x, f);
+        s->level = get_num(x, I, "level", 0.5, 0, NULL);
+        break;
+    }
     }
 }
 
@@ -638,7 +665,19 @@ static void read_density(ctx *x, const char *sec, af_density *d, int slot)
     d->value = 1;
     entry *e = get(x, sec, "kind");
     if (e && af_density_kind_parse(e->value, &d->kind) != 0) {
-        fail(x, e, "unknown density kind (uniform, gaussian, mixture, exp, png)", NULL);
+        fail(x, e, "unknown density kind (uniform, gaussian, mixture, exp, png, kde)", NULL);
+        return;
+    }
+    /* With data and no density given, the densities are the points' */
+    if (!e && x->c->data.present && slot == 0)
+        d->kind = AF_DENSITY_KDE;
+    if (d->kind == AF_DENSITY_KDE && slot != 0) {
+        fail(x, e, "kde estimates both classes at once: give it in [density]", NULL);
+        return;
+    }
+    if (d->kind == AF_DENSITY_KDE && !x->c->data.present) {
+        if (e)
+            fail(x, e, "kde needs data points: add a [data] section", NULL);
         return;
     }
     if (d->kind == AF_DENSITY_UNIFORM || d->kind == AF_DENSITY_GAUSSIAN || d->kind == AF_DENSITY_EXP) {
@@ -674,9 +713,57 @@ static void read_density(ctx *x, const char *sec, af_density *d, int slot)
         require(x, d->scale >= 0, sec, "scale", "must be >= 0");
         break;
     }
+    case AF_DENSITY_KDE: {
+        entry *b = get(x, sec, "bandwidth");
+        d->bandwidth = 0; /* Silverman's rule */
+        if (b && strcmp(b->value, "silverman") != 0) {
+            d->bandwidth = get_num(x, sec, "bandwidth", 0, 0, NULL);
+            require(x, d->bandwidth > 0, sec, "bandwidth",
+                    "must be > 0 (length units) or 'silverman'");
+        }
+        d->floor = get_num(x, sec, "floor", AF_CASE_KDE_FLOOR, 0, NULL);
+        require(x, d->floor >= 0 && d->floor <= 1, sec, "floor", "must be in [0, 1]");
+        break;
+    }
     default:
         break;
     }
+}
+
+static void read_data(ctx *x)
+{
+    af_case_data *d = &x->c->data;
+    const char *D = "data";
+    entry *f = get(x, D, "file"), *g = get(x, D, "generate");
+    if (f && g) {
+        fail(x, g, "give either file or generate, not both", NULL);
+        return;
+    }
+    if (!f && !g) {
+        missing(x, D, "file", " (a CSV of x, y, label), or generate = moons, blobs, circles or xor");
+        return;
+    }
+    if (f) {
+        d->file = x->c->store->files[4] = resolve(x, f);
+    } else {
+        if (af_data_kind_parse(g->value, &d->gen.kind) != 0) {
+            fail(x, g, "unknown data set (moons, blobs, circles, xor)", NULL);
+            return;
+        }
+        int count = get_int(x, D, "count", 400, 0);
+        require(x, count >= 2 && (size_t)count <= AF_POINTS_MAX, D, "count",
+                "must be in 2 .. 16777216");
+        d->gen.count = count > 0 ? (size_t)count : 0;
+        d->gen.noise = get_num(x, D, "noise", af_data_default_noise(d->gen.kind), 0, NULL);
+        require(x, d->gen.noise >= 0, D, "noise", "must be >= 0");
+        int seed = get_int(x, D, "seed", 1, 0);
+        require(x, seed >= 0, D, "seed", "must be >= 0");
+        d->gen.seed = seed > 0 ? (unsigned long)seed : 0;
+    }
+    d->weight[0] = get_num(x, D, "weight0", 1, 0, NULL);
+    d->weight[1] = get_num(x, D, "weight1", 1, 0, NULL);
+    require(x, d->weight[0] > 0, D, "weight0", "must be > 0");
+    require(x, d->weight[1] > 0, D, "weight1", "must be > 0");
 }
 
 static char *default_dir(const char *path)
@@ -723,16 +810,24 @@ af_status af_case_finish(af_case *c, af_error *err)
         return af_error_set(err, gs, "%s: %s", where, gerr.msg);
     }
 
-    /* [initial] */
-    read_shape(&x);
-
-    /* [density] or [rho0] + [rho1] */
-    int has_density = 0, has0 = 0, has1 = 0;
+    int has_density = 0, has0 = 0, has1 = 0, has_data = c->store->data_header;
     for (int k = 0; k < c->store->n; k++) {
         has_density |= strcmp(c->store->e[k].section, "density") == 0;
         has0 |= strcmp(c->store->e[k].section, "rho0") == 0;
         has1 |= strcmp(c->store->e[k].section, "rho1") == 0;
+        has_data |= strcmp(c->store->e[k].section, "data") == 0;
     }
+
+    /* [data] */
+    memset(&c->data, 0, sizeof c->data);
+    c->data.present = has_data;
+    if (has_data)
+        read_data(&x);
+
+    /* [initial] */
+    read_shape(&x, has_data);
+
+    /* [density] or [rho0] + [rho1] */
     if ((has0 || has1) && !(has0 && has1) && x.status == AF_OK)
         x.status = af_error_set(err, AF_EINVAL,
                                 "%s: [%s] is given without [%s]: give both class densities, or "
@@ -800,6 +895,10 @@ af_status af_case_finish(af_case *c, af_error *err)
         origin(c, e, where, sizeof where);
         if (strcmp(e->section, "initial") == 0)
             snprintf(why, sizeof why, " by shape = %s", af_shape_kind_name(c->shape.kind));
+        else if (strcmp(e->section, "data") == 0)
+            snprintf(why, sizeof why, " with %s", c->data.file ? "file (count, noise and seed are "
+                                                                 "for generated data)"
+                                                               : "generate");
         else if (strcmp(e->section, "grid") && strcmp(e->section, "scheme")
                  && strcmp(e->section, "output")) {
             const af_density *dd = strcmp(e->section, "rho1") == 0   ? &c->rho1
@@ -823,15 +922,103 @@ static af_status prefixed(const af_case *c, const char *section, af_status s, af
     return s;
 }
 
-af_status af_case_mask(const af_case *c, uint8_t *mask, af_error *err)
+af_status af_case_points(const af_case *c, af_points **points, size_t *outside, af_error *err)
 {
-    return prefixed(c, "initial", af_shape_mask(&c->grid, &c->shape, mask, err), err);
+    *points = NULL;
+    if (outside)
+        *outside = 0;
+    if (!c->data.present)
+        return AF_OK;
+    const af_case_data *d = &c->data;
+    af_error e2;
+    af_points *p = d->file ? af_points_read_csv(d->file, &e2) : af_points_generate(&c->grid, &d->gen, &e2);
+    if (!p) {
+        if (err)
+            *err = e2;
+        return prefixed(c, "data", e2.status, err);
+    }
+    p->weight[0] = d->weight[0];
+    p->weight[1] = d->weight[1];
+    size_t total = p->count, out = af_points_crop(p, &c->grid);
+    size_t count[2];
+    af_points_class_counts(p, count);
+    const char *src = d->file ? d->file : af_data_kind_name(d->gen.kind);
+    af_status s = AF_OK;
+    if (total == 0)
+        s = af_error_set(err, AF_EINVAL, "%s: [data]: %s: no data points", c->path, src);
+    else if (p->count == 0)
+        s = af_error_set(err, AF_EINVAL,
+                         "%s: [data]: %s: none of the %zu points lies in the box [%g, %g]^2",
+                         c->path, src, total, c->grid.lo, c->grid.hi);
+    else if (count[0] == 0 || count[1] == 0)
+        s = af_error_set(err, AF_EINVAL,
+                         "%s: [data]: %s: class %d has no points in the box (class %d has %zu): "
+                         "a classifier needs both",
+                         c->path, src, count[0] == 0 ? 0 : 1, count[0] == 0 ? 1 : 0,
+                         count[0] + count[1]);
+    if (s != AF_OK) {
+        af_points_free(p);
+        return s;
+    }
+    *points = p;
+    if (outside)
+        *outside = out;
+    return AF_OK;
 }
 
-af_status af_case_densities(const af_case *c, double *rho0, double *rho1, af_error *err)
+af_status af_case_mask(const af_case *c, const double *rho0, const double *rho1, uint8_t *mask,
+                       af_error *err)
+{
+    af_shape s = c->shape;
+    s.rho0 = rho0;
+    s.rho1 = rho1;
+    return prefixed(c, "initial", af_shape_mask(&c->grid, &s, mask, err), err);
+}
+
+/* rho0, rho1 = the kernel density estimates of the two classes (kde.h) plus
+ * a uniform background of total mass `floor`, split evenly: the estimates
+ * have total mass 1, so the background adds floor / (2 |box|) to each. */
+static af_status kde_densities(const af_case *c, const af_points *p, double *rho0, double *rho1,
+                               af_error *err)
+{
+    const af_density *d = &c->density;
+    if (!p)
+        return af_error_set(err, AF_EINVAL, "%s: [density] kind = kde: no data points", c->path);
+    af_kde *k = af_kde_alloc(&c->grid, err);
+    if (!k)
+        return prefixed(c, "density", err ? err->status : AF_ENOMEM, err);
+    af_status s = AF_OK;
+    double *rho[2] = {rho0, rho1};
+    for (int label = 0; label < 2 && s == AF_OK; label++) {
+        double b = d->bandwidth > 0 ? d->bandwidth : af_kde_silverman(p, label);
+        if (!(b > 0)) {
+            s = af_error_set(err, AF_EINVAL,
+                             "%s: [density] kind = kde: the points of class %d have no spread, so "
+                             "Silverman's rule gives no bandwidth: give [density] bandwidth",
+                             c->path, label);
+            break;
+        }
+        s = af_kde_fill(k, p, label, b, rho[label], err);
+    }
+    af_kde_free(k);
+    if (s != AF_OK)
+        return prefixed(c, "density", s, err);
+    double L = c->grid.hi - c->grid.lo, bg = 0.5 * d->floor / (L * L);
+    size_t cells = af_grid_cells(&c->grid);
+    for (size_t x = 0; x < cells; x++) {
+        rho0[x] += bg;
+        rho1[x] += bg;
+    }
+    return AF_OK;
+}
+
+af_status af_case_densities(const af_case *c, const af_points *points, double *rho0, double *rho1,
+                            af_error *err)
 {
     size_t cells = af_grid_cells(&c->grid);
     af_status s;
+    if (c->split && c->density.kind == AF_DENSITY_KDE)
+        return kde_densities(c, points, rho0, rho1, err);
     if (c->split) {
         s = af_density_fill(&c->grid, &c->density, rho0, err);
         if (s != AF_OK)

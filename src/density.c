@@ -9,7 +9,7 @@
 static const char *const kind_names[] = {
     [AF_DENSITY_UNIFORM] = "uniform", [AF_DENSITY_GAUSSIAN] = "gaussian",
     [AF_DENSITY_MIXTURE] = "mixture", [AF_DENSITY_EXP] = "exp",
-    [AF_DENSITY_PNG] = "png",
+    [AF_DENSITY_PNG] = "png",         [AF_DENSITY_KDE] = "kde",
 };
 #define NKINDS ((int)(sizeof kind_names / sizeof kind_names[0]))
 
@@ -85,6 +85,14 @@ af_status af_density_params_check(const af_density *d, af_error *err)
             return af_error_set(err, AF_EINVAL, "png density: scale must be finite and >= 0, got %g",
                                 d->scale);
         break;
+    case AF_DENSITY_KDE:
+        if (!(d->bandwidth >= 0 && isfinite(d->bandwidth)))
+            return af_error_set(err, AF_EINVAL, "kde density: bandwidth must be finite and >= 0, got %g",
+                                d->bandwidth);
+        if (!(d->floor >= 0 && isfinite(d->floor)))
+            return af_error_set(err, AF_EINVAL, "kde density: floor must be finite and >= 0, got %g",
+                                d->floor);
+        break;
     default:
         break;
     }
@@ -101,6 +109,10 @@ af_status af_density_fill(const af_grid *g, const af_density *d, double *rho, af
     af_status st = af_density_params_check(d, err);
     if (st != AF_OK)
         return st;
+    if (d->kind == AF_DENSITY_KDE)
+        return af_error_set(err, AF_EINVAL,
+                            "kde density: it is estimated from data points (af_case_densities, "
+                            "af_kde_fill), not filled from parameters");
     if (d->kind == AF_DENSITY_PNG) {
         st = af_png_read_density(d->file, g, d->scale, rho, err);
         if (st != AF_OK)

@@ -3,13 +3,15 @@
  * Every kind but the polygon is an inside test at the cell centre after
  * moving the centre into the shape's own frame (translate by -center,
  * rotate by -angle).  The polygon is filled by scanlines (even-odd rule),
- * so its cost is O(n * vertices + cells) rather than O(cells * vertices). */
+ * so its cost is O(n * vertices + cells) rather than O(cells * vertices).
+ * Bayes and score regions are thresholds of fields on the grid. */
 #include "advflow/shape.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "advflow/array.h"
 #include "advflow/png.h"
 #include "internal.h"
 
@@ -18,6 +20,7 @@ static const char *const kind_names[] = {
     [AF_SHAPE_RECTANGLE] = "rectangle", [AF_SHAPE_STAR] = "star",
     [AF_SHAPE_DUMBBELL] = "dumbbell",   [AF_SHAPE_HALFPLANE] = "halfplane",
     [AF_SHAPE_POLYGON] = "polygon",     [AF_SHAPE_PNG] = "png",
+    [AF_SHAPE_BAYES] = "bayes",         [AF_SHAPE_SCORE] = "score",
 };
 #define NKINDS ((int)(sizeof kind_names / sizeof kind_names[0]))
 
@@ -43,11 +46,13 @@ af_status af_shape_params_check(const af_shape *s, af_error *err)
     const char *name = af_shape_kind_name(s->kind);
     if (!name)
         return af_error_set(err, AF_EINVAL, "shape: unknown kind %d", (int)s->kind);
-    if (s->kind != AF_SHAPE_HALFPLANE && s->kind != AF_SHAPE_POLYGON && s->kind != AF_SHAPE_PNG
-        && !finite2(s->center))
+    /* the kinds placed by a centre and an angle */
+    int placed = s->kind == AF_SHAPE_CIRCLE || s->kind == AF_SHAPE_ELLIPSE
+                 || s->kind == AF_SHAPE_RECTANGLE || s->kind == AF_SHAPE_STAR
+                 || s->kind == AF_SHAPE_DUMBBELL;
+    if (placed && !finite2(s->center))
         return af_error_set(err, AF_EINVAL, "%s: center must be finite", name);
-    if (s->kind != AF_SHAPE_HALFPLANE && s->kind != AF_SHAPE_POLYGON && s->kind != AF_SHAPE_PNG
-        && !isfinite(s->angle))
+    if (placed && !isfinite(s->angle))
         return af_error_set(err, AF_EINVAL, "%s: angle must be finite", name);
     switch (s->kind) {
     case AF_SHAPE_CIRCLE:
@@ -102,6 +107,16 @@ af_status af_shape_params_check(const af_shape *s, af_error *err)
         if (!(s->threshold >= 0 && s->threshold <= 1))
             return af_error_set(err, AF_EINVAL, "png: threshold must be in [0, 1], got %g",
                                 s->threshold);
+        break;
+    case AF_SHAPE_BAYES:
+        if (!s->rho0 || !s->rho1)
+            return af_error_set(err, AF_EINVAL, "bayes: the class densities are missing");
+        break;
+    case AF_SHAPE_SCORE:
+        if (!s->file || !s->file[0])
+            return af_error_set(err, AF_EINVAL, "score: file is missing");
+        if (!isfinite(s->level))
+            return af_error_set(err, AF_EINVAL, "score: level must be finite, got %g", s->level);
         break;
     }
     return AF_OK;
@@ -185,6 +200,22 @@ af_status af_shape_mask(const af_grid *g, const af_shape *s, uint8_t *mask, af_e
         return af_png_read_mask(s->file, g, s->threshold, mask, err);
     if (s->kind == AF_SHAPE_POLYGON)
         return fill_polygon(g, s, mask, err);
+    size_t cells = af_grid_cells(g);
+    if (s->kind == AF_SHAPE_BAYES) {
+        for (size_t x = 0; x < cells; x++)
+            mask[x] = s->rho1[x] > s->rho0[x];
+        return AF_OK;
+    }
+    if (s->kind == AF_SHAPE_SCORE) {
+        double *score = malloc(cells * sizeof *score);
+        if (!score)
+            return af_error_set(err, AF_ENOMEM, "score: out of memory for %zu cells", cells);
+        st = af_array_read(s->file, g, score, err);
+        for (size_t x = 0; st == AF_OK && x < cells; x++)
+            mask[x] = score[x] > s->level;
+        free(score);
+        return st;
+    }
 
     int n = g->n;
     if (s->kind == AF_SHAPE_HALFPLANE) {

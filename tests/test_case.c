@@ -121,8 +121,8 @@ static void test_every_shape_and_density(void **state)
         size_t cells = af_grid_cells(&c->grid);
         uint8_t *m = malloc(cells);
         double *r0 = malloc(cells * sizeof *r0), *r1 = malloc(cells * sizeof *r1);
-        assert_int_equal(af_case_mask(c, m, &err), AF_OK);
-        assert_int_equal(af_case_densities(c, r0, r1, &err), AF_OK);
+        assert_int_equal(af_case_densities(c, NULL, r0, r1, &err), AF_OK);
+        assert_int_equal(af_case_mask(c, r0, r1, m, &err), AF_OK);
         free(m);
         free(r0);
         free(r1);
@@ -273,7 +273,7 @@ static void test_files(void **state)
     assert_int_equal(s, AF_OK);
     assert_non_null(strstr(c2->shape.file, dir));
     uint8_t *m = malloc(af_grid_cells(&c2->grid));
-    s = af_case_mask(c2, m, &err);
+    s = af_case_mask(c2, NULL, NULL, m, &err);
     assert_int_equal(s, AF_EIO);
     assert_non_null(strstr(err.msg, "[initial]"));
     assert_non_null(strstr(err.msg, "missing.png"));
@@ -290,13 +290,13 @@ static void test_density_values(void **state)
     assert_int_equal(load(GOOD "[density]\nkind = exp\na = 1000 0\n", NULL, &c, &err), AF_OK);
     size_t cells = af_grid_cells(&c->grid);
     double *r0 = malloc(cells * sizeof *r0), *r1 = malloc(cells * sizeof *r1);
-    assert_int_equal(af_case_densities(c, r0, r1, &err), AF_EINVAL);
+    assert_int_equal(af_case_densities(c, NULL, r0, r1, &err), AF_EINVAL);
     assert_non_null(strstr(err.msg, "infinite"));
     assert_non_null(strstr(err.msg, "[density]"));
     af_case_free(c);
     /* even split */
     assert_int_equal(load(GOOD "[density]\nvalue = 3\n", NULL, &c, &err), AF_OK);
-    assert_int_equal(af_case_densities(c, r0, r1, &err), AF_OK);
+    assert_int_equal(af_case_densities(c, NULL, r0, r1, &err), AF_OK);
     for (size_t k = 0; k < cells; k++)
         assert_true(r0[k] == 1.5 && r1[k] == 1.5);
     af_case_free(c);
@@ -308,6 +308,133 @@ static void test_density_values(void **state)
  * truncation) never crash the reader and always give a status with a
  * message; when they are accepted, the mask and densities either fill or
  * fail with a message. */
+/* [data]: generated and read points, kde densities with the floor, the
+ * Bayes and score shapes, and every error naming the file. */
+static void test_data(void **state)
+{
+    (void)state;
+    af_case *c;
+    af_error err;
+    /* generated moons: shape bayes and density kde by default */
+    assert_int_equal(load("[grid]\nn = 64\n[data]\ngenerate = moons\ncount = 301\nseed = 3\n", NULL,
+                          &c, &err),
+                     AF_OK);
+    assert_int_equal(c->shape.kind, AF_SHAPE_BAYES);
+    assert_int_equal(c->density.kind, AF_DENSITY_KDE);
+    assert_true(c->density.floor == AF_CASE_KDE_FLOOR);
+    af_points *p;
+    size_t outside;
+    assert_int_equal(af_case_points(c, &p, &outside, &err), AF_OK);
+    size_t count[2];
+    af_points_class_counts(p, count);
+    assert_int_equal(count[0] + count[1] + outside, 301);
+    size_t cells = af_grid_cells(&c->grid);
+    double *r0 = malloc(cells * sizeof *r0), *r1 = malloc(cells * sizeof *r1);
+    uint8_t *m = malloc(cells);
+    assert_int_equal(af_case_densities(c, p, r0, r1, &err), AF_OK);
+    assert_int_equal(af_case_mask(c, r0, r1, m, &err), AF_OK);
+    /* each class keeps its share, plus half the floor's mass */
+    double m0 = 0, m1 = 0, dx2 = c->grid.dx * c->grid.dx;
+    for (size_t x = 0; x < cells; x++) {
+        m0 += r0[x] * dx2;
+        m1 += r1[x] * dx2;
+        assert_int_equal(m[x], r1[x] > r0[x]);
+    }
+    double n = (double)(count[0] + count[1]);
+    assert_true(fabs(m0 - (count[0] / n + 0.5e-3)) < 1e-12);
+    assert_true(fabs(m1 - (count[1] / n + 0.5e-3)) < 1e-12);
+    af_points_free(p);
+    af_case_free(c);
+
+    /* a file, with a point outside the box and class weights */
+    const char *csv = write_case("pts.csv", "x,y,label\n-0.5,0,0\n0.5,0.1,1\n# a comment\n0.4,-0.2,1\n"
+                                            "3,0,0\n-0.3,0.3,0\n");
+    (void)csv;
+    assert_int_equal(load("[grid]\nn = 32\n[data]\nfile = pts.csv\nweight1 = 2\n"
+                          "[density]\nkind = kde\nbandwidth = 0.2\nfloor = 0\n",
+                          NULL, &c, &err),
+                     AF_OK);
+    assert_int_equal(af_case_points(c, &p, &outside, &err), AF_OK);
+    assert_int_equal(outside, 1);
+    assert_int_equal(p->count, 4);
+    assert_true(p->weight[1] == 2);
+    cells = af_grid_cells(&c->grid);
+    assert_int_equal(af_case_densities(c, p, r0, r1, &err), AF_OK);
+    dx2 = c->grid.dx * c->grid.dx;
+    m0 = m1 = 0;
+    for (size_t x = 0; x < cells; x++) {
+        m0 += r0[x] * dx2;
+        m1 += r1[x] * dx2;
+    }
+    assert_true(fabs(m0 - 2.0 / 6) < 1e-12 && fabs(m1 - 4.0 / 6) < 1e-12);
+    af_points_free(p);
+    af_case_free(c);
+
+    /* score maps: a csv whose region is x > 0 */
+    {
+        FILE *f = fopen(write_case("s.csv", ""), "w");
+        for (int j = 0; j < 8; j++)
+            for (int i = 0; i < 8; i++)
+                fprintf(f, "%g%s", i - 3.5, i == 7 ? "\n" : ",");
+        fclose(f);
+    }
+    assert_int_equal(load("[grid]\nn = 8\n[initial]\nshape = score\nfile = s.csv\nlevel = 0\n"
+                          "[scheme]\nepsilon = 0.25\n",
+                          NULL, &c, &err),
+                     AF_OK);
+    assert_int_equal(af_case_mask(c, NULL, NULL, m, &err), AF_OK);
+    for (int x = 0; x < 64; x++)
+        assert_int_equal(m[x], x % 8 >= 4);
+    af_case_free(c);
+    /* a score map of the wrong shape: the error names the case, section and file */
+    assert_int_equal(load("[grid]\nn = 16\n[initial]\nshape = score\nfile = s.csv\n", NULL, &c, &err),
+                     AF_OK);
+    assert_int_equal(af_case_mask(c, NULL, NULL, m, &err), AF_EFORMAT);
+    assert_non_null(strstr(err.msg, "[initial]"));
+    assert_non_null(strstr(err.msg, "s.csv"));
+    af_case_free(c);
+
+    /* errors in the case itself */
+    expect_error("[data]\nfile = a.csv\ngenerate = moons\n", NULL, AF_EINVAL, "not both", NULL);
+    expect_error("[data]\nfile = pts.csv\ncount = 5\n", NULL, AF_EINVAL, "count", "not used");
+    expect_error("[data]\ngenerate = spirals\n", NULL, AF_EINVAL, "unknown data set", NULL);
+    expect_error("[data]\ngenerate = moons\ncount = 1\n", NULL, AF_EINVAL, "count", NULL);
+    expect_error("[data]\ngenerate = moons\nweight0 = 0\n", NULL, AF_EINVAL, "weight0", NULL);
+    expect_error(GOOD "[density]\nkind = kde\n", NULL, AF_EINVAL, "needs data points", NULL);
+    expect_error("[data]\ngenerate = xor\n[rho0]\nkind = kde\n[rho1]\nkind = uniform\n", NULL,
+                 AF_EINVAL, "[density]", NULL);
+    expect_error("[data]\ngenerate = xor\n[density]\nbandwidth = -1\n", NULL, AF_EINVAL,
+                 "bandwidth", NULL);
+    expect_error("[data]\ngenerate = xor\n[density]\nfloor = 2\n", NULL, AF_EINVAL, "floor", NULL);
+    expect_error(GOOD "[density]\nfloor = 0.1\n", NULL, AF_EINVAL, "floor", "not used");
+    expect_error("[data]\n", NULL, AF_EINVAL, "[data] file is required", NULL);
+
+    /* errors in the data: empty, one class only, malformed line */
+    write_case("empty.csv", "x,y,label\n");
+    write_case("one.csv", "0,0,1\n0.1,0.1,1\n");
+    write_case("bad.csv", "0,0,1\n0.1,0.1\n");
+    write_case("far.csv", "5,5,1\n6,6,0\n");
+    static const struct {
+        const char *file, *needle;
+    } bad[] = {{"empty.csv", "no data points"}, {"one.csv", "class 0 has no points"},
+               {"bad.csv", "bad.csv:2"},        {"far.csv", "none of the 2 points"},
+               {"nowhere.csv", "nowhere.csv"}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char text[256];
+        snprintf(text, sizeof text, "[grid]\nn = 16\n[data]\nfile = %s\n", bad[k].file);
+        assert_int_equal(load(text, NULL, &c, &err), AF_OK);
+        af_status st = af_case_points(c, &p, &outside, &err);
+        assert_true(st != AF_OK);
+        assert_null(p);
+        if (!strstr(err.msg, bad[k].needle) || !strstr(err.msg, "[data]"))
+            fail_msg("%s: %s", bad[k].file, err.msg);
+        af_case_free(c);
+    }
+    free(r0);
+    free(r1);
+    free(m);
+}
+
 static void test_fuzz(void **state)
 {
     (void)state;
@@ -347,7 +474,8 @@ static void test_fuzz(void **state)
         } else if (af_grid_cells(&c->grid) <= 64 * 64) {
             accepted++;
             af_error_clear(&err);
-            if (af_case_mask(c, m, &err) != AF_OK || af_case_densities(c, r0, r1, &err) != AF_OK)
+            if (af_case_densities(c, NULL, r0, r1, &err) != AF_OK
+                || af_case_mask(c, r0, r1, m, &err) != AF_OK)
                 assert_true(strlen(err.msg) > 0);
         }
         af_case_free(c);
@@ -383,7 +511,7 @@ int main(void)
         cmocka_unit_test(test_syntax_errors),   cmocka_unit_test(test_unknown_and_duplicate),
         cmocka_unit_test(test_bad_values),      cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_files),           cmocka_unit_test(test_density_values),
-        cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_data), cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests_name("case", tests, setup, teardown);
 }

@@ -9,6 +9,9 @@
  *   af_case_read(c, "circle.ini", &err);        // syntax, known sections and keys
  *   af_case_set(c, "scheme.epsilon=0.02", &err); // any number of overrides
  *   af_case_finish(c, &err);                     // values, ranges, consistency
+ *   af_case_points(c, &pts, &outside, &err);     // [data], if any
+ *   af_case_densities(c, pts, rho0, rho1, &err);
+ *   af_case_mask(c, rho0, rho1, mask, &err);     // the initial region
  *   ... use c->grid, c->shape, c->scheme ...
  *   af_case_free(c);
  *
@@ -26,11 +29,16 @@
 #include "advflow/dist.h"
 #include "advflow/grid.h"
 #include "advflow/mm.h"
+#include "advflow/points.h"
 #include "advflow/shape.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Default [density] floor for kind = kde: the relative mass of the uniform
+ * background added to the estimates (docs/cases.md explains the choice). */
+#define AF_CASE_KDE_FLOOR 1e-3
 
 typedef enum {
     AF_METHOD_MM = 0,  /* exact minimizing movements (min-cut) */
@@ -57,12 +65,20 @@ typedef struct {
 } af_case_output;
 
 typedef struct {
+    int present;             /* 1 when the case has a [data] section */
+    const char *file;        /* points CSV (resolved), or NULL when generated */
+    af_data_gen gen;         /* generate = kind, count, noise, seed (when file is NULL) */
+    double weight[2];        /* class weights weight0, weight1 (> 0; default 1) */
+} af_case_data;
+
+typedef struct {
     char *path;              /* the case file as given */
     af_grid grid;
     af_shape shape;          /* pointers inside point into this struct's storage */
     int split;               /* 1: rho0 = rho1 = rho/2 from [density]; 0: [rho0] and [rho1] */
     af_density density;      /* [density] (when split) */
     af_density rho0, rho1;   /* [rho0], [rho1] (when not split) */
+    af_case_data data;       /* [data] */
     af_case_scheme scheme;
     af_case_output output;
     struct af_case_store *store; /* raw entries, line numbers, owned strings */
@@ -81,13 +97,27 @@ af_status af_case_set(af_case *c, const char *assignment, af_error *err);
  * given is used by the chosen shape / density kinds. */
 af_status af_case_finish(af_case *c, af_error *err);
 
-/* Fill mask (af_grid_cells bytes) with the initial shape; errors are
- * prefixed with the case file and section. */
-af_status af_case_mask(const af_case *c, uint8_t *mask, af_error *err);
+/* The data points of [data], read or generated, with the class weights
+ * set and the points outside the box removed (their number in *outside,
+ * which may be NULL; the caller decides whether to warn).  *points = NULL
+ * when the case has no [data].  Errors (an unreadable or malformed file, no
+ * point in the box, a class without points) are prefixed with the case
+ * file and section. */
+af_status af_case_points(const af_case *c, af_points **points, size_t *outside, af_error *err);
 
 /* Fill rho0 and rho1 (af_grid_cells doubles each) from the case's
- * densities, splitting [density] evenly; checks finiteness and sign. */
-af_status af_case_densities(const af_case *c, double *rho0, double *rho1, af_error *err);
+ * densities: [density] split evenly, or [rho0] and [rho1], or for
+ * kind = kde the kernel density estimates of the points' two classes plus
+ * the floor (points may be NULL unless the kind is kde).  Checks
+ * finiteness and sign. */
+af_status af_case_densities(const af_case *c, const af_points *points, double *rho0, double *rho1,
+                            af_error *err);
+
+/* Fill mask (af_grid_cells bytes) with the initial shape; rho0 and rho1
+ * are the densities for shape = bayes (may be NULL for other shapes).
+ * Errors are prefixed with the case file and section. */
+af_status af_case_mask(const af_case *c, const double *rho0, const double *rho1, uint8_t *mask,
+                       af_error *err);
 
 #ifdef __cplusplus
 }

@@ -22,7 +22,11 @@ typedef enum {
     AF_DENSITY_MIXTURE,  /* rho = sum_k w_k exp(-|x - c_k|^2 / (2 s_k^2)); components =
                             w cx cy s, repeated; w >= 0, s > 0 */
     AF_DENSITY_EXP,      /* rho = value exp(a . x) */
-    AF_DENSITY_PNG       /* rho = scale * gray of a PNG (0 = black .. 1 = white), scale >= 0 */
+    AF_DENSITY_PNG,      /* rho = scale * gray of a PNG (0 = black .. 1 = white), scale >= 0 */
+    AF_DENSITY_KDE       /* kernel density estimate of data points (kde.h), bandwidth
+                            (length units; 0 = Silverman's rule) and floor (relative mass of a
+                            uniform background, >= 0); filled by af_case_densities, not by
+                            af_density_fill, which needs no points */
 } af_density_kind;
 
 typedef struct {
@@ -35,9 +39,12 @@ typedef struct {
     double a[2];              /* exp */
     const char *file;         /* png, caller-owned */
     double scale;             /* png */
+    double bandwidth;         /* kde: >= 0, 0 = Silverman */
+    double floor;             /* kde: >= 0 */
 } af_density;
 
-/* rho[x] for every cell; checks parameters and the result. */
+/* rho[x] for every cell; checks parameters and the result.  AF_EINVAL for
+ * AF_DENSITY_KDE, which is made from points (af_case_densities, kde.h). */
 af_status af_density_fill(const af_grid *g, const af_density *d, double *rho, af_error *err);
 
 /* Check d's parameters without evaluating it (af_density_fill does this

@@ -28,7 +28,10 @@ typedef enum {
                            angle of the lobe axis */
     AF_SHAPE_HALFPLANE, /* normal = (nx, ny) != 0, offset: { x : normal . x <= offset |normal| } */
     AF_SHAPE_POLYGON,   /* vertices (>= 3, x y pairs), simple or not: even-odd rule */
-    AF_SHAPE_PNG        /* file, threshold in [0, 1]: inside where gray > threshold */
+    AF_SHAPE_PNG,       /* file, threshold in [0, 1]: inside where gray > threshold */
+    AF_SHAPE_BAYES,     /* rho0, rho1: the Bayes classifier { rho1 > rho0 } (ties to class 0) */
+    AF_SHAPE_SCORE      /* file (.npy or .csv, array.h), level: a trained classifier's
+                           score map, inside where score > level */
 } af_shape_kind;
 
 typedef struct {
@@ -45,13 +48,17 @@ typedef struct {
     double offset;
     const double *vertices; /* 2 * nvertices values, caller-owned */
     int nvertices;
-    const char *file;       /* PNG path, caller-owned */
+    const char *file;       /* PNG or score-map path, caller-owned */
     double threshold;
+    const double *rho0, *rho1; /* bayes: class densities on the grid, caller-owned */
+    double level;           /* score: finite threshold */
 } af_shape;
 
 /* Fill mask (af_grid_cells(g) bytes): 1 where the cell centre is in the
  * shape, else 0.  Checks the shape's parameters (AF_EINVAL with a message
- * naming the parameter); PNG errors come from af_png_read_mask. */
+ * naming the parameter); PNG errors come from af_png_read_mask, score-map
+ * errors from af_array_read (the score map is read into a temporary field:
+ * AF_ENOMEM possible). */
 af_status af_shape_mask(const af_grid *g, const af_shape *s, uint8_t *mask, af_error *err);
 
 /* Check s's parameters without drawing it (af_shape_mask does this first):
