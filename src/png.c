@@ -642,8 +642,10 @@ af_status af_png_write_frame(const char *path, const af_png_frame *frame, af_err
                 memcpy(p, af_region_line, 3);
         }
     }
-    af_draw_points(pix, side, scale, frame);
+    /* Points over paths: an attacked point's class colour must show at
+     * the start of its path. */
     af_draw_paths(pix, side, scale, frame);
+    af_draw_points(pix, side, scale, frame);
 
     png_image image;
     memset(&image, 0, sizeof image);

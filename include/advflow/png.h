@@ -54,9 +54,10 @@ af_status af_png_write_gray(const char *path, const af_grid *g, const double *fi
  *
  * Points (x, y in box coordinates, y up) are discs of radius 4 to 5 pixels
  * in the class colours with a 1.5-pixel #333333 rim, drawn over everything
- * but the paths; points outside the box or not finite are skipped, labels
- * other than 0 and 1 are an error.  Paths are polylines (box coordinates)
- * in #222222, about 1.6 pixels wide, with a dot at their first finite vertex; a
+ * (so that a path's start shows the class of its point); points outside the
+ * box or not finite are skipped, labels other than 0 and 1 are an error.
+ * Paths are polylines (box coordinates) in #222222, about 1.6 pixels wide,
+ * with a dot at their first finite vertex, drawn before the points; a
  * non-finite vertex breaks the line, vertices may lie outside the box. */
 typedef struct {
     const af_grid *grid;
