@@ -2,6 +2,8 @@
 #ifndef ADVFLOW_CLI_H
 #define ADVFLOW_CLI_H
 
+#include <stdio.h>
+
 #include "advflow/advflow.h"
 
 #define EXIT_RUNTIME 1 /* a computation or a write failed after the input was accepted */
@@ -16,6 +18,11 @@ typedef struct {
     int nsets;
     int quiet;
     int scale;
+    const char *eps_list; /* robust --eps-list */
+    const char *mask;     /* attack --mask */
+    long npoints;         /* attack --points, -1 unset */
+    int steps;            /* attack --steps, -1 unset */
+    double tau;           /* attack --tau, -1 unset */
 } options;
 
 /* Everything a command needs from a case, checked before any output. */
@@ -23,19 +30,47 @@ typedef struct {
     af_case *c;
     uint8_t *mask;
     double *rho0, *rho1;
+    double *rho;       /* rho0 + rho1 */
+    int two_classes;   /* rho0 differs from rho1 somewhere: frames use two hues */
+    af_points *points; /* [data], or NULL */
+    double *xy;        /* the points' coordinates interleaved, for frames */
+    size_t outside;    /* data points outside the box, left out */
 } state;
 
 /* Print "advflow CMD: msg arg" and a hint; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *msg, const char *arg);
-/* Read the case with its overrides, check memory, build mask and
- * densities; -1 on success, else the exit code (the message is printed). */
-int load(const options *o, state *s);
+/* Read the case with its overrides, check memory, load the data points,
+ * build densities and (want_mask) the initial region; -1 on success, else
+ * the exit code (the message is printed; points outside the box are
+ * reported on stderr unless quiet). */
+int load(const options *o, state *s, int want_mask);
 void state_free(state *s);
+/* A text output written under a temporary name beside its path (mode
+ * 0644) and renamed into place by out_close, so that a failure leaves no
+ * half-written file under the final name.  out_open and out_close print
+ * their errors and return 0 or -1; out_abort drops the temporary. */
+typedef struct {
+    FILE *f;
+    char path[4200], tmp[4300];
+} out_file;
+int out_open(out_file *of, const char *path);
+int out_close(out_file *of);
+void out_abort(out_file *of);
+
 /* Create dir (and parents) and prove it writable; 0 or -1 (printed). */
 int make_output_dir(const char *dir);
 /* 0 for AF_OK, else print err and return the exit code for st. */
 int write_or_fail(af_status st, const af_error *err);
 
+/* A frame of the state's densities (two hues when the classes differ) and
+ * data points, with mask as the region (may be NULL). */
+void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f);
+/* The help text of a command, or the main help for NULL; NULL if unknown. */
+const char *help_of(const char *cmd);
+
 int cmd_run(const options *o);
+int cmd_data(const options *o);
+int cmd_robust(const options *o);
+int cmd_attack(const options *o);
 
 #endif

@@ -4,6 +4,7 @@
  * failed after the inputs were accepted), 2 usage or input error (nothing
  * is written then).  GPL-3.0-or-later. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,106 +13,39 @@
 
 #include "cli.h"
 
-static const char *const main_help =
-    "advflow - the geometric flow hidden in adversarial training\n"
-    "\n"
-    "Adversarial training with budget eps adds eps * Per_eps(A) to the risk of a\n"
-    "classifier A, where Per_eps is a nonlocal perimeter: the data mass within eps\n"
-    "of the decision boundary.  advflow computes Per_eps on grids and runs the\n"
-    "minimizing-movements scheme for it exactly (each step a minimum cut), which\n"
-    "approximates weighted mean curvature flow V = kappa + d_nu log rho.\n"
-    "\n"
-    "usage: advflow COMMAND CASE.ini [options]\n"
-    "\n"
-    "commands:\n"
-    "  run        run the flow of a case: history.csv, frames, masks, overview.png\n"
-    "  perimeter  print Per_eps and its parts for the case's initial shape\n"
-    "  render     write a PNG of the case's initial mask, density or frame\n"
-    "  help CMD   explain a command (same as advflow CMD --help)\n"
-    "\n"
-    "options for every command:\n"
-    "  --set SECTION.KEY=VALUE   override a key of the case file (repeatable)\n"
-    "  -h, --help                show help\n"
-    "  --version                 print the version\n"
-    "\n"
-    "Case files are INI files: see docs/cases.md and the examples in cases/.\n"
-    "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n";
-
-static const char *const run_help =
-    "usage: advflow run CASE.ini [--set SECTION.KEY=VALUE]... [--out DIR] [--quiet]\n"
-    "\n"
-    "Runs the flow of a case: from the [initial] shape A_0, each step computes\n"
-    "A_{k+1} = a minimiser of Per_eps(A) + (1/h) sum rho |s_k|^p |1_A - 1_{A_k}| dx^2\n"
-    "exactly by a minimum cut ([scheme] method = mm), or one Merriman-Bence-Osher step\n"
-    "(method = mbo), at time t_k = k h.  It stops after [scheme] steps, at t_end, or\n"
-    "when the set vanishes.  Written into DIR (default: [output] dir, else\n"
-    "out/<case name>), which is created if missing:\n"
-    "  history.csv        one row per step: step,time,area,perimeter_eps,\n"
-    "                     perimeter_local,energy,band_cells,solve_ms,... (docs/cases.md)\n"
-    "  frame_NNNNN.png    every [output] every steps: region over the density\n"
-    "  mask_NNNNN.png     the same steps as 8-bit masks (255 inside)\n"
-    "  mask_final.png     the last step's mask\n"
-    "  overview.png       boundaries at several times over the density\n"
-    "On a terminal a progress line shows the step, time, area and time left.\n"
-    "Every input is checked before anything is written; Ctrl-C stops after the\n"
-    "current step and still writes the final mask, overview and history.\n"
-    "tools/frames-to-video.sh DIR turns the frames into an MP4 or GIF.\n"
-    "\n"
-    "options:\n"
-    "  --set SECTION.KEY=VALUE   override a case key, e.g. --set grid.n=512\n"
-    "  --out DIR                 output folder\n"
-    "  --quiet                   print nothing but errors\n";
-
-static const char *const perimeter_help =
-    "usage: advflow perimeter CASE.ini [--set SECTION.KEY=VALUE]...\n"
-    "\n"
-    "Prints one `name = value` line per figure for the case's initial shape:\n"
-    "  eps            the budget [scheme] epsilon, in length units\n"
-    "  eps_cells      eps / dx\n"
-    "  per_eps        Per_eps(A; rho0, rho1), normalised by w_B (scheme.md section 4)\n"
-    "  per_eps_outer  (1/w_B) * rho0-mass of the outer strip D(A) \\ A\n"
-    "  per_eps_inner  (1/w_B) * rho1-mass of the inner strip A \\ E(A)\n"
-    "  per_local      length of the smoothed boundary weighted by rho0 + rho1\n"
-    "  per_eps_raw    Per_eps normalised by eps instead of w_B\n"
-    "  w_B            eps * width_ratio\n"
-    "  width_ratio    mean width of the digital ball / of the continuous ball\n"
-    "  anisotropy     max/min of the digital ball's support function relative to\n"
-    "                 the continuous ball's (1 = exact; prefer radii where it is small)\n"
-    "  normal_gap_deg widest range of boundary normals, in degrees, over which the\n"
-    "                 digital ball's perimeter has no curvature (its hull is a\n"
-    "                 polygon); arcs inside it lag the flow.  36.9 for eps = 5\n"
-    "                 cells, 18.9 for 20 cells; see docs/validation.md, ellipse\n"
-    "  area           area of the mask\n"
-    "For rho0 = rho1 = 1/2 (uniform density 1) and small eps, per_eps of a disc of\n"
-    "radius r is close to 2 pi r.\n"
-    "\n"
-    "example:\n"
-    "  advflow perimeter cases/circle.ini --set scheme.epsilon=0.02 --set grid.n=512\n";
-
-static const char *const render_help =
-    "usage: advflow render CASE.ini [--set SECTION.KEY=VALUE]... [--what mask|density|frame]\n"
-    "                      [--scale N] -o FILE.png\n"
-    "\n"
-    "Writes one PNG of the case's initial state:\n"
-    "  mask     8-bit gray, one pixel per cell, 255 inside (default)\n"
-    "  density  8-bit gray, rho0 + rho1 scaled so that its maximum is white\n"
-    "  frame    colour picture: density shading, region tint, boundary line;\n"
-    "           N pixels per cell (--scale, default automatic up to 1024 pixels)\n";
-
 int usage_error(const char *cmd, const char *msg, const char *arg)
 {
     fprintf(stderr, "advflow%s%s: %s%s%s\n", cmd ? " " : "", cmd ? cmd : "", msg, arg ? " " : "",
             arg ? arg : "");
-    fprintf(stderr, "try 'advflow %s--help'\n", cmd ? "" : "");
+    fprintf(stderr, "try 'advflow %s%s--help'\n", cmd ? cmd : "", cmd ? " " : "");
     return EXIT_USAGE;
 }
 
-static const char *help_of(const char *cmd)
+/* The options each command takes besides --set, --quiet and --help. */
+static int takes(const char *cmd, const char *opt)
 {
-    if (!strcmp(cmd, "run")) return run_help;
-    if (!strcmp(cmd, "perimeter")) return perimeter_help;
-    if (!strcmp(cmd, "render")) return render_help;
-    return NULL;
+    static const struct {
+        const char *cmd, *opts;
+    } table[] = {
+        {"run", " out "},      {"perimeter", " "},        {"render", " out what scale "},
+        {"data", " out "},     {"robust", " out eps-list "},
+        {"attack", " out mask points tau steps "},
+    };
+    char key[32];
+    snprintf(key, sizeof key, " %s ", opt);
+    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++)
+        if (!strcmp(table[k].cmd, cmd))
+            return strstr(table[k].opts, key) != NULL;
+    return 0;
+}
+
+/* A whole number in [lo, hi] from val; -1 on failure. */
+static long whole(const char *val, long lo, long hi)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(val, &end, 10);
+    return (end == val || *end || errno || v < lo || v > hi) ? -1 : v;
 }
 
 /* Parse options after the command; returns -1 to go on, else an exit code. */
@@ -122,6 +56,9 @@ static int parse_options(int argc, char **argv, options *o)
         fprintf(stderr, "advflow: out of memory\n");
         return EXIT_RUNTIME;
     }
+    o->npoints = -1;
+    o->steps = -1;
+    o->tau = -1;
     for (int k = 2; k < argc; k++) {
         const char *a = argv[k];
         const char *val = NULL;
@@ -129,6 +66,15 @@ static int parse_options(int argc, char **argv, options *o)
     (strcmp(a, name) == 0 ? (k + 1 < argc ? (val = argv[++k], 1) : -1)                             \
      : (strncmp(a, name "=", sizeof name) == 0 ? (val = a + sizeof name, 1) : 0))
         int t;
+        /* an option the command does not take: name it as such */
+        if (a[0] == '-' && a[1] == '-' && a[2]) {
+            char name[32];
+            size_t len = strcspn(a + 2, "=");
+            snprintf(name, sizeof name, "%.*s", (int)(len < 31 ? len : 31), a + 2);
+            int known = takes("attack", name) || takes("render", name) || takes("robust", name);
+            if (known && !takes(o->cmd, name))
+                return usage_error(o->cmd, "this command does not take the option", a);
+        }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(help_of(o->cmd), stdout);
             return 0;
@@ -138,17 +84,40 @@ static int parse_options(int argc, char **argv, options *o)
             if (t < 0) return usage_error(o->cmd, "--set needs SECTION.KEY=VALUE", NULL);
             o->sets[o->nsets++] = val;
         } else if ((t = TAKE("--out")) != 0 || (t = TAKE("-o")) != 0) {
+            if (!takes(o->cmd, "out"))
+                return usage_error(o->cmd, "this command does not take the option", a);
             if (t < 0) return usage_error(o->cmd, "missing value after", a);
             o->out = val;
         } else if ((t = TAKE("--what")) != 0) {
             if (t < 0) return usage_error(o->cmd, "--what needs mask, density or frame", NULL);
             o->what = val;
         } else if ((t = TAKE("--scale")) != 0) {
-            char *end;
-            long s = t < 0 ? -1 : strtol(val, &end, 10);
-            if (t < 0 || *end || s < 0 || s > 4096)
+            long s = t < 0 ? -1 : whole(val, 0, 4096);
+            if (s < 0)
                 return usage_error(o->cmd, "--scale needs a whole number in 0..4096", NULL);
             o->scale = (int)s;
+        } else if ((t = TAKE("--eps-list")) != 0) {
+            if (t < 0) return usage_error(o->cmd, "--eps-list needs E1,E2,... (length units)", NULL);
+            o->eps_list = val;
+        } else if ((t = TAKE("--mask")) != 0) {
+            if (t < 0) return usage_error(o->cmd, "--mask needs a mask PNG (white inside)", NULL);
+            o->mask = val;
+        } else if ((t = TAKE("--points")) != 0) {
+            long v = t < 0 ? -1 : whole(val, 1, 100000);
+            if (v < 0)
+                return usage_error(o->cmd, "--points needs a whole number in 1..100000", NULL);
+            o->npoints = v;
+        } else if ((t = TAKE("--steps")) != 0) {
+            long v = t < 0 ? -1 : whole(val, 0, 100000);
+            if (v < 0)
+                return usage_error(o->cmd, "--steps needs a whole number in 0..100000", NULL);
+            o->steps = (int)v;
+        } else if ((t = TAKE("--tau")) != 0) {
+            char *end = NULL;
+            double v = t < 0 ? -1 : strtod(val, &end);
+            if (t < 0 || *end || !(v > 0) || !isfinite(v))
+                return usage_error(o->cmd, "--tau needs a step length > 0 (length units)", NULL);
+            o->tau = v;
         } else if (a[0] == '-' && a[1]) {
             return usage_error(o->cmd, "unknown option", a);
         } else if (!o->case_path) {
@@ -166,16 +135,19 @@ static int parse_options(int argc, char **argv, options *o)
 void state_free(state *s)
 {
     af_case_free(s->c);
+    af_points_free(s->points);
+    free(s->xy);
     free(s->mask);
     free(s->rho0);
     free(s->rho1);
+    free(s->rho);
 }
 
-/* Bytes per cell the commands of this version need at most (masks, two
+/* Bytes per cell the commands of this version need at most (masks, three
  * densities, morphology and distance workspaces), for the memory check. */
-#define BYTES_PER_CELL 96
+#define BYTES_PER_CELL 104
 
-int load(const options *o, state *s)
+int load(const options *o, state *s, int want_mask)
 {
     af_error err;
     af_error_clear(&err);
@@ -206,16 +178,99 @@ int load(const options *o, state *s)
     s->mask = malloc(cells);
     s->rho0 = malloc(cells * sizeof *s->rho0);
     s->rho1 = malloc(cells * sizeof *s->rho1);
-    if (!s->mask || !s->rho0 || !s->rho1) {
+    s->rho = malloc(cells * sizeof *s->rho);
+    if (!s->mask || !s->rho0 || !s->rho1 || !s->rho) {
         fprintf(stderr, "advflow: %s: out of memory for %zu cells\n", o->case_path, cells);
-        return EXIT_USAGE;
+        return EXIT_RUNTIME;
     }
-    if ((st = af_case_mask(s->c, s->mask, &err)) != AF_OK
-        || (st = af_case_densities(s->c, s->rho0, s->rho1, &err)) != AF_OK) {
+    if ((st = af_case_points(s->c, &s->points, &s->outside, &err)) != AF_OK
+        || (st = af_case_densities(s->c, s->points, s->rho0, s->rho1, &err)) != AF_OK
+        || (want_mask && (st = af_case_mask(s->c, s->rho0, s->rho1, s->mask, &err)) != AF_OK)) {
         fprintf(stderr, "advflow: %s\n", err.msg);
-        return EXIT_USAGE;
+        return st == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
+    for (size_t x = 0; x < cells; x++) {
+        s->rho[x] = s->rho0[x] + s->rho1[x];
+        s->two_classes |= s->rho0[x] != s->rho1[x];
+    }
+    if (s->points) {
+        size_t np = s->points->count;
+        if (!(s->xy = malloc(2 * np * sizeof *s->xy))) {
+            fprintf(stderr, "advflow: out of memory for %zu points\n", np);
+            return EXIT_RUNTIME;
+        }
+        for (size_t k = 0; k < np; k++) {
+            s->xy[2 * k] = s->points->x[k];
+            s->xy[2 * k + 1] = s->points->y[k];
+        }
+    }
+    if (s->outside && !o->quiet)
+        fprintf(stderr,
+                "advflow: warning: %s: [data]: %zu of %zu points lie outside the box [%g, %g]^2 "
+                "and are left out (densities, risks, pictures)\n",
+                o->case_path, s->outside, s->outside + s->points->count, s->c->grid.lo, s->c->grid.hi);
     return -1;
+}
+
+void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f)
+{
+    memset(f, 0, sizeof *f);
+    f->grid = &s->c->grid;
+    f->density = s->two_classes ? s->rho0 : s->rho;
+    f->density1 = s->two_classes ? s->rho1 : NULL;
+    f->mask = mask;
+    f->scale = scale;
+    if (s->points) {
+        f->points = s->xy;
+        f->point_labels = s->points->label;
+        f->npoints = s->points->count;
+    }
+}
+
+int out_open(out_file *of, const char *path)
+{
+    memset(of, 0, sizeof *of);
+    if (strlen(path) >= sizeof of->path - 16) {
+        fprintf(stderr, "advflow: output path too long: %s\n", path);
+        return -1;
+    }
+    snprintf(of->path, sizeof of->path, "%s", path);
+    snprintf(of->tmp, sizeof of->tmp, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(of->tmp);
+    if (fd < 0 || !(of->f = fdopen(fd, "w"))) {
+        fprintf(stderr, "advflow: cannot write %s: %s\n", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(of->tmp);
+        }
+        return -1;
+    }
+    (void)fchmod(fd, 0644); /* mkstemp's 0600 would hide a plain table */
+    return 0;
+}
+
+int out_close(out_file *of)
+{
+    FILE *f = of->f;
+    of->f = NULL;
+    if (!f)
+        return -1;
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad || rename(of->tmp, of->path) != 0) {
+        fprintf(stderr, "advflow: cannot write %s: %s\n", of->path, bad ? "write error" : strerror(errno));
+        unlink(of->tmp);
+        return -1;
+    }
+    return 0;
+}
+
+void out_abort(out_file *of)
+{
+    if (of->f) {
+        fclose(of->f);
+        of->f = NULL;
+        unlink(of->tmp);
+    }
 }
 
 /* Create dir and its parents; then prove it writable with a probe file. */
@@ -259,7 +314,7 @@ int make_output_dir(const char *dir)
 static int cmd_perimeter(const options *o)
 {
     state s;
-    int rc = load(o, &s);
+    int rc = load(o, &s, 1);
     if (rc >= 0) {
         state_free(&s);
         return rc;
@@ -307,7 +362,7 @@ static int cmd_render(const options *o)
     if (!o->out)
         return usage_error("render", "missing -o FILE.png", NULL);
     state s;
-    int rc = load(o, &s);
+    int rc = load(o, &s, 1);
     if (rc >= 0) {
         state_free(&s);
         return rc;
@@ -320,16 +375,14 @@ static int cmd_render(const options *o)
         return EXIT_USAGE;
     }
     af_error err;
-    size_t cells = af_grid_cells(&s.c->grid);
-    for (size_t k = 0; k < cells; k++)
-        s.rho0[k] += s.rho1[k];
     af_status st;
     if (!strcmp(what, "mask")) {
         st = af_png_write_mask(o->out, &s.c->grid, s.mask, &err);
     } else if (!strcmp(what, "density")) {
-        st = af_png_write_gray(o->out, &s.c->grid, s.rho0, 0, &err);
+        st = af_png_write_gray(o->out, &s.c->grid, s.rho, 0, &err);
     } else {
-        af_png_frame f = {.grid = &s.c->grid, .density = s.rho0, .mask = s.mask, .scale = scale};
+        af_png_frame f;
+        frame_of(&s, s.mask, scale, &f);
         st = af_png_write_frame(o->out, &f, &err);
     }
     rc = write_or_fail(st, &err);
@@ -340,12 +393,12 @@ static int cmd_render(const options *o)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(main_help, stderr);
+        fputs(help_of(NULL), stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
-        fputs(main_help, stdout);
+        fputs(help_of(NULL), stdout);
         return 0;
     }
     if (!strcmp(cmd, "--version")) {
@@ -353,21 +406,29 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "help")) {
-        const char *h = argc > 2 ? help_of(argv[2]) : main_help;
+        const char *h = help_of(argc > 2 ? argv[2] : NULL);
         if (!h)
             return usage_error(NULL, "no such command:", argv[2]);
         fputs(h, stdout);
         return 0;
     }
-    if (!help_of(cmd))
+    static const struct {
+        const char *name;
+        int (*fn)(const options *);
+    } commands[] = {
+        {"run", cmd_run},   {"perimeter", cmd_perimeter}, {"render", cmd_render},
+        {"data", cmd_data}, {"robust", cmd_robust},       {"attack", cmd_attack},
+    };
+    int (*fn)(const options *) = NULL;
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (!strcmp(cmd, commands[k].name))
+            fn = commands[k].fn;
+    if (!fn)
         return usage_error(NULL, "unknown command:", cmd);
     options o = {.cmd = cmd};
     int rc = parse_options(argc, argv, &o);
-    if (rc < 0) {
-        if (!strcmp(cmd, "run")) rc = cmd_run(&o);
-        else if (!strcmp(cmd, "perimeter")) rc = cmd_perimeter(&o);
-        else rc = cmd_render(&o);
-    }
+    if (rc < 0)
+        rc = fn(&o);
     free(o.sets);
     return rc;
 }

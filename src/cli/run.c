@@ -2,10 +2,11 @@
  *
  * The library does one step at a time; this file drives the loop (GSL's
  * model): step until [scheme] steps or t_end, or until the set vanishes,
- * and write history.csv, frames, masks and overview.png.  Every input is
- * checked and every plan is made before the output folder is touched, and
- * history.csv is written under a temporary name and renamed at the end, so
- * a run that fails leaves no half-written file under a final name. */
+ * and write history.csv (areas, perimeters, risks), frames, masks,
+ * overview.png and risks.png.  Every input is checked and every plan is
+ * made before the output folder is touched, and history.csv is written
+ * under a temporary name and renamed at the end, so a run that fails leaves
+ * no half-written file under a final name. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -46,13 +47,16 @@ typedef struct {
     af_mm_plan *mm;
     af_mbo *mbo;
     af_perimeter *per;
+    af_risk *risk;
     uint8_t *a, *b;              /* A_k and A_{k+1} */
-    double *rho;                 /* rho0 + rho1, for pictures and MBO */
     uint8_t *snap[SNAP_KEEP + 1];
     int nsnap, gap;
-    FILE *hist;
-    char hist_tmp[4200], hist_path[4200];
+    out_file hist;
+    double *series;              /* per step: time, clean, adv, clean_points, adv_points */
+    size_t nseries, cap_series;
 } run_state;
+
+#define SERIES 5
 
 static void run_free(run_state *r)
 {
@@ -60,15 +64,62 @@ static void run_free(run_state *r)
     af_mm_plan_free(r->mm);
     af_mbo_free(r->mbo);
     af_perimeter_free(r->per);
+    af_risk_free(r->risk);
     free(r->a);
     free(r->b);
-    free(r->rho);
+    free(r->series);
     for (int k = 0; k < r->nsnap; k++)
         free(r->snap[k]);
-    if (r->hist) {
-        fclose(r->hist);
-        unlink(r->hist_tmp);
+    out_abort(&r->hist);
+}
+
+/* Keep one step's risks for risks.png. */
+static int keep_risks(run_state *r, const double v[SERIES])
+{
+    if (r->nseries == r->cap_series) {
+        size_t cap = r->cap_series ? 2 * r->cap_series : 256;
+        double *q = realloc(r->series, cap * SERIES * sizeof *q);
+        if (!q)
+            return -1;
+        r->series = q;
+        r->cap_series = cap;
     }
+    memcpy(r->series + r->nseries++ * SERIES, v, SERIES * sizeof *v);
+    return 0;
+}
+
+/* risks.png: the risks against time, and the bound on the points. */
+static int plot_risks(const run_state *r, const char *dir, double bound)
+{
+    size_t m = r->nseries;
+    double *col = malloc(6 * m * sizeof *col);
+    if (!col) {
+        fprintf(stderr, "advflow: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    for (size_t k = 0; k < m; k++) {
+        for (int q = 0; q < SERIES; q++)
+            col[q * m + k] = r->series[k * SERIES + q];
+        col[5 * m + k] = bound;
+    }
+    int points = r->s.points != NULL;
+    af_plot_series ser[5] = {
+        {col, col + 2 * m, (int)m, "adversarial risk (densities)", af_plot_colour(0), AF_PLOT_LINE},
+        {col, col + 1 * m, (int)m, "clean risk (densities)", af_plot_colour(1), AF_PLOT_LINE},
+        {col, col + 4 * m, (int)m, "adversarial risk (points)", af_plot_colour(2), AF_PLOT_LINE},
+        {col, col + 3 * m, (int)m, "clean risk (points)", af_plot_colour(3), AF_PLOT_LINE},
+        {col, col + 5 * m, (int)m, "lower bound on the points (any classifier)", af_plot_colour(4),
+         AF_PLOT_DASHED},
+    };
+    char title[256], path[4300];
+    snprintf(title, sizeof title, "Risks along the flow (eps = %g, %s ball)",
+             r->s.c->scheme.epsilon, af_norm_name(r->s.c->scheme.norm));
+    af_plot_axes ax = {.title = title, .xlabel = "time t", .ylabel = "risk"};
+    snprintf(path, sizeof path, "%s/risks.png", dir);
+    af_error err;
+    int rc = write_or_fail(af_plot_write(path, &ax, ser, points ? 5 : 2, &err), &err);
+    free(col);
+    return rc;
 }
 
 static int write_frame(run_state *r, const char *dir, int k, int *rc)
@@ -77,7 +128,8 @@ static int write_frame(run_state *r, const char *dir, int k, int *rc)
     af_error err;
     const af_case *c = r->s.c;
     if (c->output.frames) {
-        af_png_frame f = {.grid = &c->grid, .density = r->rho, .mask = r->a, .scale = c->output.scale};
+        af_png_frame f;
+        frame_of(&r->s, r->a, c->output.scale, &f);
         snprintf(path, sizeof path, "%s/frame_%05d.png", dir, k);
         if ((*rc = write_or_fail(af_png_write_frame(path, &f, &err), &err)) != 0)
             return -1;
@@ -127,7 +179,7 @@ int cmd_run(const options *o)
 {
     run_state r;
     memset(&r, 0, sizeof r);
-    int rc = load(o, &r.s);
+    int rc = load(o, &r.s, 1);
     if (rc >= 0) {
         run_free(&r);
         return rc;
@@ -153,22 +205,20 @@ int cmd_run(const options *o)
     /* Plans, before anything is written. */
     r.a = malloc(cells);
     r.b = malloc(cells);
-    r.rho = malloc(cells * sizeof *r.rho);
-    if (!r.a || !r.b || !r.rho) {
+    if (!r.a || !r.b) {
         fprintf(stderr, "advflow: out of memory for %zu cells\n", cells);
         run_free(&r);
         return EXIT_RUNTIME;
     }
     memcpy(r.a, r.s.mask, cells);
-    for (size_t x = 0; x < cells; x++)
-        r.rho[x] = r.s.rho0[x] + r.s.rho1[x];
-    if (!(r.per = af_perimeter_alloc(g, sc->norm, sc->epsilon, &err))) {
+    if (!(r.per = af_perimeter_alloc(g, sc->norm, sc->epsilon, &err))
+        || !(r.risk = af_risk_alloc(g, sc->norm, sc->epsilon, &err))) {
         fprintf(stderr, "advflow: %s: [scheme] epsilon: %s\n", o->case_path, err.msg);
         run_free(&r);
         return err.status == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
     if (sc->method == AF_METHOD_MBO) {
-        r.mbo = af_mbo_alloc(g, sc->h, r.rho, &err);
+        r.mbo = af_mbo_alloc(g, sc->h, r.s.rho, &err);
     } else {
         af_mm_params prm;
         af_mm_params_default(&prm);
@@ -200,24 +250,36 @@ int cmd_run(const options *o)
                 "fronts pin; raise h or refine the grid\n",
                 sqrt(2 * sc->h), sqrt(2 * sc->h) / g->dx);
 
+    /* The bound on the points, before anything is written. */
+    double bound = NAN;
+    size_t conflicts = 0;
+    if (r.s.points
+        && af_risk_points_bound(g, sc->norm, sc->epsilon, r.s.points, &bound, &conflicts, &err)
+               != AF_OK) {
+        fprintf(stderr, "advflow: %s: [data]: %s\n", o->case_path, err.msg);
+        run_free(&r);
+        return err.status == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+
     if (make_output_dir(dir) != 0) {
         run_free(&r);
         return EXIT_USAGE;
     }
-    snprintf(r.hist_path, sizeof r.hist_path, "%s/history.csv", dir);
-    snprintf(r.hist_tmp, sizeof r.hist_tmp, "%s/.history.csv.XXXXXX", dir);
-    int fd = mkstemp(r.hist_tmp);
-    if (fd < 0 || !(r.hist = fdopen(fd, "w"))) {
-        fprintf(stderr, "advflow: cannot write %s: %s\n", r.hist_path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(r.hist_tmp);
-        }
+    char hist_path[4300];
+    snprintf(hist_path, sizeof hist_path, "%s/history.csv", dir);
+    if (out_open(&r.hist, hist_path) != 0) {
         run_free(&r);
         return EXIT_RUNTIME;
     }
-    fprintf(r.hist, "step,time,area,perimeter_eps,perimeter_local,energy,band_cells,solve_ms,"
-                    "step_ms,changed,nodes,arcs,band_widenings,global_moves,radius_equiv\n");
+    FILE *hist = r.hist.f;
+    if (r.s.points)
+        fprintf(hist, "# risk_adv_points_bound = %.10g (the smallest adversarial risk on the %zu "
+                      "points of any classifier; %zu conflicting pairs)\n",
+                bound, r.s.points->count, conflicts);
+    fprintf(hist, "step,time,area,perimeter_eps,perimeter_local,energy,band_cells,solve_ms,"
+                  "step_ms,changed,nodes,arcs,band_widenings,global_moves,radius_equiv,"
+                  "risk_clean,risk_adv%s\n",
+            r.s.points ? ",risk_clean_points,risk_adv_points" : "");
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -237,10 +299,28 @@ int cmd_run(const options *o)
         af_perimeter_eval(r.per, r.s.rho0, r.s.rho1, r.a, &v);
         double local = af_perimeter_local(r.per, r.s.rho0, r.s.rho1, r.a);
         double energy = k == 0 || r.mbo ? v.per_eps : st.energy;
-        fprintf(r.hist, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%d,%.4f,%.4f,%d,%d,%lld,%d,%d,%.10g\n", k,
-                k * sc->h, v.area, v.per_eps, local, energy, st.band_cells, st.solve_ms, st.ms,
+        af_risk_value rv;
+        af_risk_eval(r.risk, r.s.rho0, r.s.rho1, r.a, &rv);
+        af_risk_points_value pv = {0};
+        if (r.s.points && af_risk_points(r.risk, r.s.points, r.a, &pv, &err) != AF_OK) {
+            fprintf(stderr, "\nadvflow: step %d: %s\n", k, err.msg);
+            rc = EXIT_RUNTIME;
+            break;
+        }
+        fprintf(hist, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%d,%.4f,%.4f,%d,%d,%lld,%d,%d,%.10g,%.10g,%.10g",
+                k, k * sc->h, v.area, v.per_eps, local, energy, st.band_cells, st.solve_ms, st.ms,
                 st.changed, st.nodes, st.arcs, st.band_widenings, st.global_moves,
-                sqrt(v.area / 3.14159265358979323846));
+                sqrt(v.area / 3.14159265358979323846), rv.clean, rv.adv);
+        if (r.s.points)
+            fprintf(hist, ",%.10g,%.10g", pv.clean, pv.adv);
+        fputc('\n', hist);
+        fflush(hist); /* a row per step, readable while the run goes on */
+        double row[SERIES] = {k * sc->h, rv.clean, rv.adv, pv.clean, pv.adv};
+        if (keep_risks(&r, row) != 0) {
+            fprintf(stderr, "advflow: out of memory\n");
+            rc = EXIT_RUNTIME;
+            break;
+        }
         if (progress && k > 0) {
             double per_step = ms_sum / k;
             fprintf(stderr, "\rstep %d/%d  t = %.5g  area = %.5g  %.1f ms/step  ~%.0f s left   ", k,
@@ -303,20 +383,17 @@ int cmd_run(const options *o)
                       : (int)lround((double)q * (kept - 1) / (OVERVIEW_LINES - 1));
             lines[nl++] = r.snap[idx];
         }
-        af_png_frame f = {.grid = g, .density = r.rho, .contours = lines, .ncontours = nl,
-                          .scale = c->output.scale};
+        af_png_frame f;
+        frame_of(&r.s, NULL, c->output.scale, &f);
+        f.contours = lines;
+        f.ncontours = nl;
         snprintf(path, sizeof path, "%s/overview.png", dir);
         rc = write_or_fail(af_png_write_frame(path, &f, &err), &err);
     }
-    if (rc == 0) {
-        FILE *h = r.hist;
-        r.hist = NULL;
-        if (fclose(h) != 0 || rename(r.hist_tmp, r.hist_path) != 0) {
-            fprintf(stderr, "advflow: cannot write %s: %s\n", r.hist_path, strerror(errno));
-            unlink(r.hist_tmp);
-            rc = EXIT_RUNTIME;
-        }
-    }
+    if (rc == 0)
+        rc = plot_risks(&r, dir, bound);
+    if (rc == 0 && out_close(&r.hist) != 0)
+        rc = EXIT_RUNTIME;
     if (rc == 0 && !o->quiet)
         printf("advflow: %s: %d steps to t = %.6g in %.1f s%s%s; wrote %s/\n", o->case_path, k,
                k * sc->h, now_s() - t_start, vanished ? ", the set vanished" : "",

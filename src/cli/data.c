@@ -1,0 +1,113 @@
+/* advflow CLI: `advflow data`, the data points as CSV and a scatter
+ * picture.  GPL-3.0-or-later. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* path with its ".csv" suffix (if any) replaced by ".png"; malloc'd. */
+static char *picture_path(const char *path)
+{
+    size_t len = strlen(path);
+    if (len >= 4 && !strcmp(path + len - 4, ".csv"))
+        len -= 4;
+    char *p = malloc(len + 5);
+    if (p) {
+        memcpy(p, path, len);
+        memcpy(p + len, ".png", 5);
+    }
+    return p;
+}
+
+/* The folder part of path ("." when there is none); malloc'd. */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    size_t len = slash == path ? 1 : (size_t)(slash - path);
+    char *d = malloc(len + 1);
+    if (d) {
+        memcpy(d, path, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+int cmd_data(const options *o)
+{
+    state s;
+    int rc = load(o, &s, 0); /* the region is not needed */
+    if (rc >= 0) {
+        state_free(&s);
+        return rc;
+    }
+    rc = 0;
+    const af_case *c = s.c;
+    const af_points *p = s.points;
+    if (!p) {
+        fprintf(stderr, "advflow: %s: the case has no [data] section: no points to write\n",
+                o->case_path);
+        state_free(&s);
+        return EXIT_USAGE;
+    }
+    if (c->grid.n > AF_PNG_MAX_SIDE) {
+        fprintf(stderr, "advflow: %s: [grid] n = %d: pictures are limited to %d pixels per side\n",
+                o->case_path, c->grid.n, AF_PNG_MAX_SIDE);
+        state_free(&s);
+        return EXIT_USAGE;
+    }
+    /* Every figure first: nothing is written if one fails. */
+    af_error err;
+    double bound;
+    size_t conflicts;
+    af_status st = af_risk_points_bound(&c->grid, c->scheme.norm, c->scheme.epsilon, p, &bound,
+                                        &conflicts, &err);
+    if (st != AF_OK) {
+        fprintf(stderr, "advflow: %s: %s\n", o->case_path, err.msg);
+        state_free(&s);
+        return st == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    size_t count[2];
+    af_points_class_counts(p, count);
+    double w0 = p->weight[0] * (double)count[0], w1 = p->weight[1] * (double)count[1];
+
+    char csv[4200];
+    if (o->out)
+        snprintf(csv, sizeof csv, "%s", o->out);
+    else
+        snprintf(csv, sizeof csv, "%s/points.csv", c->output.dir);
+    char *png = picture_path(csv), *dir = folder_of(csv);
+    if (!png || !dir) {
+        fprintf(stderr, "advflow: out of memory\n");
+        rc = EXIT_RUNTIME;
+    } else if (make_output_dir(dir) != 0) {
+        rc = EXIT_USAGE;
+    } else if ((rc = write_or_fail(af_points_write_csv(csv, p, &err), &err)) == 0) {
+        af_png_frame f;
+        frame_of(&s, NULL, c->output.scale, &f);
+        if ((rc = write_or_fail(af_png_write_frame(png, &f, &err), &err)) != 0)
+            unlink(csv); /* both or neither */
+    }
+    if (rc == 0) {
+        printf("points = %zu\n", p->count);
+        printf("points_class0 = %zu\n", count[0]);
+        printf("points_class1 = %zu\n", count[1]);
+        printf("outside = %zu\n", s.outside);
+        printf("prior1 = %.10g\n", w1 / (w0 + w1));
+        if (c->split && c->density.kind == AF_DENSITY_KDE)
+            for (int label = 0; label < 2; label++)
+                printf("bandwidth%d = %.10g\n", label,
+                       c->density.bandwidth > 0 ? c->density.bandwidth : af_kde_silverman(p, label));
+        printf("risk_adv_points_bound = %.10g\n", bound);
+        printf("conflicts = %zu\n", conflicts);
+        if (!o->quiet)
+            fprintf(stderr, "advflow: wrote %s and %s\n", csv, png);
+    }
+    free(png);
+    free(dir);
+    state_free(&s);
+    return rc;
+}
