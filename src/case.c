@@ -983,26 +983,26 @@ static af_status kde_densities(const af_case *c, const af_points *p, double *rho
 {
     const af_density *d = &c->density;
     if (!p)
-        return af_error_set(err, AF_EINVAL, "%s: [density] kind = kde: no data points", c->path);
+        return af_error_set(err, AF_EINVAL, "kind = kde: no data points");
     af_kde *k = af_kde_alloc(&c->grid, err);
     if (!k)
-        return prefixed(c, "density", err ? err->status : AF_ENOMEM, err);
+        return err ? err->status : AF_ENOMEM;
     af_status s = AF_OK;
     double *rho[2] = {rho0, rho1};
     for (int label = 0; label < 2 && s == AF_OK; label++) {
         double b = d->bandwidth > 0 ? d->bandwidth : af_kde_silverman(p, label);
         if (!(b > 0)) {
             s = af_error_set(err, AF_EINVAL,
-                             "%s: [density] kind = kde: the points of class %d have no spread, so "
-                             "Silverman's rule gives no bandwidth: give [density] bandwidth",
-                             c->path, label);
+                             "kind = kde: the points of class %d have no spread, so Silverman's "
+                             "rule gives no bandwidth: give [density] bandwidth",
+                             label);
             break;
         }
         s = af_kde_fill(k, p, label, b, rho[label], err);
     }
     af_kde_free(k);
     if (s != AF_OK)
-        return prefixed(c, "density", s, err);
+        return s;
     double L = c->grid.hi - c->grid.lo, bg = 0.5 * d->floor / (L * L);
     size_t cells = af_grid_cells(&c->grid);
     for (size_t x = 0; x < cells; x++) {
@@ -1018,7 +1018,7 @@ af_status af_case_densities(const af_case *c, const af_points *points, double *r
     size_t cells = af_grid_cells(&c->grid);
     af_status s;
     if (c->split && c->density.kind == AF_DENSITY_KDE)
-        return kde_densities(c, points, rho0, rho1, err);
+        return prefixed(c, "density", kde_densities(c, points, rho0, rho1, err), err);
     if (c->split) {
         s = af_density_fill(&c->grid, &c->density, rho0, err);
         if (s != AF_OK)

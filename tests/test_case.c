@@ -430,6 +430,15 @@ static void test_data(void **state)
             fail_msg("%s: %s", bad[k].file, err.msg);
         af_case_free(c);
     }
+    /* one point per class: Silverman's rule has no spread to go on */
+    write_case("two.csv", "0,0,0\n0.5,0.5,1\n");
+    assert_int_equal(load("[grid]\nn = 16\n[data]\nfile = two.csv\n", NULL, &c, &err), AF_OK);
+    assert_int_equal(af_case_points(c, &p, &outside, &err), AF_OK);
+    assert_int_equal(af_case_densities(c, p, r0, r1, &err), AF_EINVAL);
+    assert_non_null(strstr(err.msg, "no spread"));
+    assert_non_null(strstr(err.msg, "[density]"));
+    af_points_free(p);
+    af_case_free(c);
     free(r0);
     free(r1);
     free(m);
