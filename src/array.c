@@ -30,6 +30,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "advflow/file.h"
+#include "internal.h"
+
 /* The .npy data are IEEE 754 binary64 / binary32; so must double and float
  * be for the bit copies below. */
 _Static_assert(sizeof(double) == 8 && DBL_MANT_DIG == 53, "double must be IEEE binary64");
@@ -705,57 +708,17 @@ af_status af_array_write_npy(const char *path, const af_grid *g, const void *dat
     if (dtype != AF_DTYPE_F64 && dtype != AF_DTYPE_F32 && dtype != AF_DTYPE_U8)
         return af_error_set(err, AF_EINVAL, "array: '%s': unknown dtype %d", path, (int)dtype);
 
-    /* A temporary file in the same directory, renamed into place: rename()
-     * is atomic, so a failure never leaves a partial file under path. */
-    static const char suffix[] = ".tmp.XXXXXX";
-    size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof suffix);
-    if (!tmp)
-        return af_error_set(err, AF_ENOMEM, "array: '%s': out of memory for the temporary name",
-                            path);
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, suffix, sizeof suffix);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return af_error_set(err, AF_EIO, "array: cannot create a temporary file for '%s': %s",
-                            path, strerror(e));
-    }
-    /* mkstemp creates the file 0600; data files get the usual 0644 (see
-     * af_png_write_atomic: the umask is not consulted, failure is harmless). */
-    (void)fchmod(fd, 0644);
-    FILE *fp = fdopen(fd, "wb");
-    if (!fp) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return af_error_set(err, AF_EIO, "array: cannot write '%s': %s", path, strerror(e));
-    }
+    af_file f;
+    if ((st = af_file_open(&f, path, "array", err)) != AF_OK)
+        return st;
     errno = 0;
-    int ok = af_npy_write_stream(fp, g->n, data, dtype);
-    int e = errno;
-    /* fclose flushes the stdio buffer: a full disk may only show up here. */
-    if (fclose(fp) != 0 && ok) {
-        ok = 0;
-        e = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        free(tmp);
+    if (!af_npy_write_stream(f.fp, g->n, data, dtype)) {
+        int e = errno;
+        af_file_abort(&f);
         return af_error_set(err, e == ENOMEM ? AF_ENOMEM : AF_EIO, "array: cannot write '%s': %s",
                             path, e ? strerror(e) : "write error");
     }
-    if (rename(tmp, path) != 0) {
-        e = errno;
-        unlink(tmp);
-        free(tmp);
-        return af_error_set(err, AF_EIO, "array: cannot rename the temporary file to '%s': %s",
-                            path, strerror(e));
-    }
-    free(tmp);
-    return AF_OK;
+    return af_file_commit(&f, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -772,29 +735,6 @@ static size_t af_csv_max_line(int n)
 static int af_csv_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* Outcome of reading one line. */
-enum { AF_LINE_OK, AF_LINE_EOF, AF_LINE_LONG, AF_LINE_NUL };
-
-/* Read one line (without its '\n') into buf of max + 1 bytes, NUL-terminated.
- * *col is the 1-based column of a NUL byte. */
-static int af_csv_line(FILE *fp, char *buf, size_t max, size_t *len, size_t *col)
-{
-    size_t k = 0;
-    int c;
-    while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
-        if (c == '\0') {
-            *col = k + 1;
-            return AF_LINE_NUL;
-        }
-        if (k == max)
-            return AF_LINE_LONG;
-        buf[k++] = (char)c;
-    }
-    buf[k] = '\0';
-    *len = k;
-    return (c == EOF && k == 0) ? AF_LINE_EOF : AF_LINE_OK;
 }
 
 /* Parse the data line buf (line number line) as row j of field.  The values
@@ -873,15 +813,15 @@ af_status af_array_read_csv(const char *path, const af_grid *g, double *field, a
     int rows = 0;
     long line = 0;
     for (;;) {
-        size_t len = 0, col = 0;
-        int r = af_csv_line(fp, buf, max, &len, &col);
-        if (r == AF_LINE_EOF)
-            break;
+        size_t len = 0;
+        af_line_result r = af_line_read(fp, buf, max + 1, &len);
+        if (r == AF_LINE_EOF || r == AF_LINE_ERROR)
+            break; /* a read error is reported below */
         line++;
         if (r == AF_LINE_NUL) {
             st = af_error_set(err, AF_EFORMAT,
                               "array: %s:%ld: NUL byte at column %zu (a binary file, not CSV?)",
-                              path, line, col);
+                              path, line, len + 1);
             break;
         }
         if (r == AF_LINE_LONG) {
@@ -919,22 +859,6 @@ af_status af_array_read_csv(const char *path, const af_grid *g, double *field, a
 
 /* ------------------------------------------------------------------ */
 /* Dispatch                                                            */
-
-/* Does name end with suffix (ASCII, case-insensitive)? */
-static int af_has_suffix(const char *name, const char *suffix)
-{
-    size_t a = strlen(name), b = strlen(suffix);
-    if (a < b)
-        return 0;
-    for (size_t k = 0; k < b; k++) {
-        char c = name[a - b + k];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != suffix[k])
-            return 0;
-    }
-    return 1;
-}
 
 af_status af_array_read(const char *path, const af_grid *g, double *field, af_error *err)
 {

@@ -3,6 +3,9 @@
 #ifndef ADVFLOW_INTERNAL_H
 #define ADVFLOW_INTERNAL_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 #include "advflow/gauss.h"
 
 /* M_PI is not in strict C11. */
@@ -15,5 +18,24 @@
  * keeps MBO's multipliers, hence its steps, bit-identical to those it
  * computed before the gauss module was split out of it. */
 void af_gauss_set_variance(af_gauss *p, double s2);
+
+/* Outcome of af_line_read. */
+typedef enum {
+    AF_LINE_OK,    /* a line is in the buffer (possibly the last, without '\n') */
+    AF_LINE_EOF,   /* nothing left */
+    AF_LINE_LONG,  /* the line does not fit in the buffer */
+    AF_LINE_NUL,   /* the line holds a NUL byte (at offset *len) */
+    AF_LINE_ERROR  /* the stream reported a read error (errno set) */
+} af_line_result;
+
+/* Read one line of a text file into buf (size >= 1 bytes), without its
+ * '\n', NUL-terminated, its length in *len.  Stops at the first NUL byte or
+ * as soon as the line cannot fit, so that a call reads at most size bytes:
+ * a file without newlines (or /dev/zero) fails at once instead of growing a
+ * buffer.  The stream must be private to the caller (getc_unlocked). */
+af_line_result af_line_read(FILE *fp, char *buf, size_t size, size_t *len);
+
+/* Does name end with suffix (ASCII letters compared case-insensitively)? */
+int af_has_suffix(const char *name, const char *suffix);
 
 #endif

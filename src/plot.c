@@ -36,6 +36,7 @@
 #include <cairo-svg.h>
 #endif
 
+#include "advflow/file.h"
 #include "internal.h"
 
 #define AF_PLOT_DEFAULT_W 800
@@ -1081,32 +1082,17 @@ static cairo_status_t af_render(af_plot_format fmt, af_sink *sink, const af_layo
     return st;
 }
 
-static int af_suffix(const char *path, const char *suf)
-{
-    size_t n = strlen(path), m = strlen(suf);
-    if (n < m)
-        return 0;
-    for (size_t i = 0; i < m; i++) {
-        char c = path[n - m + i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != suf[i])
-            return 0;
-    }
-    return 1;
-}
-
 static af_status af_check_args(const char *path, const af_plot_axes *axes,
                                const af_plot_series *series, int ns, af_plot_format *fmt,
                                af_error *err)
 {
     if (!path)
         return af_error_set(err, AF_EINVAL, "plot: path is NULL");
-    if (af_suffix(path, ".png"))
+    if (af_has_suffix(path, ".png"))
         *fmt = AF_FMT_PNG;
-    else if (af_suffix(path, ".svg"))
+    else if (af_has_suffix(path, ".svg"))
         *fmt = AF_FMT_SVG;
-    else if (af_suffix(path, ".pdf"))
+    else if (af_has_suffix(path, ".pdf"))
         *fmt = AF_FMT_PDF;
     else
         return af_error_set(err, AF_EINVAL, "plot: '%s': the name must end in .png, .svg or .pdf",
@@ -1144,62 +1130,24 @@ static af_status af_check_args(const char *path, const af_plot_axes *axes,
     return AF_OK;
 }
 
-/* Write the plot to a temporary file beside path and rename it into place. */
+/* Write the plot to path atomically (file.h). */
 static af_status af_write_atomic(const char *path, af_plot_format fmt, const af_layout *L,
                                  const af_plot_axes *axes, const af_plot_series *series, int ns,
                                  af_error *err)
 {
-    static const char suffix[] = ".tmp.XXXXXX";
-    size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof suffix);
-    if (!tmp)
-        return af_error_set(err, AF_ENOMEM, "plot: '%s': out of memory for the temporary name",
-                            path);
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, suffix, sizeof suffix);
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return af_error_set(err, AF_EIO, "plot: cannot create a temporary file for '%s': %s", path,
-                            strerror(e));
-    }
-    (void)fchmod(fd, 0644); /* mkstemp makes 0600; a figure is not secret */
-    FILE *fp = fdopen(fd, "wb");
-    if (!fp) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return af_error_set(err, AF_EIO, "plot: cannot write '%s': %s", path, strerror(e));
-    }
-
-    af_sink sink = {fp, 0};
+    af_file f;
+    af_status code = af_file_open(&f, path, "plot", err);
+    if (code != AF_OK)
+        return code;
+    af_sink sink = {f.fp, 0};
     cairo_status_t st = af_render(fmt, &sink, L, axes, series, ns);
     if (st != CAIRO_STATUS_SUCCESS || sink.err) {
         const char *why = sink.err > 0 ? strerror(sink.err) : cairo_status_to_string(st);
-        af_status code = st == CAIRO_STATUS_NO_MEMORY && !sink.err ? AF_ENOMEM : AF_EIO;
-        fclose(fp);
-        unlink(tmp);
-        free(tmp);
+        code = st == CAIRO_STATUS_NO_MEMORY && !sink.err ? AF_ENOMEM : AF_EIO;
+        af_file_abort(&f);
         return af_error_set(err, code, "plot: cannot write '%s': %s", path, why);
     }
-    if (fclose(fp) != 0) { /* a full disk may only show up here */
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        return af_error_set(err, AF_EIO, "plot: cannot write '%s': %s", path, strerror(e));
-    }
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        return af_error_set(err, AF_EIO, "plot: cannot rename the temporary file to '%s': %s",
-                            path, strerror(e));
-    }
-    free(tmp);
-    return AF_OK;
+    return af_file_commit(&f, err);
 }
 
 af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plot_series *series,

@@ -21,6 +21,8 @@
 
 #include <png.h>
 
+#include "advflow/file.h"
+
 /* Frame colours (sRGB, 8-bit). */
 #define AF_SHADE_DARK 60 /* gray level of density_max; 255 is density 0 */
 static const uint8_t af_tint[3] = {172, 206, 255};     /* multiplied into region cells */
@@ -73,79 +75,33 @@ static af_status af_png_check_grid(const char *what, const af_grid *g, af_error 
 /* Atomic writing                                                      */
 
 /* Write *image (format, width and height set by the caller) from buffer to
- * path via a temporary file in the same directory, so that rename() is
- * atomic and a failure never leaves a partial image under the target name. */
+ * path, atomically (file.h): a failure never leaves a partial image under
+ * the target name.  Frees the image's libpng state either way. */
 static af_status af_png_write_atomic(const char *path, png_image *image, const void *buffer,
                                      af_error *err)
 {
-    static const char suffix[] = ".tmp.XXXXXX";
-    size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof suffix);
-    if (!tmp) {
+    af_file f;
+    af_status st = af_file_open(&f, path, "png", err);
+    if (st != AF_OK) {
         png_image_free(image);
-        return af_error_set(err, AF_ENOMEM, "png: '%s': out of memory for the temporary name", path);
+        return st;
     }
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, suffix, sizeof suffix);
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        png_image_free(image);
-        return af_error_set(err, AF_EIO, "png: cannot create a temporary file for '%s': %s",
-                            path, strerror(e));
-    }
-    /* mkstemp creates the file 0600; an image is not secret, so give it the
-     * usual 0644.  Reading the umask would need umask(), which changes it
-     * process-wide for a moment, so it is not consulted.  A failure here
-     * (e.g. a file system without modes) is harmless and ignored. */
-    (void)fchmod(fd, 0644);
-
-    FILE *fp = fdopen(fd, "wb");
-    if (!fp) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        png_image_free(image);
-        return af_error_set(err, AF_EIO, "png: cannot write '%s': %s", path, strerror(e));
-    }
-
     errno = 0;
-    int ok = png_image_write_to_stdio(image, fp, 0, buffer, 0, NULL);
+    int ok = png_image_write_to_stdio(image, f.fp, 0, buffer, 0, NULL);
     int e = errno;
     if (!ok) {
         /* libpng says only "Write Error" for stdio failures: add errno. */
         char reason[sizeof image->message + 128];
-        if (ferror(fp) && e != 0)
+        if (ferror(f.fp) && e != 0)
             snprintf(reason, sizeof reason, "%s (%s)", image->message, strerror(e));
         else
             snprintf(reason, sizeof reason, "%s", image->message);
         png_image_free(image);
-        fclose(fp);
-        unlink(tmp);
-        free(tmp);
+        af_file_abort(&f);
         return af_error_set(err, AF_EIO, "png: cannot write '%s': %s", path, reason);
     }
     png_image_free(image);
-
-    /* fclose flushes the stdio buffer: a full disk may only show up here. */
-    if (fclose(fp) != 0) {
-        e = errno;
-        unlink(tmp);
-        free(tmp);
-        return af_error_set(err, AF_EIO, "png: cannot write '%s': %s", path, strerror(e));
-    }
-    if (rename(tmp, path) != 0) {
-        e = errno;
-        unlink(tmp);
-        free(tmp);
-        return af_error_set(err, AF_EIO, "png: cannot rename the temporary file to '%s': %s",
-                            path, strerror(e));
-    }
-    free(tmp);
-    return AF_OK;
+    return af_file_commit(&f, err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -29,6 +29,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "advflow/file.h"
 #include "internal.h"
 
 /* Line buffer: at most AF_CSV_LINE_MAX - 1 characters per line (the line
@@ -82,39 +83,6 @@ void af_points_free(af_points *p)
 
 /* ------------------------------------------------------------------ */
 /* CSV input                                                           */
-
-typedef enum {
-    AF_LINE_OK,    /* a line is in the buffer (possibly the last, without '\n') */
-    AF_LINE_EOF,   /* nothing left */
-    AF_LINE_LONG,  /* the line does not fit in the buffer */
-    AF_LINE_NUL,   /* the line holds a NUL byte */
-    AF_LINE_ERROR  /* the stream reported a read error (errno set) */
-} af_line_result;
-
-/* Read one line into buf (size bytes), without its '\n', NUL-terminated.
- * Stops at the first NUL byte or as soon as the line cannot fit, so that a
- * call reads at most size bytes.  getc_unlocked is safe here: the stream is
- * private to af_points_read_csv. */
-static af_line_result af_read_line(FILE *fp, char *buf, size_t size)
-{
-    size_t len = 0;
-    int c;
-    while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
-        if (c == '\0')
-            return AF_LINE_NUL;
-        if (len + 1 >= size)
-            return AF_LINE_LONG;
-        buf[len++] = (char)c;
-    }
-    buf[len] = '\0';
-    if (c == EOF) {
-        if (ferror(fp))
-            return AF_LINE_ERROR;
-        if (len == 0)
-            return AF_LINE_EOF;
-    }
-    return AF_LINE_OK;
-}
 
 static int af_is_blank(char c) { return c == ' ' || c == '\t'; }
 
@@ -243,7 +211,8 @@ static af_status af_csv_read_lines(FILE *fp, const char *path, af_csv_buffer *b,
     int seen_content = 0; /* a header or a data line has been read */
     for (size_t lineno = 1;; lineno++) {
         errno = 0;
-        af_line_result r = af_read_line(fp, line, sizeof line);
+        size_t got;
+        af_line_result r = af_line_read(fp, line, sizeof line, &got);
         if (r == AF_LINE_EOF)
             return AF_OK;
         if (r == AF_LINE_ERROR)
@@ -358,57 +327,18 @@ af_status af_points_write_csv(const char *path, const af_points *p, af_error *er
                                 (int)p->label[k]);
     }
 
-    /* Atomic write, as af_png_write_atomic: a temporary file in the same
-     * directory (so rename() is atomic), renamed into place. */
-    static const char suffix[] = ".tmp.XXXXXX";
-    size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof suffix);
-    if (!tmp)
-        return af_error_set(err, AF_ENOMEM, "%s: out of memory for the temporary name", path);
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, suffix, sizeof suffix);
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return af_error_set(err, AF_EIO, "%s: cannot create a temporary file: %s", path,
-                            strerror(e));
-    }
-    /* mkstemp creates the file 0600; data points are not secret.  A failure
-     * (a file system without modes) is harmless and ignored. */
-    (void)fchmod(fd, 0644);
-    FILE *fp = fdopen(fd, "wb");
-    if (!fp) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return af_error_set(err, AF_EIO, "%s: cannot write: %s", path, strerror(e));
-    }
-
+    af_file f;
+    af_status st = af_file_open(&f, path, "points", err);
+    if (st != AF_OK)
+        return st;
     errno = 0;
-    int ok = af_csv_write_points(fp, p);
-    int e = errno;
-    /* fclose flushes the stdio buffer: a full disk may only show up here. */
-    if (fclose(fp) != 0 && ok) {
-        ok = 0;
-        e = errno;
+    if (!af_csv_write_points(f.fp, p)) {
+        int e = errno;
+        af_file_abort(&f);
+        return af_error_set(err, AF_EIO, "points: cannot write '%s': %s", path,
+                            strerror(e ? e : EIO));
     }
-    if (!ok) {
-        unlink(tmp);
-        free(tmp);
-        return af_error_set(err, AF_EIO, "%s: cannot write: %s", path, strerror(e ? e : EIO));
-    }
-    if (rename(tmp, path) != 0) {
-        e = errno;
-        unlink(tmp);
-        free(tmp);
-        return af_error_set(err, AF_EIO, "%s: cannot rename the temporary file into place: %s",
-                            path, strerror(e));
-    }
-    free(tmp);
-    return AF_OK;
+    return af_file_commit(&f, err);
 }
 
 /* ------------------------------------------------------------------ */

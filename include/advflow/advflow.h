@@ -20,6 +20,7 @@
 #include "advflow/mm.h"
 #include "advflow/mbo.h"
 #include "advflow/ref.h"
+#include "advflow/file.h"
 #include "advflow/png.h"
 #include "advflow/points.h"
 #include "advflow/array.h"

@@ -1,0 +1,136 @@
+/* advflow: atomic file writing (file.h), and the bounded line reader and
+ * suffix test the text readers share (internal.h).  GPL-3.0-or-later. */
+#include "advflow/file.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static void release(af_file *f)
+{
+    free(f->path);
+    free(f->tmp);
+    f->path = f->tmp = NULL;
+    f->fp = NULL;
+}
+
+af_status af_file_open(af_file *f, const char *path, const char *who, af_error *err)
+{
+    memset(f, 0, sizeof *f);
+    f->who = who ? who : "file";
+    if (!path)
+        return af_error_set(err, AF_EINVAL, "%s: output path is NULL", f->who);
+    static const char suffix[] = ".tmp.XXXXXX";
+    size_t len = strlen(path);
+    f->path = malloc(len + 1);
+    f->tmp = malloc(len + sizeof suffix);
+    if (!f->path || !f->tmp) {
+        release(f);
+        return af_error_set(err, AF_ENOMEM, "%s: '%s': out of memory for the file names", f->who,
+                            path);
+    }
+    memcpy(f->path, path, len + 1);
+    memcpy(f->tmp, path, len);
+    memcpy(f->tmp + len, suffix, sizeof suffix);
+    int fd = mkstemp(f->tmp);
+    if (fd < 0) {
+        int e = errno;
+        release(f);
+        return af_error_set(err, AF_EIO, "%s: cannot write '%s': %s", f->who, path, strerror(e));
+    }
+    (void)fchmod(fd, 0644); /* harmless if the file system has no modes */
+    if (!(f->fp = fdopen(fd, "wb"))) {
+        int e = errno;
+        close(fd);
+        unlink(f->tmp);
+        release(f);
+        return af_error_set(err, AF_EIO, "%s: cannot write '%s': %s", f->who, path, strerror(e));
+    }
+    return AF_OK;
+}
+
+af_status af_file_commit(af_file *f, af_error *err)
+{
+    if (!f->fp) {
+        release(f);
+        return af_error_set(err, AF_EINVAL, "%s: commit of a file that is not open", f->who);
+    }
+    errno = 0;
+    int bad = ferror(f->fp);
+    int e = errno;
+    /* fclose flushes the stdio buffer: a full disk may only show up here */
+    if (fclose(f->fp) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    f->fp = NULL;
+    af_status st = AF_OK;
+    if (bad) {
+        st = af_error_set(err, AF_EIO, "%s: cannot write '%s': %s", f->who, f->path,
+                          e ? strerror(e) : "write error");
+        unlink(f->tmp);
+    } else if (rename(f->tmp, f->path) != 0) {
+        e = errno;
+        st = af_error_set(err, AF_EIO, "%s: cannot rename the temporary file to '%s': %s", f->who,
+                          f->path, strerror(e));
+        unlink(f->tmp);
+    }
+    release(f);
+    return st;
+}
+
+void af_file_abort(af_file *f)
+{
+    if (f->fp) {
+        fclose(f->fp);
+        unlink(f->tmp);
+    }
+    release(f);
+}
+
+af_line_result af_line_read(FILE *fp, char *buf, size_t size, size_t *len)
+{
+    size_t k = 0;
+    int c;
+    while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
+        if (c == '\0') {
+            *len = k;
+            return AF_LINE_NUL;
+        }
+        if (k + 1 >= size) {
+            *len = k;
+            return AF_LINE_LONG;
+        }
+        buf[k++] = (char)c;
+    }
+    buf[k] = '\0';
+    *len = k;
+    if (c == EOF) {
+        if (ferror(fp))
+            return AF_LINE_ERROR;
+        if (k == 0)
+            return AF_LINE_EOF;
+    }
+    return AF_LINE_OK;
+}
+
+int af_has_suffix(const char *name, const char *suffix)
+{
+    size_t a = strlen(name), b = strlen(suffix);
+    if (a < b)
+        return 0;
+    for (size_t k = 0; k < b; k++) {
+        char c = name[a - b + k], d = suffix[k];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (d >= 'A' && d <= 'Z')
+            d = (char)(d - 'A' + 'a');
+        if (c != d)
+            return 0;
+    }
+    return 1;
+}
