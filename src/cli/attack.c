@@ -27,11 +27,9 @@ int cmd_attack(const options *o)
     size_t cells = af_grid_cells(g);
     const char *dir = o->out ? o->out : c->output.dir;
     af_error err;
-    if (g->n > AF_PNG_MAX_SIDE) {
-        fprintf(stderr, "advflow: %s: [grid] n = %d: pictures are limited to %d pixels per side\n",
-                o->case_path, g->n, AF_PNG_MAX_SIDE);
+    if ((rc = pictures_fit(o, g, c->output.scale)) != 0) {
         state_free(&s);
-        return EXIT_USAGE;
+        return rc;
     }
     /* the classifier: the case's initial region or a mask from a file */
     uint8_t *mask = s.mask;
@@ -112,18 +110,18 @@ int cmd_attack(const options *o)
     }
     char path[4300];
     snprintf(path, sizeof path, "%s/attack_paths.csv", dir);
-    out_file of;
+    af_file of;
     if (out_open(&of, path) != 0) {
         rc = EXIT_RUNTIME;
         goto done;
     }
-    fprintf(of.f, "# iterated FGSM: norm %s, eps %.10g, tau %.10g, steps %d\n",
+    fprintf(of.fp, "# iterated FGSM: norm %s, eps %.10g, tau %.10g, steps %d\n",
             af_norm_name(prm.norm), prm.eps, prm.tau, prm.steps);
-    fprintf(of.f, "point,step,x,y,label,score,prediction\n");
+    fprintf(of.fp, "point,step,x,y,label,score,prediction\n");
     for (long k = 0; k < K; k++)
         for (size_t q = 0; q < len; q++) {
             double x = pp[k][2 * q], y = pp[k][2 * q + 1];
-            fprintf(of.f, "%ld,%zu,%.10g,%.10g,%d,%.6g,%d\n", k, q, x, y, label[k],
+            fprintf(of.fp, "%ld,%zu,%.10g,%.10g,%d,%.6g,%d\n", k, q, x, y, label[k],
                     af_attack_score(at, x, y), af_attack_predict(at, x, y));
         }
     if (out_close(&of) != 0) {

@@ -45,23 +45,21 @@ int usage_error(const char *cmd, const char *msg, const char *arg);
  * reported on stderr unless quiet). */
 int load(const options *o, state *s, int want_mask);
 void state_free(state *s);
-/* A text output written under a temporary name beside its path (mode
- * 0644) and renamed into place by out_close, so that a failure leaves no
- * half-written file under the final name.  out_open and out_close print
- * their errors and return 0 or -1; out_abort drops the temporary. */
-typedef struct {
-    FILE *f;
-    char path[4200], tmp[4300];
-} out_file;
-int out_open(out_file *of, const char *path);
-int out_close(out_file *of);
-void out_abort(out_file *of);
+/* Open and commit a text output through af_file (file.h: a temporary name
+ * beside the path, renamed into place); the errors are printed, and the
+ * result is 0 or -1.  af_file_abort drops the temporary. */
+int out_open(af_file *of, const char *path);
+int out_close(af_file *of);
 
 /* Create dir (and parents) and prove it writable; 0 or -1 (printed). */
 int make_output_dir(const char *dir);
 /* 0 for AF_OK, else print err and return the exit code for st. */
 int write_or_fail(af_status st, const af_error *err);
 
+/* 0 when pictures of the grid with `scale` pixels per cell (0: automatic,
+ * at least 1) fit AF_PNG_MAX_SIDE; else the message is printed and the
+ * result is EXIT_USAGE. */
+int pictures_fit(const options *o, const af_grid *g, int scale);
 /* A frame of the state's densities (two hues when the classes differ) and
  * data points, with mask as the region (may be NULL). */
 void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f);

@@ -53,11 +53,9 @@ int cmd_data(const options *o)
         state_free(&s);
         return EXIT_USAGE;
     }
-    if (c->grid.n > AF_PNG_MAX_SIDE) {
-        fprintf(stderr, "advflow: %s: [grid] n = %d: pictures are limited to %d pixels per side\n",
-                o->case_path, c->grid.n, AF_PNG_MAX_SIDE);
+    if ((rc = pictures_fit(o, &c->grid, c->output.scale)) != 0) {
         state_free(&s);
-        return EXIT_USAGE;
+        return rc;
     }
     /* Every figure first: nothing is written if one fails. */
     af_error err;

@@ -212,6 +212,18 @@ int load(const options *o, state *s, int want_mask)
     return -1;
 }
 
+int pictures_fit(const options *o, const af_grid *g, int scale)
+{
+    long side = (long)g->n * (scale > 0 ? scale : 1);
+    if (side <= AF_PNG_MAX_SIDE)
+        return 0;
+    fprintf(stderr,
+            "advflow: %s: [grid] n = %d with %d pixels per cell: pictures are limited to %d "
+            "pixels per side\n",
+            o->case_path, g->n, scale > 0 ? scale : 1, AF_PNG_MAX_SIDE);
+    return EXIT_USAGE;
+}
+
 void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f)
 {
     memset(f, 0, sizeof *f);
@@ -227,50 +239,16 @@ void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f)
     }
 }
 
-int out_open(out_file *of, const char *path)
+int out_open(af_file *of, const char *path)
 {
-    memset(of, 0, sizeof *of);
-    if (strlen(path) >= sizeof of->path - 16) {
-        fprintf(stderr, "advflow: output path too long: %s\n", path);
-        return -1;
-    }
-    snprintf(of->path, sizeof of->path, "%s", path);
-    snprintf(of->tmp, sizeof of->tmp, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(of->tmp);
-    if (fd < 0 || !(of->f = fdopen(fd, "w"))) {
-        fprintf(stderr, "advflow: cannot write %s: %s\n", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(of->tmp);
-        }
-        return -1;
-    }
-    (void)fchmod(fd, 0644); /* mkstemp's 0600 would hide a plain table */
-    return 0;
+    af_error err;
+    return write_or_fail(af_file_open(of, path, "advflow", &err), &err) ? -1 : 0;
 }
 
-int out_close(out_file *of)
+int out_close(af_file *of)
 {
-    FILE *f = of->f;
-    of->f = NULL;
-    if (!f)
-        return -1;
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(of->tmp, of->path) != 0) {
-        fprintf(stderr, "advflow: cannot write %s: %s\n", of->path, bad ? "write error" : strerror(errno));
-        unlink(of->tmp);
-        return -1;
-    }
-    return 0;
-}
-
-void out_abort(out_file *of)
-{
-    if (of->f) {
-        fclose(of->f);
-        of->f = NULL;
-        unlink(of->tmp);
-    }
+    af_error err;
+    return write_or_fail(af_file_commit(of, &err), &err) ? -1 : 0;
 }
 
 /* Create dir and its parents; then prove it writable with a probe file. */
@@ -367,12 +345,10 @@ static int cmd_render(const options *o)
         state_free(&s);
         return rc;
     }
-    int n = s.c->grid.n, scale = o->scale ? o->scale : s.c->output.scale;
-    if (n > AF_PNG_MAX_SIDE || (!strcmp(what, "frame") && (long)n * (scale ? scale : 1) > AF_PNG_MAX_SIDE)) {
-        fprintf(stderr, "advflow: %s: [grid] n = %d (scale %d): images are limited to %d pixels per side\n",
-                o->case_path, n, scale, AF_PNG_MAX_SIDE);
+    int scale = o->scale ? o->scale : s.c->output.scale;
+    if ((rc = pictures_fit(o, &s.c->grid, strcmp(what, "frame") ? 1 : scale)) != 0) {
         state_free(&s);
-        return EXIT_USAGE;
+        return rc;
     }
     af_error err;
     af_status st;

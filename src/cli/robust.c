@@ -162,11 +162,9 @@ int cmd_robust(const options *o)
         state_free(&s);
         return EXIT_USAGE;
     }
-    if (o->out && g->n > AF_PNG_MAX_SIDE) {
-        fprintf(stderr, "advflow: %s: [grid] n = %d: pictures are limited to %d pixels per side\n",
-                o->case_path, g->n, AF_PNG_MAX_SIDE);
+    if (o->out && (rc = pictures_fit(o, g, c->output.scale)) != 0) {
         state_free(&s);
-        return EXIT_USAGE;
+        return rc;
     }
     if (o->out && make_output_dir(o->out) != 0) {
         state_free(&s);
@@ -235,14 +233,14 @@ int cmd_robust(const options *o)
                 rc = write_or_fail(af_array_write_npy(path, g, masks[0], AF_DTYPE_U8, &err), &err);
         }
         if (rc == 0 && o->eps_list) {
-            out_file of;
+            af_file of;
             snprintf(path, sizeof path, "%s/robust_eps.csv", o->out);
             if (out_open(&of, path) != 0) {
                 rc = EXIT_RUNTIME;
             } else {
-                print_header(of.f, points);
+                print_header(of.fp, points);
                 for (int q = 0; q < k; q++)
-                    print_row(of.f, &fig[q], g->dx, points);
+                    print_row(of.fp, &fig[q], g->dx, points);
                 if (out_close(&of) != 0)
                     rc = EXIT_RUNTIME;
             }

@@ -51,7 +51,7 @@ typedef struct {
     uint8_t *a, *b;              /* A_k and A_{k+1} */
     uint8_t *snap[SNAP_KEEP + 1];
     int nsnap, gap;
-    out_file hist;
+    af_file hist;
     double *series;              /* per step: time, clean, adv, clean_points, adv_points */
     size_t nseries, cap_series;
 } run_state;
@@ -70,7 +70,7 @@ static void run_free(run_state *r)
     free(r->series);
     for (int k = 0; k < r->nsnap; k++)
         free(r->snap[k]);
-    out_abort(&r->hist);
+    af_file_abort(&r->hist);
 }
 
 /* Keep one step's risks for risks.png. */
@@ -192,14 +192,9 @@ int cmd_run(const options *o)
     af_error err;
 
     /* Images are at most AF_PNG_MAX_SIDE pixels wide: refuse before writing. */
-    int n = g->n, scale = c->output.scale;
-    if (n > AF_PNG_MAX_SIDE || (c->output.frames && scale > 0 && (long)n * scale > AF_PNG_MAX_SIDE)) {
-        fprintf(stderr,
-                "advflow: %s: [grid] n = %d with [output] scale = %d: frames and masks are limited "
-                "to %d pixels per side\n",
-                o->case_path, n, scale, AF_PNG_MAX_SIDE);
+    if ((rc = pictures_fit(o, g, c->output.frames ? c->output.scale : 1)) != 0) {
         run_free(&r);
-        return EXIT_USAGE;
+        return rc;
     }
 
     /* Plans, before anything is written. */
@@ -271,7 +266,7 @@ int cmd_run(const options *o)
         run_free(&r);
         return EXIT_RUNTIME;
     }
-    FILE *hist = r.hist.f;
+    FILE *hist = r.hist.fp;
     if (r.s.points)
         fprintf(hist, "# risk_adv_points_bound = %.10g (the smallest adversarial risk on the %zu "
                       "points of any classifier; %zu conflicting pairs)\n",
