@@ -33,15 +33,20 @@ void af_perimeter_free(af_perimeter *p)
     free(p);
 }
 
+af_status af_perimeter_eps_check(const af_grid *g, double eps, const char *who, af_error *err)
+{
+    if (!(eps >= g->dx * (1 - 1e-9)) || !isfinite(eps))
+        return af_error_set(err, AF_EINVAL,
+                            "%s: epsilon = %g is smaller than one cell (dx = %g): the digital ball "
+                            "would be a single point",
+                            who, eps, g->dx);
+    return AF_OK;
+}
+
 af_perimeter *af_perimeter_alloc(const af_grid *g, af_norm norm, double eps, af_error *err)
 {
-    if (!(eps >= g->dx * (1 - 1e-9)) || !isfinite(eps)) {
-        af_error_set(err, AF_EINVAL,
-                     "perimeter: epsilon = %g is smaller than one cell (dx = %g): the digital ball "
-                     "would be a single point",
-                     eps, g->dx);
+    if (af_perimeter_eps_check(g, eps, "perimeter", err) != AF_OK)
         return NULL;
-    }
     af_perimeter *p = calloc(1, sizeof *p);
     if (!p) {
         af_error_set(err, AF_ENOMEM, "perimeter: out of memory");

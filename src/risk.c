@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "advflow/morph.h"
+#include "advflow/perimeter.h"
 #include "mf.h"
 
 struct af_risk {
@@ -34,14 +35,9 @@ af_risk *af_risk_alloc(const af_grid *g, af_norm norm, double eps, af_error *err
 {
     if (af_grid_check(g, "risk", err) != AF_OK)
         return NULL;
-    /* the perimeter's condition (perimeter.h): the risks pair with Per_eps */
-    if (!(eps >= g->dx * (1 - 1e-9)) || !isfinite(eps)) {
-        af_error_set(err, AF_EINVAL,
-                     "risk: epsilon = %g is smaller than one cell (dx = %g): the digital ball "
-                     "would be a single point",
-                     eps, g->dx);
+    /* the perimeter's condition: the risks pair with Per_eps */
+    if (af_perimeter_eps_check(g, eps, "risk", err) != AF_OK)
         return NULL;
-    }
     af_risk *r = calloc(1, sizeof *r);
     if (!r) {
         af_error_set(err, AF_ENOMEM, "risk: out of memory");

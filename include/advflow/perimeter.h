@@ -45,6 +45,11 @@ typedef struct {
  * the digital ball is more than one point; the ball must fit in the grid:
  * 2 eps/dx < n for periodic grids). */
 af_perimeter *af_perimeter_alloc(const af_grid *g, af_norm norm, double eps, af_error *err);
+
+/* The budget condition of af_perimeter_alloc (and of every module whose
+ * terms pair with Per_eps): eps finite and at least one cell, up to a
+ * relative 1e-9.  `who` starts the message. */
+af_status af_perimeter_eps_check(const af_grid *g, double eps, const char *who, af_error *err);
 void af_perimeter_free(af_perimeter *p); /* accepts NULL */
 
 /* The digital ball the plan uses (owned by the plan). */
