@@ -110,7 +110,7 @@ $(B)/obj/cli/%.o: src/cli/%.c $(HEADERS) $(wildcard src/cli/*.h)
 $(B)/advflow: $(CLI_OBJ) $(B)/libadvflow.a
 	$(CC) $(CFLAGS) $(CLI_OBJ) $(B)/libadvflow.a $(PKG_LIBS) -o $@
 
-$(B)/tests/%: tests/%.c tests/testutil.h $(B)/libadvflow.a
+$(B)/tests/%: tests/%.c tests/testutil.h tests/testfiles.h $(B)/libadvflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(T_CFLAGS) -Itests $< $(B)/libadvflow.a $(PKG_LIBS) $(T_LIBS) -o $@
 

@@ -15,67 +15,14 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "testfiles.h"
 
 #include "advflow/array.h"
-
-static char tmpdir[64];
-
-/* tmpdir/name into buf. */
-static const char *tpath(char *buf, size_t size, const char *name)
-{
-    snprintf(buf, size, "%s/%s", tmpdir, name);
-    return buf;
-}
-
-/* Remove a directory tree of plain files and directories. */
-static void rm_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        struct stat sb;
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-            rm_tree(p);
-        else
-            unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static int setup_dir(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/af_test_array_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_dir(void **state)
-{
-    (void)state;
-    rm_tree(tmpdir);
-    return 0;
-}
-
-/* Number of entries in dir whose name contains part. */
-static int count_entries(const char *dir, const char *part)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int count = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strstr(e->d_name, part))
-            count++;
-    closedir(d);
-    return count;
+    return tu_setup_dir("array");
 }
 
 static void make_grid(af_grid *g, int n)

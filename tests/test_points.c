@@ -17,85 +17,16 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "testfiles.h"
 
 #include "advflow/points.h"
 
 #define PI 3.14159265358979323846
 
-static char tmpdir[64];
-
-#define assert_close(a, b, tol) assert_close_at((a), (b), (tol), __FILE__, __LINE__)
-static void assert_close_at(double a, double b, double tol, const char *file, int line)
-{
-    if (!(fabs(a - b) <= tol))
-        fail_msg("%s:%d: %.17g != %.17g (tolerance %g)", file, line, a, b, tol);
-}
-
-static const char *tpath(char *buf, size_t size, const char *name)
-{
-    snprintf(buf, size, "%s/%s", tmpdir, name);
-    return buf;
-}
-
-static void rm_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        struct stat sb;
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            chmod(p, 0755);
-            rm_tree(p);
-        } else {
-            unlink(p);
-        }
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int setup_dir(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/af_test_points_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_dir(void **state)
-{
-    (void)state;
-    rm_tree(tmpdir);
-    return 0;
-}
-
-/* Entries of dir whose name contains part (all when part is NULL). */
-static int count_entries(const char *dir, const char *part)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int count = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (!part || strstr(e->d_name, part))
-            count++;
-    }
-    closedir(d);
-    return count;
-}
-
-static int file_exists(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0;
+    return tu_setup_dir("points");
 }
 
 static void write_bytes(const char *path, const void *data, size_t size)

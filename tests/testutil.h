@@ -34,6 +34,14 @@ static inline void tu_random_mask(tu_rng *r, uint8_t *m, size_t cells, double p)
         m[i] = tu_uniform(r) < p;
 }
 
+/* cmocka 1.1 has no assert_double_equal. */
+#define assert_close(a, b, tol) tu_assert_close_at((a), (b), (tol), __FILE__, __LINE__)
+static inline void tu_assert_close_at(double a, double b, double tol, const char *file, int line)
+{
+    if (!(a - b <= tol && b - a <= tol))
+        fail_msg("%s:%d: %.17g != %.17g (tolerance %g)", file, line, a, b, tol);
+}
+
 /* Index of the first difference of two byte arrays, or -1. */
 static inline long tu_first_diff(const uint8_t *a, const uint8_t *b, size_t cells)
 {

@@ -2,22 +2,7 @@
 # CLI tests: exit codes, messages that name the file and line, nothing
 # written on bad input, outputs of the commands.  Needs ADVFLOW_BIN.
 # GPL-3.0-or-later.
-BIN=${ADVFLOW_BIN:-build/advflow}
-case $BIN in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
-T=$(mktemp -d /tmp/advflow-cli-XXXXXX)
-trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS NEEDLE -- command...: exit status and a needle in stderr+stdout
-expect() {
-    want=$1; needle=$2; shift 3
-    out=$("$@" 2>&1); got=$?
-    if [ "$got" -ne "$want" ]; then bad "$* -> exit $got, want $want: $out"; return; fi
-    case $out in *"$needle"*) ok ;; *) bad "$* -> missing '$needle' in: $out" ;; esac
-}
+. "$(dirname "$0")/common.inc"
 
 cat > "$T/c.ini" <<'INI'
 [grid]
@@ -197,5 +182,4 @@ for c in cases/*.ini; do
         && [ "$(grep -vc '^#' "$T/cases/$name/history.csv")" -eq 3 ] && ok || bad "run $c: $(cat "$T/case.out")"
 done
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary cli

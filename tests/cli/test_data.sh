@@ -4,22 +4,8 @@
 # risk at least the bound any classifier obeys), and bad data files (CSV,
 # .npy), each refused with status 2, a message naming the file (and line),
 # and nothing written.  Needs ADVFLOW_BIN.  GPL-3.0-or-later.
-BIN=${ADVFLOW_BIN:-build/advflow}
-case $BIN in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
-T=$(mktemp -d /tmp/advflow-data-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/common.inc"
 
-# expect STATUS NEEDLE -- command...: exit status and a needle in stderr+stdout
-expect() {
-    want=$1; needle=$2; shift 3
-    out=$("$@" 2>&1); got=$?
-    if [ "$got" -ne "$want" ]; then bad "$* -> exit $got, want $want: $out"; return; fi
-    case $out in *"$needle"*) ok ;; *) bad "$* -> missing '$needle' in: $out" ;; esac
-}
 # value NAME FILE: the value of a `name = value` line
 value() { sed -n "s/^$1 = //p" "$2"; }
 # ge A B: A >= B - 1e-12 (numbers)
@@ -141,5 +127,4 @@ for spec in "short:short.csv:3" "label:label.csv:2" "nan:nan.csv:2" "empty:empty
     done
 done
 
-echo "data: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary data
