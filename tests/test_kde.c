@@ -7,9 +7,7 @@
  * keeps its mass W_c / W, also with points on the box edge and corners; a
  * point at a cell centre gives the (reflected) Gaussian; the estimate of a
  * known Gaussian mixture converges in L1 as the sample grows (errors are
- * printed); Silverman's rule on a hand-computed set; errors.
- *
- * af_points are built by hand (malloc / calloc), not with af_points_*. */
+ * printed); Silverman's rule on a hand-computed set; errors. */
 #include "testutil.h"
 
 #include <math.h>
@@ -48,27 +46,12 @@ static af_kde *make_kde(const af_grid *g)
     return k;
 }
 
+/* count points at the origin with label 0 and weights 1, to be set. */
 static af_points *pts_alloc(size_t count)
 {
-    af_points *p = calloc(1, sizeof *p);
+    af_points *p = af_points_alloc(count, NULL);
     assert_non_null(p);
-    p->count = count;
-    p->x = calloc(count ? count : 1, sizeof *p->x);
-    p->y = calloc(count ? count : 1, sizeof *p->y);
-    p->label = calloc(count ? count : 1, sizeof *p->label);
-    assert_true(p->x && p->y && p->label);
-    p->weight[0] = p->weight[1] = 1.0;
     return p;
-}
-
-static void pts_free(af_points *p)
-{
-    if (!p)
-        return;
-    free(p->x);
-    free(p->y);
-    free(p->label);
-    free(p);
 }
 
 static void fill(af_kde *k, const af_points *p, int label, double b, double *rho)
@@ -422,7 +405,7 @@ static void test_kde_mass(void **state)
             p->label[q] = q >= nf;
         check_mass(k, &g, p, 2 * g.dx);
         af_kde_free(k);
-        pts_free(p);
+        af_points_free(p);
     }
 }
 
@@ -474,7 +457,7 @@ static void test_kde_single_point(void **state)
         }
         free(rho);
         af_kde_free(k);
-        pts_free(p);
+        af_points_free(p);
     }
 }
 
@@ -559,7 +542,7 @@ static void test_kde_consistency(void **state)
             for (size_t i = 0; i < cells; i++)
                 l1 += fabs(rho[i] - scale * truth[i]);
             mean[a] += g.dx * g.dx * l1 / seeds;
-            pts_free(p);
+            af_points_free(p);
         }
         double mass0 = (double)m0 / ((double)m0 + 1.5 * (double)m1);
         print_message("kde L1 error, %5zu points of class 0 (mean of %d seeds, Silverman b = "
@@ -614,7 +597,7 @@ static void test_silverman(void **state)
     /* A bad label or NULL: 0. */
     assert_true(af_kde_silverman(p, 2) == 0.0);
     assert_true(af_kde_silverman(NULL, 0) == 0.0);
-    pts_free(p);
+    af_points_free(p);
 }
 
 static void test_kde_errors(void **state)
@@ -699,8 +682,8 @@ static void test_kde_errors(void **state)
     assert_int_equal(af_kde_fill(k, none, 0, 0.3, rho, &err), AF_EINVAL);
     assert_non_null(strstr(err.msg, "no points"));
 
-    pts_free(none);
-    pts_free(p);
+    af_points_free(none);
+    af_points_free(p);
     free(rho);
     af_kde_free(k);
 }
