@@ -179,6 +179,62 @@ static double point_dist(const af_grid *g, af_norm norm, double x0, double y0, d
     return norm2d(norm, u, v);
 }
 
+/* Points sorted into square buckets of side >= 2 eps (af_risk_points_bound). */
+typedef struct {
+    const af_grid *g;
+    af_norm norm;
+    double eps;
+    const af_points *p;
+    int nb;                 /* buckets per axis */
+    const size_t *start;    /* bucket b holds order[start[b] .. start[b + 1]) */
+    const size_t *order;    /* point indices, sorted by bucket */
+    const int32_t *bucket;  /* bucket of each point */
+} buckets;
+
+/* Visit the pairs (class 0, class 1) within 2 eps of each other: a class-0
+ * point's partners lie in its bucket or the 8 around it (every norm's
+ * 2 eps-ball is inside the l-inf one).  With mf, add an infinite arc for
+ * each; stop after `limit` pairs.  Returns the pairs visited, or a smaller
+ * number when an arc could not be added (out of memory). */
+static size_t conflict_pairs(const buckets *B, af_mf *mf, size_t limit)
+{
+    const af_points *p = B->p;
+    int nb = B->nb, per = B->g->edge == AF_EDGE_PERIODIC;
+    size_t edges = 0;
+    for (size_t k = 0; k < p->count && edges < limit; k++) {
+        if (p->label[k])
+            continue;
+        int bi = B->bucket[k] % nb, bj = B->bucket[k] / nb;
+        int seen[9], nseen = 0;
+        for (int dj = -1; dj <= 1; dj++)
+            for (int di = -1; di <= 1; di++) {
+                int ii = bi + di, jj = bj + dj;
+                if (per) {
+                    ii = (ii + nb) % nb;
+                    jj = (jj + nb) % nb;
+                } else if (ii < 0 || ii >= nb || jj < 0 || jj >= nb) {
+                    continue;
+                }
+                int b = jj * nb + ii, dup = 0;
+                for (int q = 0; q < nseen; q++)
+                    dup |= seen[q] == b; /* fewer than 3 buckets wrap onto themselves */
+                if (dup)
+                    continue;
+                seen[nseen++] = b;
+                for (size_t q = B->start[b]; q < B->start[b + 1] && edges < limit; q++) {
+                    size_t m = B->order[q];
+                    if (!p->label[m]
+                        || point_dist(B->g, B->norm, p->x[k], p->y[k], p->x[m], p->y[m]) > 2 * B->eps)
+                        continue;
+                    if (mf && af_mf_arc(mf, (int)k, (int)m, AF_MF_INF, 0, NULL) != AF_OK)
+                        return edges;
+                    edges++;
+                }
+            }
+    }
+    return edges;
+}
+
 af_status af_risk_points_bound(const af_grid *g, af_norm norm, double eps, const af_points *p,
                                double *bound, size_t *conflicts, af_error *err)
 {
@@ -239,6 +295,19 @@ af_status af_risk_points_bound(const af_grid *g, af_norm norm, double eps, const
         free(fill);
     }
 
+    /* The conflicts are counted first, so that a graph too large to build
+     * is refused before anything is allocated for it. */
+    buckets bk = {g, norm, eps, p, nb, start, order, bucket};
+    size_t edges = conflict_pairs(&bk, NULL, AF_RISK_MAX_CONFLICTS + 1);
+    if (edges > AF_RISK_MAX_CONFLICTS) {
+        st = af_error_set(err, AF_EUNSUP,
+                          "risk: the conflict graph of %zu points within 2 eps = %g of each other "
+                          "has more than %zu edges: the bound is not computed (use fewer points "
+                          "or a smaller eps)",
+                          np, 2 * eps, AF_RISK_MAX_CONFLICTS);
+        goto done;
+    }
+
     /* Graph: node k = point k; source -> class 0 (capacity its weight),
      * class 1 -> sink, infinite arcs class 0 -> class 1 for each conflict.
      * A minimum cut is a minimum-weight vertex cover.  Weights are scaled to
@@ -246,7 +315,7 @@ af_status af_risk_points_bound(const af_grid *g, af_norm norm, double eps, const
      * of two, so weights that are integers or short binary fractions (1 by
      * default) stay exact, and others are rounded by at most 2^-60 np
      * relative to the total. */
-    if (!(mf = af_mf_alloc((int)np, 4 * np, err))) {
+    if (!(mf = af_mf_alloc((int)np, edges + 1, err))) {
         st = err ? err->status : AF_ENOMEM;
         goto done;
     }
@@ -255,43 +324,15 @@ af_status af_risk_points_bound(const af_grid *g, af_norm norm, double eps, const
     double wmax = fmax(p->weight[0], p->weight[1]), total = 0;
     double scale = ldexp(1.0, 59) / ((double)np * wmax);
     scale = ldexp(1.0, (int)floor(log2(scale))); /* a power of two: w * scale is exact */
-    size_t edges = 0;
-    int per = g->edge == AF_EDGE_PERIODIC;
     for (size_t k = 0; k < np; k++) {
         int y = p->label[k] != 0;
         total += p->weight[y];
         af_cap c = (af_cap)llround(p->weight[y] * scale);
         af_mf_tweight(mf, (int)k, y ? 0 : c, y ? c : 0);
-        if (y)
-            continue;
-        int bi = bucket[k] % nb, bj = bucket[k] / nb;
-        int seen[9], nseen = 0;
-        for (int dj = -1; dj <= 1; dj++)
-            for (int di = -1; di <= 1; di++) {
-                int ii = bi + di, jj = bj + dj;
-                if (per) {
-                    ii = (ii + nb) % nb;
-                    jj = (jj + nb) % nb;
-                } else if (ii < 0 || ii >= nb || jj < 0 || jj >= nb) {
-                    continue;
-                }
-                int b = jj * nb + ii, dup = 0;
-                for (int q = 0; q < nseen; q++)
-                    dup |= seen[q] == b; /* fewer than 3 buckets wrap onto themselves */
-                if (dup)
-                    continue;
-                seen[nseen++] = b;
-                for (size_t q = start[b]; q < start[b + 1]; q++) {
-                    size_t m = order[q];
-                    if (!p->label[m])
-                        continue;
-                    if (point_dist(g, norm, p->x[k], p->y[k], p->x[m], p->y[m]) <= 2 * eps) {
-                        if ((st = af_mf_arc(mf, (int)k, (int)m, AF_MF_INF, 0, err)) != AF_OK)
-                            goto done;
-                        edges++;
-                    }
-                }
-            }
+    }
+    if (conflict_pairs(&bk, mf, edges) != edges) {
+        st = af_error_set(err, AF_ENOMEM, "risk: bound: out of memory for %zu conflicts", edges);
+        goto done;
     }
     af_cap flow;
     if ((st = af_mf_solve(mf, &flow, err)) != AF_OK)

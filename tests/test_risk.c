@@ -261,6 +261,34 @@ static void test_bound_examples(void **state)
     af_points_free(p);
 }
 
+/* A conflict graph beyond AF_RISK_MAX_CONFLICTS is refused (counted before
+ * it is built), and one just below is solved. */
+static void test_bound_too_large(void **state)
+{
+    (void)state;
+    af_grid g;
+    assert_int_equal(af_grid_init(&g, 2, 16, 0, 1, AF_EDGE_CLAMP, NULL), AF_OK);
+    size_t m = 4097; /* 4097^2 > 2^24 pairs, all within 2 eps */
+    af_points *p = af_points_alloc(2 * m, NULL);
+    for (size_t k = 0; k < 2 * m; k++) {
+        p->x[k] = 0.5 + 1e-6 * (double)(k % 7);
+        p->y[k] = 0.5;
+        p->label[k] = k >= m;
+    }
+    double b;
+    size_t e;
+    af_error err;
+    assert_int_equal(af_risk_points_bound(&g, AF_NORM_2, 0.1, p, &b, &e, &err), AF_EUNSUP);
+    assert_non_null(strstr(err.msg, "smaller eps"));
+    p->count = 2 * 1000; /* 1000 of each class: one million conflicts, every point in one */
+    for (size_t k = 0; k < p->count; k++)
+        p->label[k] = k >= 1000;
+    assert_int_equal(af_risk_points_bound(&g, AF_NORM_2, 0.1, p, &b, &e, &err), AF_OK);
+    assert_int_equal(e, 1000000);
+    assert_true(fabs(b - 0.5) < 1e-15); /* cover one whole class */
+    af_points_free(p);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -290,7 +318,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identity),       cmocka_unit_test(test_points_risk),
         cmocka_unit_test(test_bound_brute),    cmocka_unit_test(test_bound_examples),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_bound_too_large), cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests_name("risk", tests, NULL, NULL);
 }

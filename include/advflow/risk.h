@@ -79,11 +79,17 @@ void af_risk_eval(af_risk *r, const double *rho0, const double *rho1, const uint
 af_status af_risk_points(const af_risk *r, const af_points *p, const uint8_t *mask,
                          af_risk_points_value *out, af_error *err);
 
+/* Largest conflict graph af_risk_points_bound builds, in edges (about 40
+ * bytes each in the max-flow): a million points whose budget reaches
+ * thousands of others would need tens of gigabytes. */
+#define AF_RISK_MAX_CONFLICTS ((size_t)1 << 24)
+
 /* The smallest adversarial risk on the points over all classifiers, as a
  * weighted fraction (the minimum-weight vertex cover of the conflict graph
  * over the total weight); 0 for no points.  *conflicts (may be NULL) gets
  * the number of edges of the conflict graph.  Allocates its graph (AF_ENOMEM
- * possible). */
+ * possible); AF_EUNSUP when the graph would have more than
+ * AF_RISK_MAX_CONFLICTS edges (the message says how to shrink it). */
 af_status af_risk_points_bound(const af_grid *g, af_norm norm, double eps, const af_points *p,
                                double *bound, size_t *conflicts, af_error *err);
 

@@ -56,6 +56,11 @@ int make_output_dir(const char *dir);
 /* 0 for AF_OK, else print err and return the exit code for st. */
 int write_or_fail(af_status st, const af_error *err);
 
+/* The smallest adversarial risk on the state's points with budget eps
+ * (af_risk_points_bound) into *bound, NaN without points or when the
+ * conflict graph is too large (a warning then); 0, or the exit code of an
+ * error (printed). */
+int points_bound(const options *o, const state *s, double eps, double *bound, size_t *conflicts);
 /* 0 when pictures of the grid with `scale` pixels per cell (0: automatic,
  * at least 1) fit AF_PNG_MAX_SIDE; else the message is printed and the
  * result is EXIT_USAGE. */

@@ -61,12 +61,9 @@ int cmd_data(const options *o)
     af_error err;
     double bound;
     size_t conflicts;
-    af_status st = af_risk_points_bound(&c->grid, c->scheme.norm, c->scheme.epsilon, p, &bound,
-                                        &conflicts, &err);
-    if (st != AF_OK) {
-        fprintf(stderr, "advflow: %s: %s\n", o->case_path, err.msg);
+    if ((rc = points_bound(o, &s, c->scheme.epsilon, &bound, &conflicts)) != 0) {
         state_free(&s);
-        return st == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        return rc;
     }
     size_t count[2];
     af_points_class_counts(p, count);

@@ -212,6 +212,28 @@ int load(const options *o, state *s, int want_mask)
     return -1;
 }
 
+int points_bound(const options *o, const state *s, double eps, double *bound, size_t *conflicts)
+{
+    af_error err;
+    *bound = NAN;
+    *conflicts = 0;
+    if (!s->points)
+        return 0;
+    af_status st = af_risk_points_bound(&s->c->grid, s->c->scheme.norm, eps, s->points, bound,
+                                        conflicts, &err);
+    if (st == AF_EUNSUP) { /* too large to compute: say so, and go on without it */
+        *bound = NAN;
+        if (!o->quiet)
+            fprintf(stderr, "advflow: warning: %s: [data]: %s\n", o->case_path, err.msg);
+        return 0;
+    }
+    if (st != AF_OK) {
+        fprintf(stderr, "advflow: %s: [data]: %s\n", o->case_path, err.msg);
+        return st == AF_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    return 0;
+}
+
 int pictures_fit(const options *o, const af_grid *g, int scale)
 {
     long side = (long)g->n * (scale > 0 ? scale : 1);

@@ -59,7 +59,8 @@ static int parse_eps_list(const char *list, const af_grid *g, double *eps)
 
 /* Solve at budget eps into mask and fill *f.  Returns 0, or an exit code
  * (printed). */
-static int solve_one(const state *s, double eps, const uint8_t *bayes, uint8_t *mask, figures *f)
+static int solve_one(const options *o, const state *s, double eps, const uint8_t *bayes,
+                     uint8_t *mask, figures *f)
 {
     const af_case *c = s->c;
     af_error err;
@@ -71,12 +72,8 @@ static int solve_one(const state *s, double eps, const uint8_t *bayes, uint8_t *
     af_perimeter *per = rk ? af_perimeter_alloc(&c->grid, c->scheme.norm, eps, &err) : NULL;
     af_robust_stats st;
     af_status status = !per ? err.status : af_robust_solve(rb, mask, &st, &err);
-    if (status == AF_OK && s->points) {
+    if (status == AF_OK && s->points)
         status = af_risk_points(rk, s->points, mask, &f->rob_pts, &err);
-        if (status == AF_OK)
-            status = af_risk_points_bound(&c->grid, c->scheme.norm, eps, s->points, &f->bound,
-                                          &f->conflicts, &err);
-    }
     if (status == AF_OK) {
         af_risk_eval(rk, s->rho0, s->rho1, mask, &f->rob);
         af_risk_eval(rk, s->rho0, s->rho1, bayes, &f->bayes);
@@ -96,7 +93,7 @@ static int solve_one(const state *s, double eps, const uint8_t *bayes, uint8_t *
         fprintf(stderr, "advflow: %s: eps = %g: %s\n", c->path, eps, err.msg);
         return status == AF_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    return 0;
+    return points_bound(o, s, eps, &f->bound, &f->conflicts);
 }
 
 static void print_header(FILE *f, int points)
@@ -191,7 +188,7 @@ int cmd_robust(const options *o)
         }
         if (progress)
             fprintf(stderr, "\rrobust: eps = %g (%d/%d) ...   ", eps[q], q + 1, k);
-        rc = solve_one(&s, eps[q], bayes, masks[q], &fig[q]);
+        rc = solve_one(o, &s, eps[q], bayes, masks[q], &fig[q]);
     }
     if (progress)
         fputc('\n', stderr);

@@ -246,14 +246,11 @@ int cmd_run(const options *o)
                 sqrt(2 * sc->h), sqrt(2 * sc->h) / g->dx);
 
     /* The bound on the points, before anything is written. */
-    double bound = NAN;
-    size_t conflicts = 0;
-    if (r.s.points
-        && af_risk_points_bound(g, sc->norm, sc->epsilon, r.s.points, &bound, &conflicts, &err)
-               != AF_OK) {
-        fprintf(stderr, "advflow: %s: [data]: %s\n", o->case_path, err.msg);
+    double bound;
+    size_t conflicts;
+    if ((rc = points_bound(o, &r.s, sc->epsilon, &bound, &conflicts)) != 0) {
         run_free(&r);
-        return err.status == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        return rc;
     }
 
     if (make_output_dir(dir) != 0) {
