@@ -12,6 +12,9 @@
  * of 25. */
 #define DEFAULT_DATA_POINTS 50
 #define DEFAULT_LATTICE_POINTS 25
+/* Most path points an attack writes: 10^7 (160 MB of coordinates and a
+ * CSV of about 600 MB). */
+#define MAX_PATH_POINTS 1e7
 
 int cmd_attack(const options *o)
 {
@@ -58,6 +61,15 @@ int cmd_attack(const options *o)
     if (p && (size_t)K > p->count)
         K = (long)p->count;
     size_t len = (size_t)prm.steps + 1;
+    if ((double)K * (double)len > MAX_PATH_POINTS) {
+        fprintf(stderr,
+                "advflow: %s: %ld paths of %zu points would hold more than %g points (and a CSV "
+                "line each): use fewer --points or --steps\n",
+                o->case_path, K, len, (double)MAX_PATH_POINTS);
+        state_free(&s);
+        af_attack_free(at);
+        return EXIT_USAGE;
+    }
     double *x0 = malloc((size_t)K * 2 * sizeof *x0), *paths = malloc((size_t)K * 2 * len * sizeof *paths);
     uint8_t *label = malloc((size_t)K);
     int *flip = malloc((size_t)K * sizeof *flip), *plen = malloc((size_t)K * sizeof *plen);
