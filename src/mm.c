@@ -68,7 +68,8 @@ struct af_mm_plan {
     double *own_rho0, *own_rho1; /* a child's window copies (NULL for a top plan) */
     af_perimeter *per;    /* owns the ball; energy reporting */
     const af_ball *ball;
-    int r;
+    int r;                /* the ball's reach in cells, cut to n - 1 on a clamped grid */
+    int *half;            /* half[dj + r]: the ball's chord half-widths, cut likewise */
     af_morph_work *morph;
     af_dist_work *dist;
     double s_cap;         /* |s_k| is capped here (box diagonal): finite costs */
@@ -124,6 +125,22 @@ void af_mm_params_default(af_mm_params *prm)
 
 const af_ball *af_mm_plan_ball(const af_mm_plan *plan) { return plan->ball; }
 
+double af_mm_plan_bytes(const af_grid *g, const af_mm_params *prm)
+{
+    if (!g || !prm || !(g->dx > 0) || !(prm->eps >= 0) || !isfinite(prm->eps))
+        return INFINITY;
+    double n = g->n, cells = n * n, r = floor(prm->eps / g->dx * (1 + 1e-9));
+    if (g->edge == AF_EDGE_CLAMP && r > n - 1)
+        r = n - 1; /* the ball is cut to the grid (plan_new) */
+    /* s, queue, node (16), six masks (6), morphology, distance and
+     * perimeter workspaces (about 64) */
+    double bytes = cells * 86;
+    bytes += 2.0 * fmax(r, 1) * (2 * r + 1) * (n + 2 * r) * sizeof(int32_t); /* memo */
+    if (prm->full_grid)
+        bytes += cells * ((2 * r + 3) * 72 + (10 * r + 7) * 40);
+    return bytes;
+}
+
 void af_mm_plan_free(af_mm_plan *p)
 {
     if (!p)
@@ -134,6 +151,7 @@ void af_mm_plan_free(af_mm_plan *p)
     free(p->own_rho0);
     free(p->own_rho1);
     af_perimeter_free(p->per);
+    free(p->half);
     af_morph_work_free(p->morph);
     af_dist_work_free(p->dist);
     free(p->s);
@@ -219,7 +237,20 @@ static af_mm_plan *plan_new(const af_grid *g, const af_mm_params *prm, af_error 
     if (!(p->per = af_perimeter_alloc(g, prm->norm, prm->eps, err)))
         goto fail;
     p->ball = af_perimeter_ball(p->per);
-    p->r = p->ball->r;
+    /* On a clamped grid no offset beyond n - 1 cells meets a cell, so a
+     * larger ball acts as its part within [-(n-1), n-1]^2: the graph uses
+     * the ball's chords cut to that square.  Same terms, same minimiser,
+     * and a memo and graph that stop growing with eps (a ball of 640 cells
+     * on a 64^2 grid took 13 GB).  A periodic ball is below n / 2 anyway. */
+    p->r = p->ball->r < p->n - 1 ? p->ball->r : p->n - 1;
+    if (!(p->half = malloc((size_t)(2 * p->r + 1) * sizeof *p->half))) {
+        af_error_set(err, AF_ENOMEM, "mm: out of memory");
+        goto fail;
+    }
+    for (int dj = -p->r; dj <= p->r; dj++) {
+        int h = p->ball->half[dj + p->ball->r];
+        p->half[dj + p->r] = h < p->n - 1 ? h : p->n - 1;
+    }
     if (!(p->morph = af_morph_work_alloc(g, p->ball, err)) || !(p->dist = af_dist_work_alloc(g, err)))
         goto fail;
     p->s = malloc(cells * sizeof(double));
@@ -401,7 +432,7 @@ static int add_term(af_mm_plan *p, int kind, double cost, int i, int j)
             jj = ((jj % n) + n) % n;
         else if (jj < 0 || jj >= n)
             continue;
-        int node = seg_node(p, kind, p->ball->half[dj + r], i, jj, j + dj);
+        int node = seg_node(p, kind, p->half[dj + r], i, jj, j + dj);
         if (node < -1)
             return -1;
         if (node == NONE || node == first)

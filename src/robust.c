@@ -38,16 +38,29 @@ void af_robust_free(af_robust *r)
     free(r);
 }
 
+/* The step parameters of the robust cut. */
+static void params_of(af_mm_params *prm, af_norm norm, double eps, af_selection selection)
+{
+    af_mm_params_default(prm);
+    prm->norm = norm;
+    prm->eps = eps;
+    prm->h = 1; /* not used: there is no fidelity */
+    prm->selection = selection;
+    prm->full_grid = 1;
+}
+
+double af_robust_bytes(const af_grid *g, af_norm norm, double eps)
+{
+    af_mm_params prm;
+    params_of(&prm, norm, eps, AF_SELECT_MINIMAL);
+    return af_mm_plan_bytes(g, &prm) + af_grid_cells(g) * 9.0; /* c and zero */
+}
+
 af_robust *af_robust_alloc(const af_grid *g, af_norm norm, double eps, af_selection selection,
                            const double *rho0, const double *rho1, af_error *err)
 {
     af_mm_params prm;
-    af_mm_params_default(&prm);
-    prm.norm = norm;
-    prm.eps = eps;
-    prm.h = 1; /* not used: there is no fidelity */
-    prm.selection = selection;
-    prm.full_grid = 1;
+    params_of(&prm, norm, eps, selection);
     af_robust *r = calloc(1, sizeof *r);
     if (!r) {
         af_error_set(err, AF_ENOMEM, "robust: out of memory");

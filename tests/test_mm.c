@@ -162,6 +162,10 @@ static void test_brute_4x4(void **state)
             check_brute(&r, 4, norms[k % 3], eps, ps[(k / 6) % 3],
                         per ? AF_EDGE_PERIODIC : AF_EDGE_CLAMP, solvers[s]);
         }
+    /* balls larger than the clamped grid: the graph cuts them to
+     * [-(n-1), n-1]^2, which must change nothing */
+    for (int k = 0; k < 6; k++)
+        check_brute(&r, 4, norms[k % 3], k < 3 ? 3.5 : 9.0, 1, AF_EDGE_CLAMP, solvers[k % 2]);
 }
 
 static void test_brute_5x5(void **state)

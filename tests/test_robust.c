@@ -85,6 +85,8 @@ static void test_brute(void **state)
             for (int edge = 0; edge < 2; edge++) {
                 check_brute(&r, 4, norms[k], 1.0, (af_edge)edge, rep == 2);
                 check_brute(&r, 3, norms[k], 1.5, AF_EDGE_CLAMP, rep == 2);
+                /* balls beyond the grid (cut to it in the graph) */
+                check_brute(&r, 3, norms[k], 2.5 + 4 * rep, AF_EDGE_CLAMP, rep == 2);
             }
 }
 

@@ -74,6 +74,14 @@ typedef struct {
  * automatic band.  eps is left 0: the caller must set it. */
 void af_mm_params_default(af_mm_params *prm);
 
+/* Bytes a plan for g and prm needs, estimated (for a caller's memory check
+ * before af_mm_plan_create): its per-cell arrays, the segment memo, which
+ * grows like r^2 (n + 2r) for a ball of r cells, and for a full-grid plan
+ * the graph of a step over every cell, measured at about (2r + 3) nodes of
+ * 72 bytes and (10r + 7) arcs of 40 bytes a cell.  A band plan's graph
+ * follows the band and is not counted.  +inf for absurd sizes. */
+double af_mm_plan_bytes(const af_grid *g, const af_mm_params *prm);
+
 typedef struct {
     int band_cells;     /* variable cells in the final solve */
     int band_widenings; /* how often the band was widened in this step */

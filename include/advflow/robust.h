@@ -40,6 +40,10 @@ typedef struct {
     double ms;        /* wall time, milliseconds */
 } af_robust_stats;
 
+/* Bytes a plan and its solve need, estimated (af_mm_plan_bytes of a
+ * full-grid plan): for the caller's memory check before af_robust_alloc. */
+double af_robust_bytes(const af_grid *g, af_norm norm, double eps);
+
 /* Plan for grid g, norm, budget eps (length units, >= dx), selection and
  * densities rho0, rho1 (finite, >= 0, checked; kept by reference until
  * af_robust_free). */

@@ -56,6 +56,10 @@ int make_output_dir(const char *dir);
 /* 0 for AF_OK, else print err and return the exit code for st. */
 int write_or_fail(af_status st, const af_error *err);
 
+/* 0 when `bytes` fit in 80% of the machine's memory, else the message
+ * (naming the case and `what` needs it) is printed and the result is
+ * EXIT_USAGE. */
+int memory_fits(const options *o, double bytes, const char *what);
 /* The smallest adversarial risk on the state's points with budget eps
  * (af_risk_points_bound) into *bound, NaN without points or when the
  * conflict graph is too large (a warning then); 0, or the exit code of an

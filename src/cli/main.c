@@ -147,6 +147,17 @@ void state_free(state *s)
  * densities, morphology and distance workspaces), for the memory check. */
 #define BYTES_PER_CELL 104
 
+int memory_fits(const options *o, double bytes, const char *what)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGE_SIZE);
+    double have = (double)pages * (double)psize;
+    if (pages <= 0 || psize <= 0 || bytes <= 0.8 * have)
+        return 0;
+    fprintf(stderr, "advflow: %s: %s needs about %.1f GiB, more than this machine's %.1f GiB allow\n",
+            o->case_path, what, bytes / (1 << 30), have / (1 << 30));
+    return EXIT_USAGE;
+}
+
 int load(const options *o, state *s, int want_mask)
 {
     af_error err;
@@ -166,15 +177,10 @@ int load(const options *o, state *s, int want_mask)
         return EXIT_USAGE;
     }
     size_t cells = af_grid_cells(&s->c->grid);
-    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGE_SIZE);
-    double need = (double)cells * BYTES_PER_CELL, have = (double)pages * (double)psize;
-    if (pages > 0 && psize > 0 && need > 0.8 * have) {
-        fprintf(stderr,
-                "advflow: %s: [grid] n = %d needs about %.1f GiB, more than this machine's %.1f "
-                "GiB allow\n",
-                o->case_path, s->c->grid.n, need / (1 << 30), have / (1 << 30));
+    char what[64];
+    snprintf(what, sizeof what, "[grid] n = %d", s->c->grid.n);
+    if (memory_fits(o, (double)cells * BYTES_PER_CELL, what) != 0)
         return EXIT_USAGE;
-    }
     s->mask = malloc(cells);
     s->rho0 = malloc(cells * sizeof *s->rho0);
     s->rho1 = malloc(cells * sizeof *s->rho1);

@@ -163,6 +163,15 @@ int cmd_robust(const options *o)
         state_free(&s);
         return rc;
     }
+    for (int q = 0; q < k; q++) {
+        char what[128];
+        snprintf(what, sizeof what, "the robust cut over the whole grid at eps = %g (%.1f cells)",
+                 eps[q], eps[q] / g->dx);
+        if ((rc = memory_fits(o, af_robust_bytes(g, c->scheme.norm, eps[q]), what)) != 0) {
+            state_free(&s);
+            return rc;
+        }
+    }
     if (o->out && make_output_dir(o->out) != 0) {
         state_free(&s);
         return EXIT_USAGE;

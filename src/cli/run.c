@@ -223,6 +223,13 @@ int cmd_run(const options *o)
         prm.p = sc->p;
         prm.selection = sc->selection;
         prm.sdist = sc->sdist;
+        char what[128];
+        snprintf(what, sizeof what, "[scheme] epsilon = %g (%.1f cells)", sc->epsilon,
+                 sc->epsilon / g->dx);
+        if ((rc = memory_fits(o, af_mm_plan_bytes(g, &prm), what)) != 0) {
+            run_free(&r);
+            return rc;
+        }
         r.mm = af_mm_plan_create(g, &prm, r.s.rho0, r.s.rho1, &err);
     }
     if (!r.mm && !r.mbo) {
