@@ -34,6 +34,7 @@ struct af_case_store {
     int bad_section_line;
     char bad_section[64];
     int data_header;   /* a [data] header was read (an empty section has no entries) */
+    int nul_line;      /* line of a NUL byte: reading stopped there */
     af_error *err;
     af_status status;
     /* storage that the descriptors point into */
@@ -234,8 +235,21 @@ static char *reader(char *str, int num, void *stream)
 {
     af_case *c = stream;
     struct af_case_store *st = c->store;
-    if (!fgets(str, num, st->fp))
+    /* fgets, but a NUL byte (a binary file, /dev/zero) ends the reading at
+     * once: fgets would hide it and read on forever */
+    int k = 0, ch = 0;
+    while (k < num - 1 && (ch = getc(st->fp)) != EOF) {
+        if (ch == '\0') {
+            st->nul_line = st->line + (st->at_line_start ? 1 : 0);
+            return NULL;
+        }
+        str[k++] = (char)ch;
+        if (ch == '\n')
+            break;
+    }
+    if (k == 0)
         return NULL;
+    str[k] = '\0';
     if (st->at_line_start) {
         st->line++;
         const char *p = str;
@@ -281,6 +295,7 @@ af_status af_case_read(af_case *c, const char *path, af_error *err)
     st->at_line_start = 1;
     st->bad_section_line = 0;
     st->data_header = 0;
+    st->nul_line = 0;
     st->err = err;
     st->status = AF_OK;
     int rc = ini_parse_stream(reader, c, handler, c);
@@ -289,6 +304,9 @@ af_status af_case_read(af_case *c, const char *path, af_error *err)
     st->fp = NULL;
     if (read_error)
         return af_error_set(err, AF_EIO, "%s: read error", path);
+    if (st->nul_line)
+        return af_error_set(err, AF_EFORMAT, "%s:%d: NUL byte (a binary file, not a case file?)",
+                            path, st->nul_line);
     if (st->bad_section_line && (rc == 0 || rc > st->bad_section_line))
         return af_error_set(err, AF_EINVAL,
                             "%s:%d: unknown section [%s] (known: grid, initial, density, rho0, "

@@ -1,5 +1,6 @@
 /* advflow: atomic file writing (file.h), and the bounded line reader and
  * suffix test the text readers share (internal.h).  GPL-3.0-or-later. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "advflow/file.h"
 
 #include <errno.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+static af_status open_tmp(af_file *f, const char *path, af_error *err);
 
 static void release(af_file *f)
 {
@@ -22,8 +25,45 @@ af_status af_file_open(af_file *f, const char *path, const char *who, af_error *
 {
     memset(f, 0, sizeof *f);
     f->who = who ? who : "file";
-    if (!path)
-        return af_error_set(err, AF_EINVAL, "%s: output path is NULL", f->who);
+    if (!path || !path[0])
+        return af_error_set(err, AF_EINVAL, "%s: output path is %s", f->who, path ? "empty" : "NULL");
+    /* The target: a regular file or nothing; a link leads to the file to
+     * replace (realpath's result is malloc'd and freed below). */
+    char *real = NULL;
+    struct stat sb;
+    int exists = lstat(path, &sb) == 0;
+    if (exists && S_ISLNK(sb.st_mode)) {
+        if (!(real = realpath(path, NULL)) || stat(real, &sb) != 0) {
+            int e = errno;
+            free(real);
+            return af_error_set(err, AF_EINVAL, "%s: '%s' is a symbolic link that leads nowhere (%s)",
+                                f->who, path, strerror(e));
+        }
+        path = real;
+    }
+    if (exists && !S_ISREG(sb.st_mode)) {
+        af_status st = af_error_set(err, AF_EINVAL,
+                                    "%s: '%s' is %s, not a regular file: give a file name", f->who,
+                                    path, S_ISDIR(sb.st_mode) ? "a folder" : "a device, pipe or socket");
+        free(real);
+        return st;
+    }
+    af_status st = open_tmp(f, path, err);
+    free(real);
+    return st;
+}
+
+af_status af_file_check(const char *path, const char *who, af_error *err)
+{
+    af_file f;
+    af_status st = af_file_open(&f, path, who, err);
+    af_file_abort(&f);
+    return st;
+}
+
+/* Create the temporary file beside path (a regular file or nothing). */
+static af_status open_tmp(af_file *f, const char *path, af_error *err)
+{
     static const char suffix[] = ".tmp.XXXXXX";
     size_t len = strlen(path);
     f->path = malloc(len + 1);

@@ -157,6 +157,22 @@ static void test_syntax_errors(void **state)
                  "syntax");
     expect_error("[grid\nn = 64\n", NULL, AF_EFORMAT, "case.ini:1:", "syntax");
     expect_error("n = 64\n", NULL, AF_EINVAL, "case.ini:1:", "before any [section]");
+    /* NUL bytes end the reading at once, naming their line (a binary file
+     * or /dev/zero would otherwise be read forever) */
+    {
+        const char *path = write_case("nul.ini", "");
+        FILE *f = fopen(path, "wb");
+        fwrite("[grid]\nn = 8\n# a\0b\n", 1, 20, f);
+        fclose(f);
+        af_case *c = af_case_alloc();
+        af_error err;
+        assert_int_equal(af_case_read(c, path, &err), AF_EFORMAT);
+        assert_non_null(strstr(err.msg, "nul.ini:3:"));
+        assert_non_null(strstr(err.msg, "NUL byte"));
+        assert_int_equal(af_case_read(c, "/dev/zero", &err), AF_EFORMAT);
+        assert_non_null(strstr(err.msg, "/dev/zero:1:"));
+        af_case_free(c);
+    }
 }
 
 static void test_unknown_and_duplicate(void **state)

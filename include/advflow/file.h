@@ -11,6 +11,12 @@
  *   ... fprintf(f.fp, ...) ...
  *   return af_file_commit(&f, &err);     // or af_file_abort(&f) to drop it
  *
+ * The target must be a regular file or not exist yet: a folder, a device
+ * or a pipe at the path is refused (AF_EINVAL), rather than replaced by a
+ * regular file (as root, "-o /dev/null" would otherwise replace the
+ * device).  A symbolic link is followed: the file it leads to is replaced
+ * and the link stays.
+ *
  * The file gets mode 0644 (mkstemp's 0600 would hide a table or a figure;
  * the umask is not consulted, because reading it would change it for the
  * whole process for a moment).  The descriptor is caller-owned (it may live
@@ -35,10 +41,15 @@ typedef struct {
     const char *who;  /* prefix of messages, e.g. "png" (static storage) */
 } af_file;
 
-/* Create the temporary file for path.  AF_EINVAL for a NULL path, AF_ENOMEM,
- * AF_EIO (with strerror) when the folder does not take it.  On failure
- * nothing is left open and af_file_abort is a no-op. */
+/* Create the temporary file for path.  AF_EINVAL for a NULL or empty path,
+ * a target that is not a regular file, or a link that leads nowhere;
+ * AF_ENOMEM; AF_EIO (with strerror) when the folder does not take it.  On
+ * failure nothing is left open and af_file_abort is a no-op. */
 af_status af_file_open(af_file *f, const char *path, const char *who, af_error *err);
+
+/* Check, before the work that produces it, that path could be written:
+ * af_file_open and af_file_abort, so the same conditions and messages. */
+af_status af_file_check(const char *path, const char *who, af_error *err);
 
 /* Close the temporary file and rename it over the target.  A write error
  * the stream recorded, a failing close (a full disk may show only there) or

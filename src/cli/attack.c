@@ -121,6 +121,7 @@ int cmd_attack(const options *o)
         goto done;
     }
     char path[4300];
+    outputs written = {0};
     snprintf(path, sizeof path, "%s/attack_paths.csv", dir);
     af_file of;
     if (out_open(&of, path) != 0) {
@@ -136,10 +137,8 @@ int cmd_attack(const options *o)
             fprintf(of.fp, "%ld,%zu,%.10g,%.10g,%d,%.6g,%d\n", k, q, x, y, label[k],
                     af_attack_score(at, x, y), af_attack_predict(at, x, y));
         }
-    if (out_close(&of) != 0) {
-        rc = EXIT_RUNTIME;
+    if ((rc = outputs_done(&written, path, out_close(&of) ? EXIT_RUNTIME : 0)) != 0)
         goto done;
-    }
     af_png_frame f;
     frame_of(&s, mask, c->output.scale, &f);
     f.points = x0; /* the attacked points only, with their labels */
@@ -149,7 +148,8 @@ int cmd_attack(const options *o)
     f.path_len = plen;
     f.npaths = (int)K;
     snprintf(path, sizeof path, "%s/attack.png", dir);
-    if ((rc = write_or_fail(af_png_write_frame(path, &f, &err), &err)) != 0)
+    rc = outputs_done(&written, path, write_or_fail(af_png_write_frame(path, &f, &err), &err));
+    if (rc != 0)
         goto done;
     printf("points = %ld\n", K);
     printf("misclassified = %ld\n", wrong);

@@ -51,6 +51,17 @@ void state_free(state *s);
 int out_open(af_file *of, const char *path);
 int out_close(af_file *of);
 
+/* The files a command has written, removed again if a later one fails:
+ * a command's outputs appear all together or not at all. */
+#define OUTPUTS_MAX 8
+typedef struct {
+    int n;
+    char path[OUTPUTS_MAX][4300];
+} outputs;
+/* Note path as written (rc == 0) and pass rc through; on a failure (rc
+ * != 0) remove every file noted before. */
+int outputs_done(outputs *w, const char *path, int rc);
+
 /* Create dir (and parents) and prove it writable; 0 or -1 (printed). */
 int make_output_dir(const char *dir);
 /* 0 for AF_OK, else print err and return the exit code for st. */

@@ -1,5 +1,6 @@
 /* advflow CLI: `advflow data`, the data points as CSV and a scatter
  * picture.  GPL-3.0-or-later. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,30 +58,30 @@ int cmd_data(const options *o)
         state_free(&s);
         return rc;
     }
-    /* Every figure first: nothing is written if one fails. */
+    /* The outputs first (a bad name fails before any work), then every
+     * figure: nothing is written if one fails. */
     af_error err;
-    double bound;
-    size_t conflicts;
-    if ((rc = points_bound(o, &s, c->scheme.epsilon, &bound, &conflicts)) != 0) {
-        state_free(&s);
-        return rc;
-    }
-    size_t count[2];
-    af_points_class_counts(p, count);
-    double w0 = p->weight[0] * (double)count[0], w1 = p->weight[1] * (double)count[1];
-
     char csv[4200];
     if (o->out)
         snprintf(csv, sizeof csv, "%s", o->out);
     else
         snprintf(csv, sizeof csv, "%s/points.csv", c->output.dir);
     char *png = picture_path(csv), *dir = folder_of(csv);
+    double bound = NAN;
+    size_t conflicts = 0, count[2];
     if (!png || !dir) {
         fprintf(stderr, "advflow: out of memory\n");
         rc = EXIT_RUNTIME;
     } else if (make_output_dir(dir) != 0) {
         rc = EXIT_USAGE;
-    } else if ((rc = write_or_fail(af_points_write_csv(csv, p, &err), &err)) == 0) {
+    } else if (af_file_check(csv, "data", &err) != AF_OK || af_file_check(png, "data", &err) != AF_OK) {
+        rc = write_or_fail(err.status, &err);
+    } else {
+        rc = points_bound(o, &s, c->scheme.epsilon, &bound, &conflicts);
+    }
+    af_points_class_counts(p, count);
+    double w0 = p->weight[0] * (double)count[0], w1 = p->weight[1] * (double)count[1];
+    if (rc == 0 && (rc = write_or_fail(af_points_write_csv(csv, p, &err), &err)) == 0) {
         af_png_frame f;
         frame_of(&s, NULL, c->output.scale, &f);
         if ((rc = write_or_fail(af_png_write_frame(png, &f, &err), &err)) != 0)
@@ -97,7 +98,10 @@ int cmd_data(const options *o)
                 printf("bandwidth%d = %.10g\n", label,
                        c->density.bandwidth > 0 ? c->density.bandwidth : af_kde_silverman(p, label));
         printf("risk_adv_points_bound = %.10g\n", bound);
-        printf("conflicts = %zu\n", conflicts);
+        if (isnan(bound))
+            printf("conflicts = nan\n"); /* too many to build the graph */
+        else
+            printf("conflicts = %zu\n", conflicts);
         if (!o->quiet)
             fprintf(stderr, "advflow: wrote %s and %s\n", csv, png);
     }

@@ -267,6 +267,17 @@ void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f)
     }
 }
 
+int outputs_done(outputs *w, const char *path, int rc)
+{
+    if (rc == 0 && w->n < OUTPUTS_MAX) {
+        snprintf(w->path[w->n++], sizeof w->path[0], "%s", path);
+    } else if (rc != 0) {
+        while (w->n > 0)
+            unlink(w->path[--w->n]);
+    }
+    return rc;
+}
+
 int out_open(af_file *of, const char *path)
 {
     af_error err;

@@ -229,30 +229,33 @@ int cmd_robust(const options *o)
         const uint8_t *bayes_c[1] = {bayes};
         f.contours = o->eps_list ? (const uint8_t *const *)masks : bayes_c;
         f.ncontours = o->eps_list ? k : 1;
+        outputs done = {0};
         snprintf(path, sizeof path, "%s/robust_frame.png", o->out);
-        rc = write_or_fail(af_png_write_frame(path, &f, &err), &err);
+        rc = outputs_done(&done, path, write_or_fail(af_png_write_frame(path, &f, &err), &err));
         if (rc == 0 && !o->eps_list) {
             snprintf(path, sizeof path, "%s/robust_mask.png", o->out);
-            rc = write_or_fail(af_png_write_mask(path, g, masks[0], &err), &err);
+            rc = outputs_done(&done, path, write_or_fail(af_png_write_mask(path, g, masks[0], &err), &err));
+        }
+        if (rc == 0 && !o->eps_list) {
             snprintf(path, sizeof path, "%s/robust_mask.npy", o->out);
-            if (rc == 0)
-                rc = write_or_fail(af_array_write_npy(path, g, masks[0], AF_DTYPE_U8, &err), &err);
+            rc = outputs_done(&done, path,
+                              write_or_fail(af_array_write_npy(path, g, masks[0], AF_DTYPE_U8, &err), &err));
         }
         if (rc == 0 && o->eps_list) {
             af_file of;
             snprintf(path, sizeof path, "%s/robust_eps.csv", o->out);
             if (out_open(&of, path) != 0) {
-                rc = EXIT_RUNTIME;
+                rc = outputs_done(&done, path, EXIT_RUNTIME);
             } else {
                 print_header(of.fp, points);
                 for (int q = 0; q < k; q++)
                     print_row(of.fp, &fig[q], g->dx, points);
-                if (out_close(&of) != 0)
-                    rc = EXIT_RUNTIME;
+                rc = outputs_done(&done, path, out_close(&of) ? EXIT_RUNTIME : 0);
             }
+        }
+        if (rc == 0 && o->eps_list) {
             snprintf(path, sizeof path, "%s/robust_eps.png", o->out);
-            if (rc == 0)
-                rc = plot_sweep(path, fig, k, points);
+            rc = outputs_done(&done, path, plot_sweep(path, fig, k, points));
         }
         if (rc == 0 && !o->quiet)
             fprintf(stderr, "advflow: wrote %s/\n", o->out);
