@@ -373,7 +373,7 @@ static void test_data(void **state)
     assert_int_equal(af_case_points(c, &p, &outside, &err), AF_OK);
     assert_int_equal(outside, 1);
     assert_int_equal(p->count, 4);
-    assert_true(p->weight[1] == 2);
+    assert_true(p->weight[0] == 0.5 && p->weight[1] == 1); /* only the ratio: the larger is 1 */
     cells = af_grid_cells(&c->grid);
     assert_int_equal(af_case_densities(c, p, r0, r1, &err), AF_OK);
     dx2 = c->grid.dx * c->grid.dx;
@@ -416,6 +416,8 @@ static void test_data(void **state)
     expect_error("[data]\ngenerate = spirals\n", NULL, AF_EINVAL, "unknown data set", NULL);
     expect_error("[data]\ngenerate = moons\ncount = 1\n", NULL, AF_EINVAL, "count", NULL);
     expect_error("[data]\ngenerate = moons\nweight0 = 0\n", NULL, AF_EINVAL, "weight0", NULL);
+    expect_error("[data]\ngenerate = moons\nweight1 = 1e-13\n", NULL, AF_EINVAL, "weight1",
+                 "factor 1e12");
     expect_error(GOOD "[density]\nkind = kde\n", NULL, AF_EINVAL, "needs data points", NULL);
     expect_error("[data]\ngenerate = xor\n[rho0]\nkind = kde\n[rho1]\nkind = uniform\n", NULL,
                  AF_EINVAL, "[density]", NULL);
