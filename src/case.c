@@ -738,6 +738,8 @@ static void read_density(ctx *x, const char *sec, af_density *d, int slot)
             d->bandwidth = get_num(x, sec, "bandwidth", 0, 0, NULL);
             require(x, d->bandwidth > 0, sec, "bandwidth",
                     "must be > 0 (length units) or 'silverman'");
+            require(x, d->bandwidth <= 1000 * (x->c->grid.hi - x->c->grid.lo), sec, "bandwidth",
+                    "must be at most 1000 box widths (the estimate is uniform long before)");
         }
         d->floor = get_num(x, sec, "floor", AF_CASE_KDE_FLOOR, 0, NULL);
         require(x, d->floor >= 0 && d->floor <= 1, sec, "floor", "must be in [0, 1]");
@@ -774,9 +776,11 @@ static void read_data(ctx *x)
         d->gen.count = count > 0 ? (size_t)count : 0;
         d->gen.noise = get_num(x, D, "noise", af_data_default_noise(d->gen.kind), 0, NULL);
         require(x, d->gen.noise >= 0, D, "noise", "must be >= 0");
-        int seed = get_int(x, D, "seed", 1, 0);
-        require(x, seed >= 0, D, "seed", "must be >= 0");
-        d->gen.seed = seed > 0 ? (unsigned long)seed : 0;
+        /* GSL seeds MT19937 with 32 bits */
+        double seed = get_num(x, D, "seed", 1, 0, NULL);
+        require(x, seed >= 0 && seed <= 4294967295.0 && seed == floor(seed), D, "seed",
+                "must be a whole number in 0 .. 4294967295");
+        d->gen.seed = seed >= 0 && seed <= 4294967295.0 ? (unsigned long)seed : 0;
     }
     d->weight[0] = get_num(x, D, "weight0", 1, 0, NULL);
     d->weight[1] = get_num(x, D, "weight1", 1, 0, NULL);

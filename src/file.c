@@ -158,6 +158,16 @@ af_line_result af_line_read(FILE *fp, char *buf, size_t size, size_t *len)
     return AF_LINE_OK;
 }
 
+void af_printable(char *dst, size_t size, const char *src)
+{
+    size_t k = 0, len = strlen(src);
+    for (; k + 1 < size && k < len; k++)
+        dst[k] = src[k] >= 0x20 && src[k] < 0x7f ? src[k] : '?';
+    dst[k] = '\0';
+    if (k < len && size >= 4)
+        memcpy(dst + size - 4, "...", 4);
+}
+
 int af_has_suffix(const char *name, const char *suffix)
 {
     size_t a = strlen(name), b = strlen(suffix);

@@ -17,6 +17,13 @@ af_status af_grid_init(af_grid *g, int dim, int n, double lo, double hi,
                             n, dim, (size_t)AF_GRID_MAX_CELLS);
     if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
         return af_error_set(err, AF_EINVAL, "grid: box must be finite with lo < hi, got [%g, %g]", lo, hi);
+    /* hi - lo must be finite too (it overflows for [-1e308, 1e308]), and
+     * cells must be wide enough for their centres to be distinct numbers */
+    if (!isfinite(hi - lo) || !((hi - lo) / n > 1e-12 * fmax(fabs(lo), fabs(hi))))
+        return af_error_set(err, AF_EINVAL,
+                            "grid: box [%g, %g] with n = %d: its width overflows, or its cells are "
+                            "too narrow for their position",
+                            lo, hi, n);
     if (edge != AF_EDGE_CLAMP && edge != AF_EDGE_PERIODIC)
         return af_error_set(err, AF_EINVAL, "grid: unknown edge mode %d", (int)edge);
     g->dim = dim;

@@ -35,6 +35,12 @@ typedef enum {
  * buffer.  The stream must be private to the caller (getc_unlocked). */
 af_line_result af_line_read(FILE *fp, char *buf, size_t size, size_t *len);
 
+/* Copy src into dst (size >= 1 bytes), NUL-terminated, with every byte
+ * that is not printable ASCII replaced by '?' and a long text cut with
+ * "...", so that a message can quote a file's bytes without sending
+ * control sequences to a terminal. */
+void af_printable(char *dst, size_t size, const char *src);
+
 /* Does name end with suffix (ASCII letters compared case-insensitively)? */
 int af_has_suffix(const char *name, const char *suffix);
 

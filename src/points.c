@@ -172,22 +172,25 @@ static af_status af_csv_point(af_csv_buffer *b, const char *path, size_t lineno,
         return af_error_set(err, AF_EFORMAT, "%s:%zu: expected 3 fields (x, y, label), got %zu",
                             path, lineno, nfield);
     double v[3];
+    char shown[3][80]; /* the fields as a message may show them (no control bytes) */
+    for (int f = 0; f < 3; f++)
+        af_printable(shown[f], sizeof shown[f], field[f]);
     for (int f = 0; f < 3; f++) {
         if (!af_parse_number(field[f], &v[f])) {
             if (f == 2)
                 return af_error_set(err, AF_EFORMAT, "%s:%zu: label must be 0 or 1, got '"
-                                    AF_CSV_QUOTE "'", path, lineno, field[f]);
+                                    AF_CSV_QUOTE "'", path, lineno, shown[f]);
             return af_error_set(err, AF_EFORMAT, "%s:%zu: %s is not a number: '" AF_CSV_QUOTE "'",
-                                path, lineno, name[f], field[f]);
+                                path, lineno, name[f], shown[f]);
         }
     }
     for (int f = 0; f < 2; f++)
         if (!isfinite(v[f]))
             return af_error_set(err, AF_EFORMAT, "%s:%zu: %s must be finite, got '"
-                                AF_CSV_QUOTE "'", path, lineno, name[f], field[f]);
+                                AF_CSV_QUOTE "'", path, lineno, name[f], shown[f]);
     if (v[2] != 0.0 && v[2] != 1.0) /* NaN fails both tests: refused too */
         return af_error_set(err, AF_EFORMAT, "%s:%zu: label must be 0 or 1, got '"
-                            AF_CSV_QUOTE "'", path, lineno, field[2]);
+                            AF_CSV_QUOTE "'", path, lineno, shown[2]);
     if (b->count == AF_POINTS_MAX)
         return af_error_set(err, AF_EFORMAT, "%s:%zu: more than %zu points", path, lineno,
                             AF_POINTS_MAX);

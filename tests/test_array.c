@@ -649,13 +649,13 @@ static void test_write_errors(void **state)
     tpath(path, sizeof path, "no/such/dir/x.npy");
     assert_int_equal(af_array_write_npy(path, &g, f, AF_DTYPE_F64, &err), AF_EIO);
     assert_non_null(strstr(err.msg, path));
-    /* a directory in the way of the rename: the temporary file is removed */
+    /* a directory as the target is refused before anything is written */
     tpath(path, sizeof path, "taken.npy");
     assert_int_equal(mkdir(path, 0755), 0);
     char sub[300];
     snprintf(sub, sizeof sub, "%s/inside", path);
-    write_bytes(sub, "x", 1); /* a non-empty directory cannot be replaced */
-    assert_int_equal(af_array_write_npy(path, &g, f, AF_DTYPE_F64, &err), AF_EIO);
+    write_bytes(sub, "x", 1);
+    assert_int_equal(af_array_write_npy(path, &g, f, AF_DTYPE_F64, &err), AF_EINVAL);
     assert_non_null(strstr(err.msg, path));
     assert_int_equal(count_entries(tmpdir, ".tmp."), 0);
     unlink(sub);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "advflow/file.h"
+#include "internal.h"
 
 static int setup_dir(void **state)
 {
@@ -93,12 +94,26 @@ static void test_link_followed(void **state)
     assert_int_equal(sb.st_size, 9);
 }
 
+/* Messages quote file bytes without control characters. */
+static void test_printable(void **state)
+{
+    (void)state;
+    char buf[16];
+    af_printable(buf, sizeof buf, "a\x1b[2Jb\xff");
+    assert_string_equal(buf, "a?[2Jb?");
+    af_printable(buf, sizeof buf, "0123456789abcdefghij");
+    assert_string_equal(buf, "0123456789ab...");
+    af_printable(buf, 1, "abc");
+    assert_string_equal(buf, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_commit_and_abort),
         cmocka_unit_test(test_refused_targets),
         cmocka_unit_test(test_link_followed),
+        cmocka_unit_test(test_printable),
     };
     return cmocka_run_group_tests_name("file", tests, setup_dir, teardown_dir);
 }

@@ -444,7 +444,7 @@ static void test_bad_args(void **state)
 
 /* Every format fails on path with AF_EIO, naming it, leaving no temporary
  * file in dir. */
-static void check_write_fails(const char *path, const char *dir)
+static void check_write_fails_with(const char *path, const char *dir, af_status status)
 {
     af_plot_series s[3];
     int ns = make_history(s);
@@ -455,9 +455,14 @@ static void check_write_fails(const char *path, const char *dir)
         snprintf(p, sizeof p, "%s%s", path, suffixes[k]);
         af_error err;
         af_error_clear(&err);
-        check_error(af_plot_write(p, &ax, s, ns, &err), &err, AF_EIO, p);
+        check_error(af_plot_write(p, &ax, s, ns, &err), &err, status, p);
         assert_int_equal(count_entries(dir, ".tmp."), 0);
     }
+}
+
+static void check_write_fails(const char *path, const char *dir)
+{
+    check_write_fails_with(path, dir, AF_EIO);
 }
 
 static void test_write_errors(void **state)
@@ -468,14 +473,14 @@ static void test_write_errors(void **state)
     tpath(path, sizeof path, "nodir/x");
     check_write_fails(path, tmpdir);
 
-    /* a directory as the target: the rename fails, the temporary goes */
+    /* a directory as the target is refused before anything is written */
     static const char *names[] = {"adir.png", "adir.svg", "adir.pdf"};
     for (int k = 0; k < 3; k++) {
         tpath(dir, sizeof dir, names[k]);
         assert_int_equal(mkdir(dir, 0755), 0);
     }
     tpath(path, sizeof path, "adir");
-    check_write_fails(path, tmpdir);
+    check_write_fails_with(path, tmpdir, AF_EINVAL);
     for (int k = 0; k < 3; k++) {
         tpath(dir, sizeof dir, names[k]);
         assert_int_equal(count_entries(dir, NULL), 0);

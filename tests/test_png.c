@@ -1081,7 +1081,7 @@ static void test_read_fuzz(void **state)
 
 /* Both writers fail on path with AF_EIO, naming path, and leave no
  * temporary file in dir. */
-static void check_write_fails(const char *path, const char *dir)
+static void check_write_fails_with(const char *path, const char *dir, af_status status)
 {
     af_grid g;
     make_grid(&g, 8);
@@ -1089,11 +1089,16 @@ static void check_write_fails(const char *path, const char *dir)
     m[9] = 1;
     af_error err;
     af_error_clear(&err);
-    check_error(af_png_write_mask(path, &g, m, &err), &err, AF_EIO, path);
+    check_error(af_png_write_mask(path, &g, m, &err), &err, status, path);
     af_png_frame f = {.grid = &g, .mask = m};
     af_error_clear(&err);
-    check_error(af_png_write_frame(path, &f, &err), &err, AF_EIO, path);
+    check_error(af_png_write_frame(path, &f, &err), &err, status, path);
     assert_int_equal(count_entries(dir, ".tmp."), 0);
+}
+
+static void check_write_fails(const char *path, const char *dir)
+{
+    check_write_fails_with(path, dir, AF_EIO);
 }
 
 static void test_write_errors(void **state)
@@ -1113,10 +1118,10 @@ static void test_write_errors(void **state)
     check_write_fails(path, tmpdir);
     unlink(dir);
 
-    /* A directory as the target: the rename fails, the temporary goes. */
+    /* A directory as the target is refused before anything is written. */
     tpath(dir, sizeof dir, "adir");
     assert_int_equal(mkdir(dir, 0755), 0);
-    check_write_fails(dir, tmpdir);
+    check_write_fails_with(dir, tmpdir, AF_EINVAL);
     assert_int_equal(count_entries(dir, NULL), 0);
     rmdir(dir);
 

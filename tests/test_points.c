@@ -381,10 +381,10 @@ static void test_write_errors(void **state)
     check_write_fails(path, p, AF_EIO, tmpdir);
     unlink(dir);
 
-    /* A directory as the target: the rename fails, the temporary goes. */
+    /* A directory as the target is refused before anything is written. */
     tpath(dir, sizeof dir, "adir");
     assert_int_equal(mkdir(dir, 0755), 0);
-    check_write_fails(dir, p, AF_EIO, tmpdir);
+    check_write_fails(dir, p, AF_EINVAL, tmpdir);
     assert_int_equal(count_entries(dir, NULL), 0);
     rmdir(dir);
 

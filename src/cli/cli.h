@@ -8,6 +8,7 @@
 
 #define EXIT_RUNTIME 1 /* a computation or a write failed after the input was accepted */
 #define EXIT_USAGE 2   /* usage or input error: nothing was written */
+#define MAX_DRAWN 20000 /* data points drawn in a picture, at most */
 
 typedef struct {
     const char *cmd;
@@ -33,7 +34,9 @@ typedef struct {
     double *rho;       /* rho0 + rho1 */
     int two_classes;   /* rho0 differs from rho1 somewhere: frames use two hues */
     af_points *points; /* [data], or NULL */
-    double *xy;        /* the points' coordinates interleaved, for frames */
+    double *xy;        /* coordinates of the points drawn in frames, interleaved */
+    uint8_t *draw_label; /* their labels */
+    size_t ndraw;      /* how many: all, or every k-th of more than MAX_DRAWN */
     size_t outside;    /* data points outside the box, left out */
 } state;
 

@@ -137,6 +137,7 @@ void state_free(state *s)
     af_case_free(s->c);
     af_points_free(s->points);
     free(s->xy);
+    free(s->draw_label);
     free(s->mask);
     free(s->rho0);
     free(s->rho1);
@@ -200,14 +201,20 @@ int load(const options *o, state *s, int want_mask)
         s->two_classes |= s->rho0[x] != s->rho1[x];
     }
     if (s->points) {
-        size_t np = s->points->count;
-        if (!(s->xy = malloc(2 * np * sizeof *s->xy))) {
+        /* pictures show at most MAX_DRAWN points, every stride-th: more
+         * would cover the picture and take minutes to draw */
+        size_t np = s->points->count, stride = (np + MAX_DRAWN - 1) / MAX_DRAWN;
+        s->ndraw = (np + stride - 1) / stride;
+        s->xy = malloc(2 * s->ndraw * sizeof *s->xy);
+        s->draw_label = malloc(s->ndraw);
+        if (!s->xy || !s->draw_label) {
             fprintf(stderr, "advflow: out of memory for %zu points\n", np);
             return EXIT_RUNTIME;
         }
-        for (size_t k = 0; k < np; k++) {
-            s->xy[2 * k] = s->points->x[k];
-            s->xy[2 * k + 1] = s->points->y[k];
+        for (size_t k = 0, q = 0; k < np; k += stride, q++) {
+            s->xy[2 * q] = s->points->x[k];
+            s->xy[2 * q + 1] = s->points->y[k];
+            s->draw_label[q] = s->points->label[k];
         }
     }
     if (s->outside && !o->quiet)
@@ -262,8 +269,8 @@ void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f)
     f->scale = scale;
     if (s->points) {
         f->points = s->xy;
-        f->point_labels = s->points->label;
-        f->npoints = s->points->count;
+        f->point_labels = s->draw_label;
+        f->npoints = s->ndraw;
     }
 }
 

@@ -34,9 +34,13 @@ static int parse_eps_list(const char *list, const af_grid *g, double *eps)
         char *end;
         errno = 0;
         double v = strtod(q, &end);
-        if (end == q || errno || !isfinite(v) || (*end && *end != ',')) {
+        if (end == q || errno || !isfinite(v) || (*end && *end != ',') || (*end == ',' && !end[1])) {
             fprintf(stderr, "advflow robust: --eps-list: '%s' is not a list of numbers (E1,E2,...)\n",
                     list);
+            return -1;
+        }
+        if (!(v > 0)) {
+            fprintf(stderr, "advflow robust: --eps-list: eps = %g must be positive\n", v);
             return -1;
         }
         if (!(v >= g->dx * (1 - 1e-9))) {
