@@ -9,7 +9,7 @@
 #
 # CI (CI=true) builds with -Werror.  Dependencies come from pkg-config.
 
-PKGS     := fftw3 libpng gsl maxflow inih cairo
+PKGS     := fftw3 libpng gsl maxflow inih cairo fontconfig
 TESTPKGS := cmocka
 BENCHPKGS:= igraph
 PREFIX   ?= /usr/local

@@ -36,6 +36,8 @@
 #include <cairo-svg.h>
 #endif
 
+#include <fontconfig/fontconfig.h>
+
 #include "advflow/file.h"
 #include "internal.h"
 
@@ -1215,4 +1217,10 @@ af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plo
         st = af_write_atomic(path, fmt, L, axes, series, ns, err);
     free(L);
     return st;
+}
+
+void af_plot_release(void)
+{
+    cairo_debug_reset_static_data(); /* cairo's font faces first: they hold fontconfig patterns */
+    FcFini();
 }

@@ -61,6 +61,12 @@ typedef struct {
 af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plot_series *series,
                         int ns, af_error *err);
 
+/* Release the font caches that cairo and fontconfig keep between plots, so
+ * that leak checkers see a clean exit: call it once at the end of a
+ * program that drew plots.  Plots drawn afterwards work, and pay the set-up
+ * of fonts again. */
+void af_plot_release(void);
+
 /* A palette of distinguishable colours (Okabe-Ito), k = 0, 1, ... cycling. */
 uint32_t af_plot_colour(int k);
 

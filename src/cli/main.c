@@ -452,5 +452,6 @@ int main(int argc, char **argv)
     if (rc < 0)
         rc = fn(&o);
     free(o.sets);
+    af_plot_release(); /* a clean exit for leak checkers */
     return rc;
 }
