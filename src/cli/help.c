@@ -153,7 +153,9 @@ static const char *const robust_help =
     "densities, the Bayes boundary in blue, the data points); with --eps-list,\n"
     "robust_eps.csv, robust_eps.png (risks against eps) and robust_frame.png with\n"
     "one boundary per budget (blue to red).  The cut covers the whole grid: about\n"
-    "1.6 s at n = 256 and 8 s at n = 512 for eps = 5 cells.\n"
+    "1 s at n = 256 and 8 s at n = 512 for eps = 5 cells, and grows with the\n"
+    "ball (45 s at n = 256 for eps = 64 cells); a ball larger than the grid\n"
+    "costs no more than one of n cells.\n"
     "\n"
     "example:\n"
     "  advflow robust cases/moons.ini --eps-list 0.02,0.05,0.1,0.15 --out out/robust\n";
