@@ -786,8 +786,8 @@ static void read_data(ctx *x)
     d->weight[1] = get_num(x, D, "weight1", 1, 0, NULL);
     require(x, d->weight[0] > 0, D, "weight0", "must be > 0");
     require(x, d->weight[1] > 0, D, "weight1", "must be > 0");
-    /* Only the ratio matters (priors); af_case_points divides by the larger
-     * weight, so a ratio beyond 1e12 would round a class away. */
+    /* Only the ratio matters (priors; kde.c and risk.c divide by the
+     * larger weight), and beyond 1e12 it would round a class away. */
     double lo = fmin(d->weight[0], d->weight[1]), hi = fmax(d->weight[0], d->weight[1]);
     require(x, !(lo > 0) || hi <= 1e12 * lo, D, d->weight[0] < d->weight[1] ? "weight0" : "weight1",
             "must be within a factor 1e12 of the other class's weight (only their ratio matters)");
@@ -964,11 +964,8 @@ af_status af_case_points(const af_case *c, af_points **points, size_t *outside, 
             *err = e2;
         return prefixed(c, "data", e2.status, err);
     }
-    /* only the ratio of the weights matters: scaled so that the larger is 1
-     * (weights of 1e308 would overflow the sums of the densities and risks) */
-    double wmax = fmax(d->weight[0], d->weight[1]);
-    p->weight[0] = d->weight[0] / wmax;
-    p->weight[1] = d->weight[1] / wmax;
+    p->weight[0] = d->weight[0];
+    p->weight[1] = d->weight[1];
     size_t total = p->count, out = af_points_crop(p, &c->grid);
     size_t count[2];
     af_points_class_counts(p, count);

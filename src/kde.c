@@ -238,8 +238,11 @@ af_status af_kde_fill(af_kde *k, const af_points *p, int label, double bandwidth
     if (!(sum > 0) || !isfinite(sum))
         return af_error_set(err, AF_EFAILED, "kde: the convolution of class %d has sum %g", label,
                             sum);
-    double wc = p->weight[label] * (double)count[label];
-    double W = wc + p->weight[1 - label] * (double)count[1 - label];
+    /* only the ratio of the class weights matters: taken relative to the
+     * larger, so that weights of 1e306 do not overflow the sums */
+    double wmax = fmax(p->weight[0], p->weight[1]);
+    double wc = p->weight[label] / wmax * (double)count[label];
+    double W = wc + p->weight[1 - label] / wmax * (double)count[1 - label];
     double scale = (wc / W) / (g->dx * g->dx * sum);
     for (size_t i = 0; i < cells; i++)
         rho[i] *= scale;

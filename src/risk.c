@@ -145,10 +145,10 @@ af_status af_risk_points(const af_risk *r, const af_points *p, const uint8_t *ma
     if (s != AF_OK)
         return s;
     memset(out, 0, sizeof *out);
-    double wc = 0, wa = 0;
+    double wc = 0, wa = 0, wmax = fmax(p->weight[0], p->weight[1]);
     for (size_t k = 0; k < p->count; k++) {
         int y = p->label[k] != 0;
-        double w = p->weight[y];
+        double w = p->weight[y] / wmax; /* only ratios matter; no overflow */
         out->weight += w;
         int wrong = (mask[af_points_cell(p, &r->g, k)] != 0) != y;
         if (wrong) {
@@ -321,13 +321,15 @@ af_status af_risk_points_bound(const af_grid *g, af_norm norm, double eps, const
     }
     if ((st = af_mf_begin(mf, 0, err)) != AF_OK || (st = af_mf_set_nodes(mf, (int)np, err)) != AF_OK)
         goto done;
+    /* weights relative to the larger (only their ratio matters; no overflow) */
     double wmax = fmax(p->weight[0], p->weight[1]), total = 0;
-    double scale = ldexp(1.0, 59) / ((double)np * wmax);
+    double scale = ldexp(1.0, 59) / (double)np;
     scale = ldexp(1.0, (int)floor(log2(scale))); /* a power of two: w * scale is exact */
     for (size_t k = 0; k < np; k++) {
         int y = p->label[k] != 0;
-        total += p->weight[y];
-        af_cap c = (af_cap)llround(p->weight[y] * scale);
+        double w = p->weight[y] / wmax;
+        total += w;
+        af_cap c = (af_cap)llround(w * scale);
         af_mf_tweight(mf, (int)k, y ? 0 : c, y ? c : 0);
     }
     if (conflict_pairs(&bk, mf, edges) != edges) {

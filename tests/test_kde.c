@@ -346,13 +346,16 @@ static void check_mass(af_kde *k, const af_grid *g, const af_points *p, double b
     size_t cells = af_grid_cells(g), m[2] = {0, 0};
     for (size_t q = 0; q < p->count; q++)
         m[p->label[q]]++;
-    double W = p->weight[0] * (double)m[0] + p->weight[1] * (double)m[1];
+    /* W_c / W, with the weights taken relative to the larger (their ratio
+     * is what counts, and 1e306 * m would overflow) */
+    double wm = fmax(p->weight[0], p->weight[1]);
+    double W = p->weight[0] / wm * (double)m[0] + p->weight[1] / wm * (double)m[1];
     double *rho = malloc(cells * sizeof *rho);
     assert_non_null(rho);
     double total = 0;
     for (int c = 0; c < 2; c++) {
         fill(k, p, c, b, rho);
-        double mass = g->dx * g->dx * sum(rho, cells), want = p->weight[c] * (double)m[c] / W;
+        double mass = g->dx * g->dx * sum(rho, cells), want = p->weight[c] / wm * (double)m[c] / W;
         if (fabs(mass - want) > 1e-12 * want)
             fail_msg("%s b = %g: class %d mass %.17g, want %.17g", af_edge_name(g->edge), b, c,
                      mass, want);
@@ -400,6 +403,12 @@ static void test_kde_mass(void **state)
         check_mass(k, &g, p, 3 * g.dx);
         check_mass(k, &g, p, af_kde_silverman(p, 1));
         check_mass(k, &g, p, 5 * (hi - lo));
+        /* Only the weights' ratio counts: no overflow at 1e306. */
+        p->weight[0] = 0.7e306;
+        p->weight[1] = 2.5e306;
+        check_mass(k, &g, p, 3 * g.dx);
+        p->weight[0] = 0.7;
+        p->weight[1] = 2.5;
         /* Only edge points in class 0. */
         for (size_t q = 0; q < count; q++)
             p->label[q] = q >= nf;

@@ -248,6 +248,12 @@ static void test_bound_examples(void **state)
     p->weight[0] = 3;
     assert_int_equal(af_risk_points_bound(&g, AF_NORM_INF, 0.1, p, &b, &e, &err), AF_OK);
     assert_true(fabs(b - 1.0 / 4) < 1e-15); /* cover the class-1 point: 1 of 3 + 1 */
+    /* only the ratio of the weights counts: no overflow at 1e306 */
+    p->weight[0] = 3e306;
+    p->weight[1] = 1e306;
+    assert_int_equal(af_risk_points_bound(&g, AF_NORM_INF, 0.1, p, &b, &e, &err), AF_OK);
+    assert_true(fabs(b - 1.0 / 4) < 1e-15);
+    p->weight[1] = 1;
     /* on the torus, points near opposite edges conflict */
     af_grid gp;
     assert_int_equal(af_grid_init(&gp, 2, 10, 0, 1, AF_EDGE_PERIODIC, NULL), AF_OK);

@@ -57,7 +57,7 @@ typedef struct {
 } af_risk_value;
 
 typedef struct {
-    double weight;    /* total weight of the points */
+    double weight;    /* total weight of the points, in units of the larger class weight */
     double clean;     /* weighted fraction misclassified */
     double adv;       /* weighted fraction attacked (includes the misclassified) */
     size_t n_clean;   /* number misclassified */
