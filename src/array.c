@@ -758,18 +758,25 @@ static af_status af_csv_row(const char *path, long line, const char *buf, int n,
         double v = strtod(p, &end);
         if (end == p || (*end && *end != ',' && !af_csv_blank(*end))) {
             size_t tok = strcspn(p, ", \t\r\v\f");
+            char shown[32], word[28];
+            snprintf(word, sizeof word, "%.*s", (int)(tok < 24 ? tok : 24), p);
+            af_printable(shown, sizeof shown, word); /* no control bytes in messages */
             return af_error_set(err, AF_EFORMAT,
-                                "array: %s:%ld: value %d (column %ld) is not a number: '%.*s%s'",
-                                path, line, count + 1, (long)(p - buf) + 1,
-                                (int)(tok < 24 ? tok : 24), p, tok > 24 ? "..." : "");
+                                "array: %s:%ld: value %d (column %ld) is not a number: '%s%s'",
+                                path, line, count + 1, (long)(p - buf) + 1, shown,
+                                tok > 24 ? "..." : "");
         }
         if (count < n) {
-            if (!isfinite(v))
+            if (!isfinite(v)) {
+                char shown[32], word[28];
+                snprintf(word, sizeof word, "%.*s", (int)(end - p < 24 ? end - p : 24), p);
+                af_printable(shown, sizeof shown, word);
                 return af_error_set(err, AF_EFORMAT,
-                                    "array: %s:%ld: entry [%d, %d] (row j, column i) is '%.*s', "
+                                    "array: %s:%ld: entry [%d, %d] (row j, column i) is '%s', "
                                     "%s; values must be finite",
-                                    path, line, j, count, (int)(end - p < 24 ? end - p : 24), p,
+                                    path, line, j, count, shown,
                                     isnan(v) ? "NaN" : v > 0 ? "inf" : "-inf");
+            }
             field[(size_t)count + (size_t)n * (size_t)j] = v;
         }
         count++;

@@ -693,9 +693,8 @@ static void read_density(ctx *x, const char *sec, af_density *d, int slot)
         fail(x, e, "kde estimates both classes at once: give it in [density]", NULL);
         return;
     }
-    if (d->kind == AF_DENSITY_KDE && !x->c->data.present) {
-        if (e)
-            fail(x, e, "kde needs data points: add a [data] section", NULL);
+    if (d->kind == AF_DENSITY_KDE && !x->c->data.present) { /* kde only as given: e is set */
+        fail(x, e, "kde needs data points: add a [data] section", NULL);
         return;
     }
     if (d->kind == AF_DENSITY_UNIFORM || d->kind == AF_DENSITY_GAUSSIAN || d->kind == AF_DENSITY_EXP) {

@@ -99,9 +99,10 @@ af_status af_file_commit(af_file *f, af_error *err)
         release(f);
         return af_error_set(err, AF_EINVAL, "%s: commit of a file that is not open", f->who);
     }
-    errno = 0;
+    /* errno still holds the cause of a failed write (ferror does not set
+     * it); a clean stream is then checked by fclose */
     int bad = ferror(f->fp);
-    int e = errno;
+    int e = bad ? errno : 0;
     /* fclose flushes the stdio buffer: a full disk may only show up here */
     if (fclose(f->fp) != 0 && !bad) {
         bad = 1;

@@ -10,8 +10,8 @@
  * The kernel is the Gaussian's Fourier transform exp(-2 pi^2 sigma^2 xi^2)
  * per axis, which equals convolving with the sampled Gaussian up to aliasing
  * terms of size exp(-pi^2 sigma^2 / (2 dx^2)): negligible from two cells
- * up; below a cell the result rings (small negative values appear, which
- * callers that need signs must clip).
+ * up; below about two cells the result rings (negative lobes of 4e-4 of
+ * the peak at one cell, which callers that need signs must clip).
  *
  * Plan, then execute: af_gauss_alloc makes the FFTW plans and buffers;
  * af_gauss_set_sigma fills the n per-axis multipliers (no allocation);

@@ -13,8 +13,9 @@
  * (cloud-in-cell) weights, then convolved with the Gaussian by FFT
  * (gauss.h).  At a clamped box edge both steps reflect: binning weight and
  * kernel mass that would leave the box are mirrored back in, so no mass is
- * lost (the estimate is the reflection estimator, which has no boundary
- * bias in value at the edge).  On a periodic grid both wrap.  The sum
+ * lost (the estimate is the reflection estimator: its bias at the edge is
+ * O(b) instead of O(1), and vanishes to that order where the density's
+ * normal derivative does).  On a periodic grid both wrap.  The sum
  * dx^2 sum_x rho_c(x) equals W_c / W to rounding.  FFT rounding leaves
  * values of about 1e-17 of the peak where the estimate is zero; they are
  * set to 0, so rho_c >= 0 everywhere.

@@ -29,7 +29,8 @@
  * both be classified robustly: the point halfway between is in both balls.
  * So every classifier's adversarial risk on the points is at least the
  * minimum weight of a vertex cover of this "conflict graph", which for a
- * bipartite graph equals the maximum (weighted) matching (Konig; Bhagoji,
+ * bipartite graph equals the maximum matching (Konig; with weights,
+ * Egervary: the maximum flow with the point weights as capacities; Bhagoji,
  * Cullina, Mittal 2019; Pydi, Jog 2020), divided by the total weight.  It
  * is computed exactly as one minimum cut.
  * GPL-3.0-or-later.

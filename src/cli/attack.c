@@ -19,7 +19,7 @@
 int cmd_attack(const options *o)
 {
     state s;
-    int rc = load(o, &s, 1);
+    int rc = load(o, &s, !o->mask); /* with --mask the initial region is not needed */
     if (rc >= 0) {
         state_free(&s);
         return rc;
@@ -27,7 +27,6 @@ int cmd_attack(const options *o)
     rc = 0;
     const af_case *c = s.c;
     const af_grid *g = &c->grid;
-    size_t cells = af_grid_cells(g);
     const char *dir = o->out ? o->out : c->output.dir;
     af_error err;
     if ((rc = pictures_fit(o, g, c->output.scale)) != 0) {
@@ -160,7 +159,6 @@ int cmd_attack(const options *o)
     if (!o->quiet)
         fprintf(stderr, "advflow: wrote %s/attack_paths.csv and attack.png\n", dir);
 done:
-    (void)cells;
     free(x0);
     free(paths);
     free(label);

@@ -112,7 +112,9 @@ static void print_row(FILE *f, const figures *r, double dx, int points)
 {
     fprintf(f, "%.10g,%.6g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g", r->eps, r->eps / dx, r->w_B,
             r->rob.clean, r->rob.adv, r->per_eps, r->area, r->bayes.clean, r->bayes.adv);
-    if (points)
+    if (points && isnan(r->bound))
+        fprintf(f, ",%.10g,%.10g,nan,nan", r->rob_pts.clean, r->rob_pts.adv);
+    else if (points)
         fprintf(f, ",%.10g,%.10g,%.10g,%zu", r->rob_pts.clean, r->rob_pts.adv, r->bound,
                 r->conflicts);
     fprintf(f, ",%d,%lld,%.1f\n", r->nodes, r->arcs, r->ms);
@@ -121,7 +123,7 @@ static void print_row(FILE *f, const figures *r, double dx, int points)
 /* risk_adv, risk_clean (and the points' risk and bound) against eps. */
 static int plot_sweep(const char *path, const figures *r, int k, int points)
 {
-    double x[MAX_EPS], y[6][MAX_EPS];
+    double x[MAX_EPS], y[5][MAX_EPS];
     for (int q = 0; q < k; q++) {
         x[q] = r[q].eps;
         y[0][q] = r[q].rob.adv;
@@ -148,7 +150,7 @@ static int plot_sweep(const char *path, const figures *r, int k, int points)
 int cmd_robust(const options *o)
 {
     state s;
-    int rc = load(o, &s, 1);
+    int rc = load(o, &s, 0); /* its own regions: the initial one is not needed */
     if (rc >= 0) {
         state_free(&s);
         return rc;
@@ -168,6 +170,17 @@ int cmd_robust(const options *o)
         return rc;
     }
     for (int q = 0; q < k; q++) {
+        /* every budget is checked before anything is made or solved: the
+         * perimeter's conditions (a ball of a cell at least; within half a
+         * periodic box) through a risk plan, then the memory */
+        af_error err;
+        af_risk *probe = af_risk_alloc(g, c->scheme.norm, eps[q], &err);
+        if (!probe) {
+            fprintf(stderr, "advflow: %s: eps = %g: %s\n", o->case_path, eps[q], err.msg);
+            state_free(&s);
+            return err.status == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        }
+        af_risk_free(probe);
         char what[128];
         snprintf(what, sizeof what, "the robust cut over the whole grid at eps = %g (%.1f cells)",
                  eps[q], eps[q] / g->dx);
@@ -216,7 +229,11 @@ int cmd_robust(const options *o)
         if (points) {
             printf("risk_clean_points = %.10g\nrisk_adv_points = %.10g\n", r->rob_pts.clean,
                    r->rob_pts.adv);
-            printf("risk_adv_points_bound = %.10g\nconflicts = %zu\n", r->bound, r->conflicts);
+            printf("risk_adv_points_bound = %.10g\n", r->bound);
+            if (isnan(r->bound))
+                printf("conflicts = nan\n"); /* too many to build the graph */
+            else
+                printf("conflicts = %zu\n", r->conflicts);
         }
         printf("nodes = %d\narcs = %lld\nsolve_ms = %.1f\n", r->nodes, r->arcs, r->ms);
     } else if (rc == 0) {

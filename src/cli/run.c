@@ -271,7 +271,11 @@ int cmd_run(const options *o)
         return EXIT_RUNTIME;
     }
     FILE *hist = r.hist.fp;
-    if (r.s.points)
+    if (r.s.points && isnan(bound))
+        fprintf(hist, "# risk_adv_points_bound = nan (not computed: the conflict graph of the %zu "
+                      "points is too large)\n",
+                r.s.points->count);
+    else if (r.s.points)
         fprintf(hist, "# risk_adv_points_bound = %.10g (the smallest adversarial risk on the %zu "
                       "points of any classifier; %zu conflicting pairs)\n",
                 bound, r.s.points->count, conflicts);
