@@ -71,14 +71,21 @@ void af_risk_eval(af_risk *r, const double *rho0, const double *rho1, const uint
     af_morph_erode(r->morph, mask, r->ero);
     /* Each sum is over non-negative terms: no cancellation, so the
      * identity adv = clean + w_B Per_eps / M holds to a few ulps. */
-    double mass = 0, clean = 0, adv = 0;
+    double mass = 0, clean = 0, adv = 0, so = 0, si = 0;
+    size_t count = 0;
     for (size_t x = 0; x < cells; x++) {
         int a = mask[x] != 0;
+        count += (size_t)a;
         mass += rho0[x] + rho1[x];
         clean += a ? rho0[x] : rho1[x];
         adv += (r->dil[x] ? rho0[x] : 0) + (r->ero[x] ? 0 : rho1[x]);
+        so += r->dil[x] && !a ? rho0[x] : 0; /* the strips, as perimeter.c sums them */
+        si += a && !r->ero[x] ? rho1[x] : 0;
     }
-    out->mass = r->g.dx * r->g.dx * mass;
+    double vol = r->g.dx * r->g.dx;
+    out->per_eps = vol * so / r->w_B + vol * si / r->w_B;
+    out->area = vol * (double)count;
+    out->mass = vol * mass;
     out->clean = mass > 0 ? clean / mass : 0;
     out->adv = mass > 0 ? adv / mass : 0;
     out->w_B = r->w_B;

@@ -51,6 +51,8 @@ static void test_identity(void **state)
         if (!(fabs(v.adv - rhs) <= 1e-12 * v.adv))
             fail_msg("trial %d: adv %.17g, clean + w_B Per / M %.17g", trial, v.adv, rhs);
         assert_true(v.w_B == pv.w_B);
+        assert_true(fabs(v.per_eps - pv.per_eps) <= 1e-12 * pv.per_eps + 1e-300);
+        assert_true(v.area == pv.area);
         /* adv against brute-force dilation and erosion */
         af_morph_dilate_brute(&g, ball, m, d);
         af_morph_erode_brute(&g, ball, m, e);

@@ -55,6 +55,9 @@ typedef struct {
     double clean; /* E |1_A - y|, in [0, 1] */
     double adv;   /* E sup_{B_eps} |1_A - y|, in [clean, 1] */
     double w_B;   /* the perimeter's normalising width (perimeter.h), length units */
+    double per_eps; /* Per_eps(A; rho0, rho1) as af_perimeter_eval gives it, from the
+                       same dilation and erosion (the strips' sums, not the identity) */
+    double area;  /* dx^d times the cells of A */
 } af_risk_value;
 
 typedef struct {
@@ -71,7 +74,9 @@ af_risk *af_risk_alloc(const af_grid *g, af_norm norm, double eps, af_error *err
 void af_risk_free(af_risk *r); /* accepts NULL */
 
 /* Grid risks of mask for densities rho0, rho1 (finite, >= 0; the caller
- * checks them).  M = 0 gives clean = adv = 0.  Allocates nothing. */
+ * checks them), and its Per_eps and area, so that a caller needing both
+ * pays one dilation and one erosion.  M = 0 gives clean = adv = 0.
+ * Allocates nothing. */
 void af_risk_eval(af_risk *r, const double *rho0, const double *rho1, const uint8_t *mask,
                   af_risk_value *out);
 

@@ -73,26 +73,22 @@ static int solve_one(const options *o, const state *s, double eps, const uint8_t
     af_robust *rb = af_robust_alloc(&c->grid, c->scheme.norm, eps, c->scheme.selection, s->rho0,
                                     s->rho1, &err);
     af_risk *rk = rb ? af_risk_alloc(&c->grid, c->scheme.norm, eps, &err) : NULL;
-    af_perimeter *per = rk ? af_perimeter_alloc(&c->grid, c->scheme.norm, eps, &err) : NULL;
     af_robust_stats st;
-    af_status status = !per ? err.status : af_robust_solve(rb, mask, &st, &err);
+    af_status status = !rk ? err.status : af_robust_solve(rb, mask, &st, &err);
     if (status == AF_OK && s->points)
         status = af_risk_points(rk, s->points, mask, &f->rob_pts, &err);
     if (status == AF_OK) {
         af_risk_eval(rk, s->rho0, s->rho1, mask, &f->rob);
         af_risk_eval(rk, s->rho0, s->rho1, bayes, &f->bayes);
-        af_perimeter_value v;
-        af_perimeter_eval(per, s->rho0, s->rho1, mask, &v);
-        f->w_B = v.w_B;
-        f->per_eps = v.per_eps;
-        f->area = v.area;
+        f->w_B = f->rob.w_B;
+        f->per_eps = f->rob.per_eps;
+        f->area = f->rob.area;
         f->nodes = st.nodes;
         f->arcs = st.arcs;
         f->ms = st.ms;
     }
     af_robust_free(rb);
     af_risk_free(rk);
-    af_perimeter_free(per);
     if (status != AF_OK) {
         fprintf(stderr, "advflow: %s: eps = %g: %s\n", c->path, eps, err.msg);
         return status == AF_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;

@@ -298,12 +298,10 @@ int cmd_run(const options *o)
     af_mm_stats st;
     memset(&st, 0, sizeof st);
     for (;;) {
-        af_perimeter_value v;
-        af_perimeter_eval(r.per, r.s.rho0, r.s.rho1, r.a, &v);
+        af_risk_value v; /* Per_eps and the risks from one dilation and erosion */
+        af_risk_eval(r.risk, r.s.rho0, r.s.rho1, r.a, &v);
         double local = af_perimeter_local(r.per, r.s.rho0, r.s.rho1, r.a);
         double energy = k == 0 || r.mbo ? v.per_eps : st.energy;
-        af_risk_value rv;
-        af_risk_eval(r.risk, r.s.rho0, r.s.rho1, r.a, &rv);
         af_risk_points_value pv = {0};
         if (r.s.points && af_risk_points(r.risk, r.s.points, r.a, &pv, &err) != AF_OK) {
             fprintf(stderr, "\nadvflow: step %d: %s\n", k, err.msg);
@@ -313,12 +311,12 @@ int cmd_run(const options *o)
         fprintf(hist, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%d,%.4f,%.4f,%d,%d,%lld,%d,%d,%.10g,%.10g,%.10g",
                 k, k * sc->h, v.area, v.per_eps, local, energy, st.band_cells, st.solve_ms, st.ms,
                 st.changed, st.nodes, st.arcs, st.band_widenings, st.global_moves,
-                sqrt(v.area / 3.14159265358979323846), rv.clean, rv.adv);
+                sqrt(v.area / 3.14159265358979323846), v.clean, v.adv);
         if (r.s.points)
             fprintf(hist, ",%.10g,%.10g", pv.clean, pv.adv);
         fputc('\n', hist);
         fflush(hist); /* a row per step, readable while the run goes on */
-        double row[SERIES] = {k * sc->h, rv.clean, rv.adv, pv.clean, pv.adv};
+        double row[SERIES] = {k * sc->h, v.clean, v.adv, pv.clean, pv.adv};
         if (keep_risks(&r, row) != 0) {
             fprintf(stderr, "advflow: out of memory\n");
             rc = EXIT_RUNTIME;
