@@ -25,6 +25,7 @@ int cmd_attack(const options *o)
         return rc;
     }
     rc = 0;
+    outputs written = {0}; /* before any goto done */
     const af_case *c = s.c;
     const af_grid *g = &c->grid;
     const char *dir = o->out ? o->out : c->output.dir;
@@ -120,10 +121,16 @@ int cmd_attack(const options *o)
         goto done;
     }
     char path[4300];
-    outputs written = {0};
     snprintf(path, sizeof path, "%s/attack_paths.csv", dir);
+    const char *csv_part = outputs_stage(&written, path);
+    snprintf(path, sizeof path, "%s/attack.png", dir);
+    const char *png_part = csv_part ? outputs_stage(&written, path) : NULL;
     af_file of;
-    if (out_open(&of, path) != 0) {
+    if (!png_part) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (out_open(&of, csv_part) != 0) {
         rc = EXIT_RUNTIME;
         goto done;
     }
@@ -136,8 +143,10 @@ int cmd_attack(const options *o)
             fprintf(of.fp, "%ld,%zu,%.10g,%.10g,%d,%.6g,%d\n", k, q, x, y, label[k],
                     af_attack_score(at, x, y), af_attack_predict(at, x, y));
         }
-    if ((rc = outputs_done(&written, path, out_close(&of) ? EXIT_RUNTIME : 0)) != 0)
+    if (out_close(&of) != 0) {
+        rc = EXIT_RUNTIME;
         goto done;
+    }
     af_png_frame f;
     frame_of(&s, mask, c->output.scale, &f);
     f.points = x0; /* the attacked points only, with their labels */
@@ -146,9 +155,8 @@ int cmd_attack(const options *o)
     f.paths = pp;
     f.path_len = plen;
     f.npaths = (int)K;
-    snprintf(path, sizeof path, "%s/attack.png", dir);
-    rc = outputs_done(&written, path, write_or_fail(af_png_write_frame(path, &f, &err), &err));
-    if (rc != 0)
+    if ((rc = write_or_fail(af_png_write_frame(png_part, &f, &err), &err)) != 0
+        || (rc = outputs_commit(&written)) != 0)
         goto done;
     printf("points = %ld\n", K);
     printf("misclassified = %ld\n", wrong);
@@ -159,6 +167,7 @@ int cmd_attack(const options *o)
     if (!o->quiet)
         fprintf(stderr, "advflow: wrote %s/attack_paths.csv and attack.png\n", dir);
 done:
+    outputs_abort(&written);
     free(x0);
     free(paths);
     free(label);

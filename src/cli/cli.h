@@ -54,16 +54,24 @@ void state_free(state *s);
 int out_open(af_file *of, const char *path);
 int out_close(af_file *of);
 
-/* The files a command has written, removed again if a later one fails:
- * a command's outputs appear all together or not at all. */
+/* A command's outputs appear all together or not at all, and a failure
+ * leaves the files of an earlier run as they were: each output is written
+ * under a staged name beside it (".advflow-part-NAME", keeping its suffix,
+ * which some writers read), and outputs_commit renames them all at the end;
+ * outputs_abort removes them. */
 #define OUTPUTS_MAX 8
 typedef struct {
     int n;
-    char path[OUTPUTS_MAX][4300];
+    char final[OUTPUTS_MAX][4300];
+    char staged[OUTPUTS_MAX][4400];
 } outputs;
-/* Note path as written (rc == 0) and pass rc through; on a failure (rc
- * != 0) remove every file noted before. */
-int outputs_done(outputs *w, const char *path, int rc);
+/* The name to write path under; NULL (printed) when path is not a
+ * writable file name (af_file_check) or there are too many outputs. */
+const char *outputs_stage(outputs *w, const char *path);
+/* Rename every staged file into place; 0, or EXIT_RUNTIME (printed) with
+ * the rest removed. */
+int outputs_commit(outputs *w);
+void outputs_abort(outputs *w);
 
 /* Create dir (and parents) and prove it writable; 0 or -1 (printed). */
 int make_output_dir(const char *dir);

@@ -74,19 +74,29 @@ int cmd_data(const options *o)
         rc = EXIT_RUNTIME;
     } else if (make_output_dir(dir) != 0) {
         rc = EXIT_USAGE;
-    } else if (af_file_check(csv, "data", &err) != AF_OK || af_file_check(png, "data", &err) != AF_OK) {
-        rc = write_or_fail(err.status, &err);
+    } else if (af_file_check(csv, "output", &err) != AF_OK
+               || af_file_check(png, "output", &err) != AF_OK) {
+        rc = write_or_fail(err.status, &err); /* before the work */
     } else {
         rc = points_bound(o, &s, c->scheme.epsilon, &bound, &conflicts);
     }
     af_points_class_counts(p, count);
     double w0 = p->weight[0] * (double)count[0], w1 = p->weight[1] * (double)count[1];
-    if (rc == 0 && (rc = write_or_fail(af_points_write_csv(csv, p, &err), &err)) == 0) {
+    outputs out = {0};
+    const char *csv_part = rc == 0 ? outputs_stage(&out, csv) : NULL;
+    const char *png_part = csv_part ? outputs_stage(&out, png) : NULL;
+    if (rc == 0 && !png_part)
+        rc = EXIT_USAGE;
+    if (rc == 0)
+        rc = write_or_fail(af_points_write_csv(csv_part, p, &err), &err);
+    if (rc == 0) {
         af_png_frame f;
         frame_of(&s, NULL, c->output.scale, &f);
-        if ((rc = write_or_fail(af_png_write_frame(png, &f, &err), &err)) != 0)
-            unlink(csv); /* both or neither */
+        rc = write_or_fail(af_png_write_frame(png_part, &f, &err), &err);
     }
+    if (rc == 0)
+        rc = outputs_commit(&out); /* both or neither */
+    outputs_abort(&out);
     if (rc == 0) {
         printf("points = %zu\n", p->count);
         printf("points_class0 = %zu\n", count[0]);

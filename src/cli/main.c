@@ -274,21 +274,49 @@ void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f)
     }
 }
 
-int outputs_done(outputs *w, const char *path, int rc)
+const char *outputs_stage(outputs *w, const char *path)
 {
-    if (rc == 0 && w->n < OUTPUTS_MAX) {
-        snprintf(w->path[w->n++], sizeof w->path[0], "%s", path);
-    } else if (rc != 0) {
-        while (w->n > 0)
-            unlink(w->path[--w->n]);
+    af_error err;
+    if (af_file_check(path, "output", &err) != AF_OK) {
+        fprintf(stderr, "advflow: %s\n", err.msg);
+        return NULL;
     }
-    return rc;
+    if (w->n == OUTPUTS_MAX) {
+        fprintf(stderr, "advflow: too many outputs\n");
+        return NULL;
+    }
+    const char *slash = strrchr(path, '/');
+    int dir = slash ? (int)(slash - path + 1) : 0;
+    snprintf(w->final[w->n], sizeof w->final[0], "%s", path);
+    snprintf(w->staged[w->n], sizeof w->staged[0], "%.*s.advflow-part-%s", dir, path, path + dir);
+    return w->staged[w->n++];
+}
+
+int outputs_commit(outputs *w)
+{
+    for (int k = 0; k < w->n; k++)
+        if (rename(w->staged[k], w->final[k]) != 0) {
+            fprintf(stderr, "advflow: cannot write %s: %s\n", w->final[k], strerror(errno));
+            for (int q = k; q < w->n; q++)
+                unlink(w->staged[q]);
+            w->n = 0;
+            return EXIT_RUNTIME;
+        }
+    w->n = 0;
+    return 0;
+}
+
+void outputs_abort(outputs *w)
+{
+    for (int k = 0; k < w->n; k++)
+        unlink(w->staged[k]);
+    w->n = 0;
 }
 
 int out_open(af_file *of, const char *path)
 {
     af_error err;
-    return write_or_fail(af_file_open(of, path, "advflow", &err), &err) ? -1 : 0;
+    return write_or_fail(af_file_open(of, path, "output", &err), &err) ? -1 : 0;
 }
 
 int out_close(af_file *of)

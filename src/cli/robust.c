@@ -246,34 +246,39 @@ int cmd_robust(const options *o)
         const uint8_t *bayes_c[1] = {bayes};
         f.contours = o->eps_list ? (const uint8_t *const *)masks : bayes_c;
         f.ncontours = o->eps_list ? k : 1;
-        outputs done = {0};
-        snprintf(path, sizeof path, "%s/robust_frame.png", o->out);
-        rc = outputs_done(&done, path, write_or_fail(af_png_write_frame(path, &f, &err), &err));
-        if (rc == 0 && !o->eps_list) {
-            snprintf(path, sizeof path, "%s/robust_mask.png", o->out);
-            rc = outputs_done(&done, path, write_or_fail(af_png_write_mask(path, g, masks[0], &err), &err));
+        /* every output staged first (a bad name fails before any is
+         * written), then written, then renamed into place together */
+        outputs out = {0};
+        const char *part[3] = {NULL, NULL, NULL};
+        static const char *const single[3] = {"robust_frame.png", "robust_mask.png", "robust_mask.npy"};
+        static const char *const sweep[3] = {"robust_frame.png", "robust_eps.csv", "robust_eps.png"};
+        for (int q = 0; q < 3 && rc == 0; q++) {
+            snprintf(path, sizeof path, "%s/%s", o->out, (o->eps_list ? sweep : single)[q]);
+            if (!(part[q] = outputs_stage(&out, path)))
+                rc = EXIT_USAGE;
         }
-        if (rc == 0 && !o->eps_list) {
-            snprintf(path, sizeof path, "%s/robust_mask.npy", o->out);
-            rc = outputs_done(&done, path,
-                              write_or_fail(af_array_write_npy(path, g, masks[0], AF_DTYPE_U8, &err), &err));
-        }
+        if (rc == 0)
+            rc = write_or_fail(af_png_write_frame(part[0], &f, &err), &err);
+        if (rc == 0 && !o->eps_list)
+            rc = write_or_fail(af_png_write_mask(part[1], g, masks[0], &err), &err);
+        if (rc == 0 && !o->eps_list)
+            rc = write_or_fail(af_array_write_npy(part[2], g, masks[0], AF_DTYPE_U8, &err), &err);
         if (rc == 0 && o->eps_list) {
             af_file of;
-            snprintf(path, sizeof path, "%s/robust_eps.csv", o->out);
-            if (out_open(&of, path) != 0) {
-                rc = outputs_done(&done, path, EXIT_RUNTIME);
+            if (out_open(&of, part[1]) != 0) {
+                rc = EXIT_RUNTIME;
             } else {
                 print_header(of.fp, points);
                 for (int q = 0; q < k; q++)
                     print_row(of.fp, &fig[q], g->dx, points);
-                rc = outputs_done(&done, path, out_close(&of) ? EXIT_RUNTIME : 0);
+                rc = out_close(&of) ? EXIT_RUNTIME : 0;
             }
         }
-        if (rc == 0 && o->eps_list) {
-            snprintf(path, sizeof path, "%s/robust_eps.png", o->out);
-            rc = outputs_done(&done, path, plot_sweep(path, fig, k, points));
-        }
+        if (rc == 0 && o->eps_list)
+            rc = plot_sweep(part[2], fig, k, points);
+        if (rc == 0)
+            rc = outputs_commit(&out);
+        outputs_abort(&out);
         if (rc == 0 && !o->quiet)
             fprintf(stderr, "advflow: wrote %s/\n", o->out);
     }

@@ -53,6 +53,15 @@ for c in moons blobs circles xor; do
     [ -s "$T/$c-attack/attack.png" ] && ok || bad "attack $ini: no attack.png"
 done
 
+# outputs appear together or not at all, and a failed run leaves an earlier
+# run's files as they were
+"$BIN" attack cases/moons.ini $SMALL --points 5 --steps 3 --out "$T/again" > /dev/null 2>&1
+sum1=$(cksum < "$T/again/attack_paths.csv")
+rm "$T/again/attack.png" && mkdir "$T/again/attack.png"
+expect 2 "is a folder" -- "$BIN" attack cases/moons.ini $SMALL --points 7 --steps 3 --out "$T/again"
+[ "$(cksum < "$T/again/attack_paths.csv")" = "$sum1" ] && ok || bad "a failed attack changed the earlier attack_paths.csv"
+[ -z "$(ls -A "$T/again" | grep -v '^attack_paths.csv$\|^attack.png$')" ] && ok || bad "a failed attack left: $(ls -A "$T/again")"
+
 # robust --eps-list: one row per budget; the optimal adversarial risk grows with eps
 "$BIN" robust cases/moons.ini $SMALL --eps-list 0.05,0.1,0.2 --out "$T/sweep" > "$T/sweep.csv" 2>/dev/null \
     && ok || bad "robust --eps-list failed"
