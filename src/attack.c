@@ -184,23 +184,10 @@ void af_attack_gradient(const af_attack *a, double x, double y, double grad[2])
     af_interp(a, a->grad, 2, x, y, grad);
 }
 
-/* Cell index along an axis of the cell holding coordinate x. */
-static int af_cell(const af_attack *a, double x)
-{
-    const int n = a->n;
-    double f = floor((x - a->g.lo) / a->g.dx);
-    if (a->per)
-        f -= n * floor(f / n);
-    if (!(f >= 0))
-        f = 0;
-    if (f > n - 1)
-        f = n - 1;
-    return (int)f;
-}
 
 int af_attack_predict(const af_attack *a, double x, double y)
 {
-    return a->mask[(size_t)af_cell(a, y) * a->n + af_cell(a, x)];
+    return a->mask[(size_t)af_grid_cell_of(&a->g, y) * a->n + af_grid_cell_of(&a->g, x)];
 }
 
 /* Steepest ascent direction of the norm for the gradient g: the unit vector

@@ -1001,6 +1001,11 @@ af_status af_case_mask(const af_case *c, const double *rho0, const double *rho1,
     return prefixed(c, "initial", af_shape_mask(&c->grid, &s, mask, err), err);
 }
 
+double af_case_bandwidth(const af_case *c, const af_points *points, int label)
+{
+    return c->density.bandwidth > 0 ? c->density.bandwidth : af_kde_silverman(points, label);
+}
+
 /* rho0, rho1 = the kernel density estimates of the two classes (kde.h) plus
  * a uniform background of total mass `floor`, split evenly: the estimates
  * have total mass 1, so the background adds floor / (2 |box|) to each. */
@@ -1016,7 +1021,7 @@ static af_status kde_densities(const af_case *c, const af_points *p, double *rho
     af_status s = AF_OK;
     double *rho[2] = {rho0, rho1};
     for (int label = 0; label < 2 && s == AF_OK; label++) {
-        double b = d->bandwidth > 0 ? d->bandwidth : af_kde_silverman(p, label);
+        double b = af_case_bandwidth(c, p, label);
         if (!(b > 0)) {
             s = af_error_set(err, AF_EINVAL,
                              "kind = kde: the points of class %d have no spread, so Silverman's "

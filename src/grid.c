@@ -43,6 +43,16 @@ size_t af_grid_cells(const af_grid *g)
     return c;
 }
 
+int af_grid_cell_of(const af_grid *g, double x)
+{
+    double f = floor((x - g->lo) / g->dx);
+    if (g->edge == AF_EDGE_PERIODIC)
+        f -= g->n * floor(f / g->n);
+    if (!(f >= 0))
+        return 0;
+    return f > g->n - 1 ? g->n - 1 : (int)f;
+}
+
 double af_grid_center(const af_grid *g, int i)
 {
     return g->lo + (i + 0.5) * g->dx;

@@ -519,19 +519,10 @@ void af_points_class_counts(const af_points *p, size_t count[2])
 
 /* floor((v - lo) / dx) clamped to 0 .. n - 1; tested in double before the
  * conversion so that no out-of-range (or NaN) value is converted. */
-static size_t af_points_axis_cell(double v, const af_grid *g)
-{
-    double c = floor((v - g->lo) / g->dx);
-    if (!(c >= 0.0))
-        return 0;
-    if (c >= (double)g->n)
-        return (size_t)g->n - 1;
-    return (size_t)c;
-}
 
 size_t af_points_cell(const af_points *p, const af_grid *g, size_t k)
 {
-    size_t i = af_points_axis_cell(p->x[k], g);
-    size_t j = af_points_axis_cell(p->y[k], g);
+    size_t i = (size_t)af_grid_cell_of(g, p->x[k]);
+    size_t j = (size_t)af_grid_cell_of(g, p->y[k]);
     return i + (size_t)g->n * j;
 }

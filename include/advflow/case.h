@@ -113,6 +113,11 @@ af_status af_case_points(const af_case *c, af_points **points, size_t *outside, 
 af_status af_case_densities(const af_case *c, const af_points *points, double *rho0, double *rho1,
                             af_error *err);
 
+/* The kernel bandwidth of class `label` for [density] kind = kde: the
+ * case's bandwidth, or Silverman's rule on the points (0 when the class
+ * has no spread). */
+double af_case_bandwidth(const af_case *c, const af_points *points, int label);
+
 /* Fill mask (af_grid_cells bytes) with the initial shape; rho0 and rho1
  * are the densities for shape = bayes (may be NULL for other shapes).
  * Errors are prefixed with the case file and section. */

@@ -60,6 +60,11 @@ size_t af_grid_cells(const af_grid *g);
 /* Centre coordinate of cell i along any axis: lo + (i + 0.5) dx. */
 double af_grid_center(const af_grid *g, int i);
 
+/* Index along an axis of the cell holding coordinate x: floor((x - lo) /
+ * dx), wrapped on a periodic grid and clamped to 0 .. n - 1 on a clamped
+ * one (so x = hi is in the last cell; NaN gives 0). */
+int af_grid_cell_of(const af_grid *g, double x);
+
 /* Bounding box of the nonzero cells of a 2D mask (n x n, caller-owned):
  * box = {i0, i1, j0, j1}, inclusive cell indices.  Returns 1, or 0 with
  * box = {n, -1, n, -1} when the mask is empty. */

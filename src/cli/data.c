@@ -105,8 +105,7 @@ int cmd_data(const options *o)
         printf("prior1 = %.10g\n", w1 / (w0 + w1));
         if (c->split && c->density.kind == AF_DENSITY_KDE)
             for (int label = 0; label < 2; label++)
-                printf("bandwidth%d = %.10g\n", label,
-                       c->density.bandwidth > 0 ? c->density.bandwidth : af_kde_silverman(p, label));
+                printf("bandwidth%d = %.10g\n", label, af_case_bandwidth(c, p, label));
         printf("risk_adv_points_bound = %.10g\n", bound);
         if (isnan(bound))
             printf("conflicts = nan\n"); /* too many to build the graph */
