@@ -27,16 +27,6 @@ static int setup_dir(void **state)
     return tu_setup_dir("plot");
 }
 
-static void check_error(af_status got, const af_error *err, af_status st, const char *path)
-{
-    if (got != st)
-        fail_msg("status %d (%s), expected %d; message: %s", (int)got, af_strerror(got), (int)st,
-                 err->msg);
-    assert_int_equal(err->status, st);
-    assert_true(err->msg[0] != '\0');
-    if (path && !strstr(err->msg, path))
-        fail_msg("message '%s' does not name '%s'", err->msg, path);
-}
 
 /* First n bytes of a file into buf (NUL-terminated); returns the count. */
 static size_t read_head(const char *path, char *buf, size_t n)

@@ -199,16 +199,6 @@ static long file_size(const char *path)
 }
 
 /* The error carries status st and a message that names path. */
-static void check_error(af_status got, const af_error *err, af_status st, const char *path)
-{
-    if (got != st)
-        fail_msg("status %d (%s), expected %d; message: %s", (int)got, af_strerror(got), (int)st,
-                 err->msg);
-    assert_int_equal(err->status, st);
-    assert_true(err->msg[0] != '\0');
-    if (!strstr(err->msg, path))
-        fail_msg("message '%s' does not name '%s'", err->msg, path);
-}
 
 /* ------------------------------------------------------------------ */
 

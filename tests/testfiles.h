@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "advflow/status.h"
+
 static char tmpdir[64];
 
 /* tmpdir/name into buf. */
@@ -76,6 +78,19 @@ static inline int count_entries(const char *dir, const char *part)
     }
     closedir(d);
     return count;
+}
+
+/* A call failed with status st, its message non-empty and naming path
+ * (unless path is NULL). */
+static inline void check_error(af_status got, const af_error *err, af_status st, const char *path)
+{
+    if (got != st)
+        fail_msg("status %d (%s), expected %d; message: %s", (int)got, af_strerror(got), (int)st,
+                 err->msg);
+    assert_int_equal(err->status, st);
+    assert_true(err->msg[0] != '\0');
+    if (path && !strstr(err->msg, path))
+        fail_msg("message '%s' does not name '%s'", err->msg, path);
 }
 
 static inline int file_exists(const char *path)
