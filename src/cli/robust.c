@@ -14,7 +14,7 @@
 
 /* Figures of one budget. */
 typedef struct {
-    double eps, w_B, per_eps, area;
+    double eps;
     af_risk_value rob, bayes;
     af_risk_points_value rob_pts;
     double bound;
@@ -80,9 +80,6 @@ static int solve_one(const options *o, const state *s, double eps, const uint8_t
     if (status == AF_OK) {
         af_risk_eval(rk, s->rho0, s->rho1, mask, &f->rob);
         af_risk_eval(rk, s->rho0, s->rho1, bayes, &f->bayes);
-        f->w_B = f->rob.w_B;
-        f->per_eps = f->rob.per_eps;
-        f->area = f->rob.area;
         f->nodes = st.nodes;
         f->arcs = st.arcs;
         f->ms = st.ms;
@@ -106,8 +103,8 @@ static void print_header(FILE *f, int points)
 
 static void print_row(FILE *f, const figures *r, double dx, int points)
 {
-    fprintf(f, "%.10g,%.6g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g", r->eps, r->eps / dx, r->w_B,
-            r->rob.clean, r->rob.adv, r->per_eps, r->area, r->bayes.clean, r->bayes.adv);
+    fprintf(f, "%.10g,%.6g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g", r->eps, r->eps / dx, r->rob.w_B,
+            r->rob.clean, r->rob.adv, r->rob.per_eps, r->rob.area, r->bayes.clean, r->bayes.adv);
     if (points && isnan(r->bound))
         fprintf(f, ",%.10g,%.10g,nan,nan", r->rob_pts.clean, r->rob_pts.adv);
     else if (points)
@@ -218,9 +215,9 @@ int cmd_robust(const options *o)
     int points = s.points != NULL;
     if (rc == 0 && !o->eps_list) {
         const figures *r = &fig[0];
-        printf("eps = %.10g\neps_cells = %.10g\nw_B = %.10g\n", r->eps, r->eps / g->dx, r->w_B);
+        printf("eps = %.10g\neps_cells = %.10g\nw_B = %.10g\n", r->eps, r->eps / g->dx, r->rob.w_B);
         printf("risk_clean = %.10g\nrisk_adv = %.10g\n", r->rob.clean, r->rob.adv);
-        printf("per_eps = %.10g\narea = %.10g\n", r->per_eps, r->area);
+        printf("per_eps = %.10g\narea = %.10g\n", r->rob.per_eps, r->rob.area);
         printf("risk_clean_bayes = %.10g\nrisk_adv_bayes = %.10g\n", r->bayes.clean, r->bayes.adv);
         if (points) {
             printf("risk_clean_points = %.10g\nrisk_adv_points = %.10g\n", r->rob_pts.clean,
