@@ -1,0 +1,292 @@
+/* advflow: the minimizing-movements step's graph construction (mm_plan.h).
+ * GPL-3.0-or-later.
+ *
+ * The energy of a step, in the unknown u = 1_A (one value per cell):
+ *
+ *   E(u) = sum_x psi(x) u_x + sum_x alpha_x max_{B(x)} u - sum_x beta_x min_{B(x)} u + const
+ *
+ *   alpha = rho0 dx^2 / w_B,  beta = rho1 dx^2 / w_B   (Per_eps, perimeter.h)
+ *
+ * and psi the linear part of Per_eps plus the fidelity (mm.c, mm_levelset.c).
+ *
+ * Minimum cut (label 1 = source side).  max_{B(x)} u is an auxiliary node
+ * z_x >= u_y for y in B(x) (infinite arcs y -> z_x) with cost alpha on z = 1;
+ * -min_{B(x)} u is w_x <= u_y (infinite arcs w_x -> y) with cost beta on
+ * w = 0.  The ball is a union of chords (ball.h): "u_y for y in B(x)" becomes
+ * one segment node per chord, and segment nodes of half-width w are built
+ * from two of half-width w - 1 (running maxima / minima along rows), so a
+ * cell costs O(r) nodes and arcs instead of O(r^2).
+ *
+ * Selection.  Our solver returns the maximal minimum-cut source set.  For
+ * the maximal minimiser the graph is built in u; for the minimal one in
+ * v = 1 - u, where the energy reads sum -psi v + sum beta max v - sum alpha
+ * min v + const: the same form with psi negated and alpha, beta swapped.
+ * The builder works on "v"; the driver picks the orientation.
+ *
+ * Fixed cells.  Only variable cells (p->var) get nodes.  A term whose ball
+ * meets a fixed cell of value 1 (max) or 0 (min) is constant and gets no
+ * node (the driver says which); otherwise the fixed cells of its ball do not
+ * affect it, so segments run over variable cells only and a segment with
+ * one variable child is that child (no node).
+ *
+ * Classes (level set).  The level-set step solves many independent
+ * thresholds in one graph: each variable cell belongs to one class, each
+ * term to at most one, and a term's segments hold only the cells of its
+ * class.  The segment memo then also records the class an entry was built
+ * for; an entry of another class is built again (and overwritten).  Within
+ * one term every request has the same class, so a term still costs O(r^2)
+ * at most.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "mm_plan.h"
+
+/* Grow an array to hold at least `need` elements (doubling). */
+static int grow(void **a, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 1024;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*a, c * elem);
+    if (!q)
+        return -1;
+    *a = q;
+    *cap = c;
+    return 0;
+}
+
+/* New node with real unary cost `cost` on label 1 (negative: reward). */
+static int new_node(af_mm_plan *p, double cost)
+{
+    if (p->nnodes == INT_MAX || grow((void **)&p->tw_real, &p->cap_nodes, (size_t)p->nnodes + 1, sizeof(double)))
+        return -1;
+    p->tw_real[p->nnodes] = cost;
+    return p->nnodes++;
+}
+
+/* Infinite arc a -> b. */
+static int inf_arc(af_mm_plan *p, int a, int b)
+{
+    if (p->mf) {
+        p->narcs++;
+        return af_mf_arc(p->mf, a, b, AF_MF_INF, 0, NULL) == AF_OK ? 0 : -1;
+    }
+    if (p->narcs == p->cap_arcs) {
+        size_t c = p->cap_arcs ? 2 * p->cap_arcs : 4096;
+        int32_t *f = realloc(p->arc_from, c * sizeof *f);
+        if (!f)
+            return -1;
+        p->arc_from = f;
+        int32_t *t = realloc(p->arc_to, c * sizeof *t);
+        if (!t)
+            return -1;
+        p->arc_to = t;
+        p->cap_arcs = c;
+    }
+    p->arc_from[p->narcs] = a;
+    p->arc_to[p->narcs] = b;
+    p->narcs++;
+    return 0;
+}
+
+/* Column index for a segment centre or cell: wrapped on a torus; on a
+ * clamped grid returned as is (callers test the range). */
+static inline int wrap(const af_mm_plan *p, int i)
+{
+    if (p->g.edge == AF_EDGE_PERIODIC) {
+        int n = p->n;
+        i %= n;
+        return i < 0 ? i + n : i;
+    }
+    return i;
+}
+
+/* Offset of the memo entry of the segment of half-width w >= 1 centred at
+ * column i (-r <= i <= n - 1 + r) of the row whose unwrapped index is ju
+ * (rows are unwrapped so that the 2r + 1 rows in use have distinct slots
+ * even across a periodic seam). */
+static inline size_t memo_off(const af_mm_plan *p, int w, int i, int ju)
+{
+    int R = 2 * p->r + 1, slot = ((ju % R) + R) % R;
+    return ((size_t)(w - 1) * R + slot) * (size_t)(p->n + 2 * p->r) + (size_t)(i + p->r);
+}
+
+/* Forget the memo of the slot that unwrapped row ju is about to use, in
+ * centre columns i0 .. i1 (the only ones the sweep asks for). */
+static void memo_clear_row(af_mm_plan *p, int ju, int i0, int i1)
+{
+    for (int kind = 0; kind < 2; kind++)
+        for (int w = 1; w <= p->r; w++) {
+            int32_t *m = p->memo[kind] + memo_off(p, w, 0, ju);
+            for (int i = i0; i <= i1; i++)
+                m[i] = MM_UNKNOWN;
+        }
+}
+
+/* Node holding max (kind 0) or min (kind 1) of v over the variable cells
+ * (of class c, in class mode) of row j (unwrapped index ju), columns
+ * i - w .. i + w; MM_NONE when there are none; -3 on failure.  Segment
+ * nodes of width w come from those of width w - 1 centred at i - 1 and
+ * i + 1 (and the cell i itself when w = 1); a segment whose parts are one
+ * node is that node. */
+static int seg_node(af_mm_plan *p, const mm_spec *sp, int kind, int c, int w, int i, int j, int ju)
+{
+    int n = p->n;
+    i = wrap(p, i);
+    if (w == 0) {
+        if (i < 0 || i >= n)
+            return MM_NONE;
+        size_t x = (size_t)j * n + i;
+        return (!sp->cls || p->node[x] == MM_NONE || sp->cls[x] == c) ? p->node[x] : MM_NONE;
+    }
+    if (i + w < 0 || i - w > n - 1)
+        return MM_NONE;
+    /* a centre beyond a clamped edge is within w <= r of it (else MM_NONE above) */
+    size_t off = memo_off(p, w, i, ju);
+    int32_t *memo = p->memo[kind] + off;
+    if (*memo != MM_UNKNOWN && (!sp->cls || p->memo_cls[kind][off] == c))
+        return *memo;
+    /* [i-w, i+w] is covered by the half-width w-1 segments at i-1 and i+1
+     * when w >= 2; for w = 1 those are single cells and cell i is added. */
+    int child[3], nc = 0;
+    for (int k = 0; k < 3; k++) {
+        if (k == 1 && w > 1)
+            continue;
+        int ch = seg_node(p, sp, kind, c, w - 1, i - 1 + k, j, ju);
+        if (ch < -1)
+            return ch;
+        int dup = ch == MM_NONE;
+        for (int q = 0; q < nc && !dup; q++)
+            dup = child[q] == ch;
+        if (!dup)
+            child[nc++] = ch;
+    }
+    int res = nc == 0 ? MM_NONE : child[0];
+    if (nc > 1) {
+        res = new_node(p, 0);
+        if (res < 0)
+            return -3;
+        /* max: children <= res (arc child -> res); min: res <= children */
+        for (int q = 0; q < nc; q++)
+            if (kind == 0 ? inf_arc(p, child[q], res) : inf_arc(p, res, child[q]))
+                return -3;
+    }
+    *memo = res;
+    if (sp->cls)
+        p->memo_cls[kind][off] = c;
+    return res;
+}
+
+/* The term cost * max (kind 0) or -cost * min (kind 1) of v over the ball
+ * around (i, j): an auxiliary node above (max) or below (min) one segment
+ * node per chord.  When only one chord holds variable cells, the max or min
+ * is that chord's node itself and the cost goes on it: no auxiliary node
+ * (common along the band's edges).  Returns 0 or -1 (out of memory). */
+static int add_term(af_mm_plan *p, const mm_spec *sp, int kind, int c, double cost, int i, int j)
+{
+    int n = p->n, r = p->r, first = MM_NONE, aux = MM_NONE;
+    for (int dj = -r; dj <= r; dj++) {
+        int jj = j + dj;
+        if (p->g.edge == AF_EDGE_PERIODIC)
+            jj = ((jj % n) + n) % n;
+        else if (jj < 0 || jj >= n)
+            continue;
+        int node = seg_node(p, sp, kind, c, p->half[dj + r], i, jj, j + dj);
+        if (node < -1)
+            return -1;
+        if (node == MM_NONE || node == first)
+            continue;
+        if (first == MM_NONE) {
+            first = node;
+            continue;
+        }
+        if (aux == MM_NONE) { /* a second chord: now the auxiliary node is needed */
+            aux = new_node(p, kind == 0 ? cost : -cost); /* max: cost on z = 1; min: on w = 0 */
+            if (aux < 0 || (kind == 0 ? inf_arc(p, first, aux) : inf_arc(p, aux, first)))
+                return -1;
+        }
+        if (kind == 0 ? inf_arc(p, node, aux) : inf_arc(p, aux, node))
+            return -1;
+    }
+    if (aux == MM_NONE && first != MM_NONE)
+        p->tw_real[first] += kind == 0 ? cost : -cost;
+    return 0;
+}
+
+int mm_graph_build(af_mm_plan *p, const mm_spec *sp, af_error *err)
+{
+    const af_grid *g = &p->g;
+    size_t cells = p->cells;
+    int n = p->n, flip = sp->flip;
+    double kper = p->kper;
+
+    p->nnodes = 0;
+    p->narcs = 0;
+    if (p->mf && af_mf_begin(p->mf, 0, err) != AF_OK)
+        return -1;
+    int nvar = 0;
+    for (size_t x = 0; x < cells; x++) {
+        if (p->var[x]) {
+            double psi = sp->psi(p, sp->ctx, x);
+            int id = new_node(p, flip ? -psi : psi);
+            if (id < 0)
+                goto nomem;
+            p->node[x] = id;
+            nvar++;
+        }
+    }
+    /* terms: alpha = rho0 kper on max u, beta = rho1 kper on -min u; in v
+     * (flip) the max term of v carries beta and the min term alpha. */
+    const double *wmax = flip ? p->rho1 : p->rho0, *wmin = flip ? p->rho0 : p->rho1;
+    /* sweep the rows and columns where terms may vary (on a torus: all) */
+    int rj0 = 0, rj1 = n - 1, ri0 = 0, ri1 = n - 1;
+    if (g->edge != AF_EDGE_PERIODIC) {
+        int box[4];
+        af_grid_mask_bbox(&p->g, p->reach, box);
+        ri0 = box[0];
+        ri1 = box[1];
+        rj0 = box[2];
+        rj1 = box[3];
+    }
+    /* segment centres asked for lie within r columns of a swept cell (on a
+     * torus they are wrapped into the grid) */
+    int ci0 = ri0 - p->r, ci1 = ri1 + p->r;
+    if (g->edge == AF_EDGE_PERIODIC) {
+        ci0 = ci0 < 0 ? 0 : ci0;
+        ci1 = ci1 > n - 1 ? n - 1 : ci1;
+    }
+    for (int ju = rj0 - p->r; ju <= rj0 + p->r; ju++)
+        memo_clear_row(p, ju, ci0, ci1);
+    for (int j = rj0; j <= rj1; j++) {
+        if (j > rj0)
+            memo_clear_row(p, j + p->r, ci0, ci1); /* its slot held row j - r - 1 */
+        for (int i = ri0; i <= ri1; i++) {
+            size_t x = (size_t)j * n + i;
+            if (!p->reach[x])
+                continue;
+            if (!sp->cls) {
+                if (wmax[x] > 0 && !sp->skip[0][x] && add_term(p, sp, 0, 0, kper * wmax[x], i, j))
+                    goto nomem;
+                if (wmin[x] > 0 && !sp->skip[1][x] && add_term(p, sp, 1, 0, kper * wmin[x], i, j))
+                    goto nomem;
+            } else {
+                int c0 = sp->tcls[0][x], c1 = sp->tcls[1][x];
+                if (wmax[x] > 0 && c0 >= 0 && add_term(p, sp, 0, c0, kper * wmax[x], i, j))
+                    goto nomem;
+                if (wmin[x] > 0 && c1 >= 0 && add_term(p, sp, 1, c1, kper * wmin[x], i, j))
+                    goto nomem;
+            }
+        }
+    }
+    return nvar;
+nomem:
+    for (size_t x = 0; x < cells; x++)
+        p->node[x] = MM_NONE;
+    af_error_set(err, AF_ENOMEM, "mm: out of memory while building the step graph (%d nodes, %zu arcs)",
+                 p->nnodes, p->narcs);
+    return -1;
+}

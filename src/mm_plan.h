@@ -1,0 +1,158 @@
+/* advflow: the minimizing-movements plan's insides, shared by its parts
+ * (internal, not installed).  GPL-3.0-or-later.
+ *
+ * The step is split by job:
+ *   mm.c          plans (create, free, sizes), the mask step's costs and energy,
+ *                 its driver (band, widening, global moves) and af_mm_plan_step;
+ *   mm_graph.c    graph construction: nodes for the variable cells, segment
+ *                 nodes along the ball's chords, one term per cell and kind;
+ *   mm_solve.c    the solver interface: integer scaling, advflow's max-flow or
+ *                 BK, the cut's side of each node, replaying the last graph;
+ *   mm_band.c     the band (which cells are variables, which terms are
+ *                 constant), its edge test, and the window on clamped grids;
+ *   mm_levelset.c the level-set step (every threshold at once, mm.h).
+ */
+#ifndef ADVFLOW_MM_PLAN_H
+#define ADVFLOW_MM_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "advflow/mm.h"
+#include "advflow/morph.h"
+#include "advflow/perimeter.h"
+#include "bk.h"
+#include "mf.h"
+
+#define MM_UNKNOWN (-2) /* memo: segment node not computed yet */
+#define MM_NONE (-1)    /* no variable cell in the segment */
+
+/* Band reach (cells) of a run's first step, each way: the ball and a few
+ * cells.  A step that moves farther widens its band (and is solved again);
+ * starting narrow keeps the first step's graph, the largest of a run, small. */
+#define MM_FIRST_BAND(p) ((p)->r + 4.0)
+
+struct af_mm_plan {
+    af_grid g;
+    af_mm_params prm;
+    int n;
+    size_t cells;
+    const double *rho0, *rho1; /* the caller's (kept by reference), or a child's own window copies */
+    double *own_rho0, *own_rho1; /* a child's window copies (NULL for a top plan) */
+    af_perimeter *per;    /* owns the ball; energy reporting */
+    const af_ball *ball;
+    int r;                /* the ball's reach in cells, cut to n - 1 on a clamped grid */
+    int *half;            /* half[dj + r]: the ball's chord half-widths, cut likewise */
+    af_morph_work *morph;
+    af_dist_work *dist;
+    double s_cap;         /* |s_k| is capped here (box diagonal): finite costs */
+    double *s;            /* signed distance of A_k (mask) or u_k (level set), length units, capped */
+    double kper, kfid;    /* dx^2 / w_B and dx^2 / h */
+    int32_t *queue;       /* flood fill (global moves) */
+    uint8_t *var;         /* band: 1 for variable cells */
+    uint8_t *fix1, *fix0; /* fixed cells of value 1 / 0 (in v) */
+    uint8_t *m1, *m0;     /* their dilations: where max / min terms are constant */
+    uint8_t *reach;       /* dilation of the band: cells whose terms may vary */
+    int32_t *node;        /* node of a variable cell, MM_NONE elsewhere */
+    int32_t *memo[2];     /* [kind] segment nodes of half-width w = 1..r for the 2r + 1
+                           * rows around the row being swept (a ring: slot = row mod
+                           * 2r + 1), n + 2r entries each: centres -r .. n - 1 + r, since
+                           * a segment centred beyond a clamped edge still covers cells
+                           * (without its memo entry it would be built again for every
+                           * term that asks, and its children too: a blow-up that grows
+                           * exponentially with r along the grid's and window's edges) */
+    int32_t *memo_cls[2]; /* level set: the class each memo entry was built for */
+    /* graph under construction */
+    int nnodes;
+    size_t cap_nodes;
+    double *tw_real;          /* real unary cost of label 1 per node (> 0: sink arc, < 0: source arc) */
+    size_t narcs, cap_arcs;
+    int32_t *arc_from, *arc_to; /* infinite arcs from -> to (reverse 0), kept here for
+                                 * BK only: our solver takes them as they come */
+    af_mf *mf;
+    af_bk *bk;
+    const double *phi_ext; /* af_mm_plan_solve_linear's costs in place of the fidelity
+                            * (NULL for a step); set only during that call */
+    double w_in, w_out;   /* band reach inside / outside A_k for the next step, cells (0: unset) */
+    double scale;         /* real cost -> integer capacity, last solve */
+    /* Window (clamped grids): the step runs on a square sub-grid around the
+     * set, a plan of its own (child), so that its cost follows the set and
+     * not the box.  last is the plan whose graph was solved last. */
+    int is_child;
+    int node_ready;       /* node[] holds MM_NONE everywhere (set on first use: a
+                           * plan that always steps through its window never
+                           * touches its own full-grid arrays) */
+    af_mm_plan *child;
+    void *win_in, *win_out; /* child-sized copies of the step's input and output */
+    size_t win_elem;        /* their bytes per cell (1: masks, 8: level sets) */
+    const af_mm_plan *last;
+    /* level set (mm_levelset.c): allocated on its first step */
+    double *lo, *hi;      /* each cell's interval (lo, hi] for u_{k+1} */
+    int32_t *cls;         /* class (interval being split) of each variable cell */
+    int32_t *tcls[2];     /* class of the term of kind k centred at each cell, < 0: none */
+    double *key;          /* an ordering key of each cell's interval */
+    double *cut_t;        /* threshold of each class */
+    size_t cap_cls;
+};
+
+double mm_now_ms(void);
+
+/* ---- mm.c ---- */
+af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err);
+/* Signed distance of ak into p->s, capped so that every cost is finite. */
+void mm_prepare(af_mm_plan *p, const uint8_t *ak);
+/* node[] holds MM_NONE everywhere (first use of a plan's own arrays) */
+void mm_nodes_ready(af_mm_plan *p);
+
+/* ---- mm_graph.c ---- */
+/* What mm_graph_build builds, in orientation v (flip = 1: v = 1 - u):
+ * a node for every cell with p->var, of unary cost psi(x) on u = 1
+ * (negated in v); then, for every centre with p->reach, the term
+ * kper wmax max_B v and -kper wmin min_B v (wmax = rho0 and wmin = rho1,
+ * swapped in v), unless the term is constant: in mask mode (cls NULL)
+ * where skip[kind] is set, in class mode where tcls[kind] < 0.  In class
+ * mode a term's segments hold only the variable cells of its class. */
+typedef struct {
+    int flip;
+    double (*psi)(const af_mm_plan *p, const void *ctx, size_t x);
+    const void *ctx;
+    const uint8_t *skip[2]; /* mask mode */
+    const int32_t *cls;     /* class mode: class of each variable cell */
+    const int32_t *tcls[2]; /* class mode: class of each term, < 0: constant */
+} mm_spec;
+
+/* Returns the number of variable cells, or -1 (out of memory, err set; node[]
+ * is MM_NONE again). */
+int mm_graph_build(af_mm_plan *p, const mm_spec *spec, af_error *err);
+
+/* ---- mm_solve.c ---- */
+/* Scale, solve the graph just built, flow in energy units in *flow;
+ * statistics into st (may be NULL).  Returns 0, or -1 with err set. */
+int mm_graph_solve(af_mm_plan *p, double *flow, af_mm_stats *st, af_error *err);
+/* After mm_graph_solve: the side of node id (1: source side, the value 1 in v). */
+int mm_graph_side(const af_mm_plan *p, int id);
+
+/* ---- mm_band.c ---- */
+/* Band -w_in <= s / dx <= w_out (every cell when full) as variables, the
+ * fixed cells' values in v taken from ak, and where terms are constant
+ * (p->var, fix1, fix0, m1, m0, reach). */
+void mm_band_set(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double w_out, int full);
+/* Does a changed cell (out != ak) touch a fixed cell of finite |s|?  1 for
+ * the inside (s < 0), 2 for the outside, 3 for both, 0. */
+int mm_band_touches_edge(const af_mm_plan *p, const uint8_t *ak, const uint8_t *out);
+/* Cells where out differs from in, and in shift[0] / shift[1] the largest
+ * |s| among them inside / outside (s <= 0 / > 0). */
+int mm_band_moved(const af_mm_plan *p, const uint8_t *in, const uint8_t *out, double shift[2]);
+
+/* One step through a window around the set on a clamped grid.  step_grid
+ * runs a step on a plan's own grid; inside() says whether a cell of the
+ * input is in the set (bounding box); elem is the input's and output's
+ * bytes per cell.  Returns AF_OK with *done = 1 when the windowed step
+ * stands, *done = 0 when the caller must step on the whole grid. */
+typedef af_status (*mm_step_fn)(af_mm_plan *p, const void *in, void *out, af_mm_stats *st,
+                                af_error *err);
+af_status mm_window_step(af_mm_plan *p, const void *in, void *out, size_t elem,
+                         int (*inside)(const void *in, size_t x), mm_step_fn step_grid,
+                         af_mm_stats *st, int *done, af_error *err);
+
+#endif
