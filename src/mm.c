@@ -116,6 +116,10 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
         af_error_set(err, AF_EINVAL, "mm: unknown selection %d", (int)prm->selection);
         return NULL;
     }
+    if (isnan(prm->ls_range) || isnan(prm->ls_tol) || isinf(prm->ls_range) || isinf(prm->ls_tol)) {
+        af_error_set(err, AF_EINVAL, "mm: level-set range and resolution must be finite");
+        return NULL;
+    }
     if (prm->solver != AF_MM_SOLVER_OWN && prm->solver != AF_MM_SOLVER_BK) {
         af_error_set(err, AF_EINVAL, "mm: unknown solver %d", (int)prm->solver);
         return NULL;
@@ -280,6 +284,17 @@ static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, ener
         parts->area = v.area;
     }
     return v.per_eps + fid;
+}
+
+double mm_energy(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, double *per_eps,
+                 double *fidelity, double *area)
+{
+    energy_parts parts;
+    double e = energy_of(p, ak, a, &parts);
+    *per_eps = parts.per_eps;
+    *fidelity = parts.fidelity;
+    *area = parts.area;
+    return e;
 }
 
 /* Global moves after the band solve.  The band fixes every cell outside

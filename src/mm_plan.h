@@ -101,6 +101,10 @@ double mm_now_ms(void);
 af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err);
 /* Signed distance of ak into p->s, capped so that every cost is finite. */
 void mm_prepare(af_mm_plan *p, const uint8_t *ak);
+/* E(a) for the step from ak with s = p->s (the plan's fidelity), and its
+ * parts (mm.c; the level-set step reports its t = 0 cut with it). */
+double mm_energy(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, double *per_eps,
+                 double *fidelity, double *area);
 /* node[] holds MM_NONE everywhere (first use of a plan's own arrays) */
 void mm_nodes_ready(af_mm_plan *p);
 

@@ -68,6 +68,10 @@ typedef struct {
     af_mm_solver solver;    /* which max-flow */
     int full_grid;          /* 1: every cell is a variable (no band); for checks */
     double band_cells;      /* initial band half-width in cells; <= 0: automatic */
+    double ls_range;        /* level-set step: values resolved in [-ls_range, ls_range],
+                             * length units; <= 0: 2 dx (enough for the zero contour) */
+    double ls_tol;          /* level-set step: resolution of those values, length units;
+                             * <= 0: dx / 64 */
 } af_mm_params;
 
 /* Defaults: norm 2, h = eps, p = 1, minimal, sub-cell distance, own solver,
@@ -113,6 +117,33 @@ void af_mm_plan_free(af_mm_plan *plan); /* accepts NULL */
 /* One step: out = T(in).  in and out must not alias.  stats may be NULL. */
 af_status af_mm_plan_step(af_mm_plan *plan, const uint8_t *in, uint8_t *out, af_mm_stats *stats,
                           af_error *err);
+
+/* The level-set step (docs/theory.md, "The level-set step"): every
+ * sublevel set of u_k moves at once.  For each threshold t,
+ *
+ *   A^t = the selected minimiser of Per_eps(A) + (1/h) sum_x rho (u_k(x) - t) 1_A(x) dx^2,
+ *
+ * nested in t, and u_out(x) = inf { t : x in A^t }: the minimiser of the
+ * nonlocal ROF problem TV_eps(u) + (1/(2h)) sum rho (u - u_k)^2 dx^2, where
+ * TV_eps(u) = Int Per_eps({u < t}) dt.  At t = 0 this is the mask step from
+ * {u_k < 0} with s_k = u_k and p = 1.
+ *
+ * u_in: af_grid_cells values, length units, negative inside (a signed
+ * distance, ideally; +-inf allowed, NaN is AF_EINVAL).  u_out: in the band
+ * the step solves (|u_in| up to a few ball radii, widened as for masks),
+ * u_out is exact to within ls_tol / 2 wherever |u_out| < ls_range and is cut
+ * to -ls_range / +ls_range beyond; outside the band u_out = u_in.  Callers
+ * redistance u_out (af_dist_redistance) before the next step.  The
+ * thresholds are solved by divide and conquer, each round of bisection one
+ * minimum cut over every interval at once (docs/design.md).
+ * Unlike the mask step there are no global moves: a component that would
+ * vanish as a whole in one step but is wider than the band shrinks instead.
+ * stats: nodes and arcs of the largest cut, solve_ms summed over the cuts;
+ * changed = cells whose sign changed; energy, per_eps, fidelity and area
+ * those of the mask step at t = 0 (the set {u_out <= 0}, counted in cells).
+ * in and out must not alias. */
+af_status af_mm_plan_step_levelset(af_mm_plan *plan, const double *u_in, double *u_out,
+                                   af_mm_stats *stats, af_error *err);
 
 /* Energy E(a) of a candidate a for the step from ak, and its parts (either
  * pointer may be NULL).  Computes the signed distance of ak: for checks

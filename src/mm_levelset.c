@@ -1,0 +1,346 @@
+/* advflow: the level-set step (mm.h, af_mm_plan_step_levelset).
+ * GPL-3.0-or-later.
+ *
+ * Every threshold at once.  A^t, the selected minimiser of
+ * Per_eps(A) + sum_x kfid rho (u_k(x) - t) 1_A(x), is nested in t (the cost of
+ * each cell falls as t grows, and the selected minimiser of a submodular
+ * energy is monotone in its unary costs), so u_{k+1}(x) = inf { t : x in A^t }
+ * is known to within an interval (lo, hi] once x's side of a few cuts is:
+ * x in A^t gives u_{k+1}(x) <= t, else u_{k+1}(x) > t.
+ *
+ * Divide and conquer (Hochbaum 2001; Chambolle and Darbon 2009).  Every
+ * cell of the band starts with (-inf, +inf).  Round 0 cuts at t = 0 (the mask
+ * step from {u_k < 0}), round 1 at -T and +T (T = ls_range), and each later
+ * round halves every interval inside [-T, T] until it is ls_tol wide; cells
+ * below -T or above T are done after round 1 (their values are cut to
+ * -+T: only the zero contour and its neighbours matter, and redistancing
+ * rebuilds the rest).  With T = 2 dx and ls_tol = dx / 64: 9 rounds.
+ *
+ * One cut per round for every interval.  Take interval I = (lo, hi], cut at
+ * t_I, and its cells S_I.  Nestedness fixes every other cell for that cut: a
+ * cell whose interval lies below I is in A^{t_I}, one above is not, and
+ * cells outside the band keep the side of u_k.  The cut for I is then the
+ * band problem on S_I with those cells fixed (the minimal minimiser of a
+ * problem constrained to L <= A <= U is the unconstrained one when that lies
+ * between L and U).  The problems of different intervals share no term: the
+ * term max_{B(x)} 1_A (weight rho0) is constant for I unless no cell of B(x)
+ * lies below I, so it belongs to the interval of the lowest cell of B(x) if
+ * that interval is being cut, else to none; the term min_{B(x)} 1_A (rho1)
+ * likewise to that of the highest cell.  So one graph holds them all, each
+ * cell and term tagged with its interval's class (mm_graph.c), and its
+ * minimum cut is every interval's cut.  A round's graph is no larger than
+ * the mask step's; the rounds after the first two hold only the thin band
+ * |u_{k+1}| < T.
+ *
+ * Band.  As for masks: cells with -w_in <= u_k / dx <= w_out are variables
+ * (with room for T), the others keep u_k; if a cell whose side changed at
+ * t = -T, 0 or T touches a fixed cell of finite u_k, the band widens on that
+ * side and the step starts again.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm_plan.h"
+
+/* Keys order the intervals: band cells get their interval's midpoint with
+ * -+inf read as -+2 BIG, cells outside the band -+3 BIG (below / above every
+ * threshold).  BIG exceeds every capped |u_k|. */
+#define BIG(p) (4.0 * (p)->s_cap + 1.0)
+
+/* Allocate the level-set arrays on first use. */
+static af_status ls_alloc(af_mm_plan *p, af_error *err)
+{
+    if (p->lo)
+        return AF_OK;
+    size_t cells = p->cells;
+    size_t layers = (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)(p->n + 2 * p->r);
+    p->lo = malloc(cells * sizeof(double));
+    p->hi = malloc(cells * sizeof(double));
+    p->key = malloc(cells * sizeof(double));
+    p->cls = malloc(cells * sizeof(int32_t));
+    p->tcls[0] = malloc(cells * sizeof(int32_t));
+    p->tcls[1] = malloc(cells * sizeof(int32_t));
+    p->memo_cls[0] = malloc(layers * sizeof(int32_t));
+    p->memo_cls[1] = malloc(layers * sizeof(int32_t));
+    if (!p->lo || !p->hi || !p->key || !p->cls || !p->tcls[0] || !p->tcls[1] || !p->memo_cls[0]
+        || !p->memo_cls[1]) {
+        free(p->lo);
+        p->lo = NULL; /* allocate all again next time */
+        return af_error_set(err, AF_ENOMEM, "mm: out of memory for the level-set step (%zu cells)",
+                            cells);
+    }
+    return AF_OK;
+}
+
+/* The threshold at which interval (lo, hi] is cut this round, or NAN when
+ * it is done: 0 first, then -T / +T, then midpoints until it is tol wide. */
+static double split_at(double lo, double hi, double T, double tol)
+{
+    if (lo < -T && hi > T)
+        return 0;
+    if (lo < -T)
+        return hi > -T ? -T : NAN;
+    if (hi > T)
+        return lo < T ? T : NAN;
+    return hi - lo > tol ? 0.5 * (lo + hi) : NAN;
+}
+
+typedef struct {
+    const double *t; /* threshold of each cell's class (indexed by cell) */
+} ls_ctx;
+
+/* psi of a cut: the linear part of Per_eps and kfid rho (u_k - t). */
+static double ls_psi(const af_mm_plan *p, const void *ctx, size_t x)
+{
+    const ls_ctx *c = ctx;
+    double rho = p->rho0[x] + p->rho1[x];
+    return p->kper * (p->rho1[x] - p->rho0[x]) + p->kfid * rho * (p->s[x] - c->t[x]);
+}
+
+/* Class of the term of extremal key over B(x) (lowest: want_max = 0), or -1
+ * when that cell is not being cut. */
+static int32_t term_class(const af_mm_plan *p, int i, int j, int want_max)
+{
+    int n = p->n, r = p->r, per = p->g.edge == AF_EDGE_PERIODIC;
+    double best = want_max ? -INFINITY : INFINITY;
+    size_t arg = 0;
+    for (int dj = -r; dj <= r; dj++) {
+        int jj = j + dj;
+        if (per)
+            jj = ((jj % n) + n) % n;
+        else if (jj < 0 || jj >= n)
+            continue;
+        int h = p->half[dj + r];
+        for (int di = -h; di <= h; di++) {
+            int ii = i + di;
+            if (per)
+                ii = ((ii % n) + n) % n;
+            else if (ii < 0 || ii >= n)
+                continue;
+            size_t y = (size_t)jj * n + ii;
+            double k = p->key[y];
+            if (want_max ? k > best : k < best) {
+                best = k;
+                arg = y;
+            }
+        }
+    }
+    return p->var[arg] ? p->cls[arg] : -1;
+}
+
+/* One round: cut every active interval.  Returns the number of cells cut
+ * (0: nothing left to do), or -1 with err set. */
+static int ls_round(af_mm_plan *p, int flip, double T, double tol, double *tcut, af_mm_stats *st,
+                    af_error *err)
+{
+    size_t cells = p->cells;
+    const uint8_t *band = p->fix1;
+    double big = BIG(p);
+    int active = 0;
+    /* classes: the active intervals, numbered by their threshold's rank
+     * among the distinct thresholds of this round (a round's intervals
+     * are disjoint, so the threshold names the interval) */
+    for (size_t x = 0; x < cells; x++) {
+        p->var[x] = 0;
+        if (!band[x]) {
+            p->key[x] = p->s[x] < 0 ? -3 * big : 3 * big;
+            continue;
+        }
+        double lo = p->lo[x], hi = p->hi[x];
+        double a = lo < -big ? -2 * big : lo, b = hi > big ? 2 * big : hi;
+        p->key[x] = 0.5 * (a + b);
+        double t = split_at(lo, hi, T, tol);
+        if (!isnan(t)) {
+            p->var[x] = 1;
+            tcut[x] = t;
+            /* class: the threshold in units of tol / 4 (thresholds are
+             * distinct multiples of tol / 2 at least, or 0, -+T) */
+            p->cls[x] = (int32_t)llround(t / (0.25 * tol)) + (1 << 29);
+            active++;
+        }
+    }
+    if (!active)
+        return 0;
+    af_morph_dilate(p->morph, p->var, p->reach);
+    int n = p->n;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            size_t x = (size_t)j * n + i;
+            if (!p->reach[x])
+                continue;
+            int32_t cmin = term_class(p, i, j, 0), cmax = term_class(p, i, j, 1);
+            /* in u the max term follows the lowest cell, the min term the
+             * highest; in v (flip) max and min trade places */
+            p->tcls[0][x] = flip ? cmax : cmin;
+            p->tcls[1][x] = flip ? cmin : cmax;
+        }
+    ls_ctx c = {tcut};
+    mm_spec sp = {.flip = flip, .psi = ls_psi, .ctx = &c, .cls = p->cls,
+                  .tcls = {p->tcls[0], p->tcls[1]}};
+    if (mm_graph_build(p, &sp, err) < 0)
+        return -1;
+    double flow;
+    if (mm_graph_solve(p, &flow, st, err))
+        return -1;
+    if (p->nnodes > st->nodes) {
+        st->nodes = p->nnodes;
+        st->arcs = (long long)p->narcs + p->nnodes;
+    }
+    for (size_t x = 0; x < cells; x++)
+        if (p->var[x]) {
+            int in = mm_graph_side(p, p->node[x]) ^ flip;
+            if (in)
+                p->hi[x] = tcut[x];
+            else
+                p->lo[x] = tcut[x];
+            p->node[x] = MM_NONE;
+        }
+    return active;
+}
+
+/* The value of a finished interval. */
+static double ls_value(double lo, double hi, double T)
+{
+    if (hi <= -T)
+        return -T;
+    if (lo >= T)
+        return T;
+    return 0.5 * (lo + hi);
+}
+
+/* Does a band cell whose side of t = -T, 0 or T changed touch a cell
+ * outside the band of finite u_k?  1 inside, 2 outside, 3 both, 0. */
+static int ls_touches_edge(const af_mm_plan *p, double T)
+{
+    int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC, sides = 0;
+    const uint8_t *band = p->fix1;
+    const double ts[3] = {-T, 0, T};
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            size_t x = (size_t)j * n + i;
+            if (!band[x])
+                continue;
+            int changed = 0;
+            for (int q = 0; q < 3 && !changed; q++)
+                changed = (p->hi[x] <= ts[q]) != (p->s[x] < ts[q]);
+            if (!changed)
+                continue;
+            static const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
+            for (int k = 0; k < 4; k++) {
+                int ii = i + di[k], jj = j + dj[k];
+                if (per) {
+                    ii = (ii + n) % n;
+                    jj = (jj + n) % n;
+                } else if (ii < 0 || ii >= n || jj < 0 || jj >= n) {
+                    continue;
+                }
+                size_t y = (size_t)jj * n + ii;
+                if (!band[y] && fabs(p->s[y]) < p->s_cap)
+                    sides |= p->s[y] < 0 ? 1 : 2;
+            }
+        }
+    return sides;
+}
+
+static af_status ls_step_grid(af_mm_plan *p, const void *vin, void *vout, af_mm_stats *st,
+                              af_error *err)
+{
+    const double *in = vin;
+    double *out = vout;
+    double t0 = mm_now_ms();
+    p->last = p;
+    mm_nodes_ready(p);
+    af_status s = ls_alloc(p, err);
+    if (s != AF_OK)
+        return s;
+    memset(st, 0, sizeof *st);
+    size_t cells = p->cells;
+    double dx = p->g.dx;
+    double T = p->prm.ls_range > 0 ? p->prm.ls_range : 2 * dx;
+    double tol = p->prm.ls_tol > 0 ? p->prm.ls_tol : dx / 64;
+    if (tol > T)
+        tol = T;
+    if (tol < T * 0x1p-24)
+        tol = T * 0x1p-24; /* class numbers (ls_round) stay within int32 */
+    for (size_t x = 0; x < cells; x++)
+        p->s[x] = in[x] > p->s_cap ? p->s_cap : in[x] < -p->s_cap ? -p->s_cap : in[x];
+    int flip = p->prm.selection == AF_SELECT_MINIMAL;
+    double Tc = T / dx;
+    double w_in = p->prm.band_cells > 0 ? p->prm.band_cells : MM_FIRST_BAND(p) + Tc, w_out = w_in;
+    if (p->prm.band_cells <= 0 && p->w_in > 0) {
+        w_in = p->w_in;
+        w_out = p->w_out;
+    }
+    double full_w = 2.0 * p->n;
+    for (;;) {
+        int full = p->prm.full_grid || (w_in >= full_w && w_out >= full_w);
+        uint8_t *band = p->fix1;
+        int nband = 0;
+        for (size_t x = 0; x < cells; x++) {
+            band[x] = full || (p->s[x] >= -w_in * dx && p->s[x] <= w_out * dx);
+            p->lo[x] = -INFINITY;
+            p->hi[x] = INFINITY;
+            nband += band[x];
+        }
+        st->band_cells = nband;
+        for (;;) {
+            /* out holds each cut cell's threshold until the end */
+            int k = ls_round(p, flip, T, tol, out, st, err);
+            if (k < 0)
+                return err ? err->status : AF_ENOMEM;
+            if (k == 0)
+                break;
+        }
+        int sides = full ? 0 : ls_touches_edge(p, T);
+        if (!sides)
+            break;
+        w_in = sides & 1 ? 1.5 * w_in + 4 : w_in;
+        w_out = sides & 2 ? 1.5 * w_out + 4 : w_out;
+        st->band_widenings++;
+    }
+    st->band_width = w_in > w_out ? w_in : w_out;
+    /* u_{k+1}, and the mask step's statistics at t = 0 */
+    uint8_t *ak = p->m1, *a = p->m0;
+    double shift[2] = {0, 0};
+    for (size_t x = 0; x < cells; x++) {
+        out[x] = p->fix1[x] ? ls_value(p->lo[x], p->hi[x], T) : in[x];
+        ak[x] = p->s[x] < 0;
+        a[x] = p->fix1[x] ? p->hi[x] <= 0 : ak[x];
+        if (a[x] != ak[x]) {
+            st->changed++;
+            int side = p->s[x] > 0;
+            if (fabs(p->s[x]) > shift[side])
+                shift[side] = fabs(p->s[x]);
+        }
+    }
+    st->energy = mm_energy(p, ak, a, &st->per_eps, &st->fidelity, &st->area);
+    st->max_shift = shift[0] > shift[1] ? shift[0] : shift[1];
+    /* next band: this step's move at t = 0 with room to spare, and T */
+    p->w_in = 1.25 * shift[0] / dx + 3 + Tc;
+    p->w_out = 1.25 * shift[1] / dx + 3 + Tc;
+    st->ms = mm_now_ms() - t0;
+    return AF_OK;
+}
+
+static int ls_inside(const void *in, size_t x) { return ((const double *)in)[x] < 0; }
+
+af_status af_mm_plan_step_levelset(af_mm_plan *p, const double *in, double *out, af_mm_stats *st,
+                                   af_error *err)
+{
+    af_mm_stats local;
+    if (!st)
+        st = &local;
+    if (!p || !in || !out)
+        return af_error_set(err, AF_EINVAL, "mm: plan and fields must not be NULL");
+    for (size_t x = 0; x < p->cells; x++)
+        if (isnan(in[x]))
+            return af_error_set(err, AF_EINVAL, "mm: the level set holds NaN at cell %zu", x);
+    if (p->is_child || p->prm.full_grid || p->g.edge == AF_EDGE_PERIODIC)
+        return ls_step_grid(p, in, out, st, err);
+    int done;
+    af_status s = mm_window_step(p, in, out, sizeof(double), ls_inside, ls_step_grid, st, &done, err);
+    if (s != AF_OK || done)
+        return s;
+    return ls_step_grid(p, in, out, st, err);
+}
