@@ -54,7 +54,7 @@ static const char *const density_keys[] = {"kind", "value", "center", "sigma", "
 static const char *const data_keys[] = {"file", "generate", "count", "noise", "seed",
                                         "weight0", "weight1", NULL};
 static const char *const scheme_keys[] = {"epsilon", "h", "p", "norm", "selection", "method",
-                                          "distance", "steps", "t_end", NULL};
+                                          "distance", "representation", "steps", "t_end", NULL};
 static const char *const output_keys[] = {"dir", "every", "frames", "scale", NULL};
 
 static const struct {
@@ -890,6 +890,10 @@ af_status af_case_finish(af_case *c, af_error *err)
     s->method = (af_method)get_choice(&x, S, "method", methods, 0);
     static const char *const dists[] = {"subcell", "simple", NULL};
     s->sdist = (af_sdist_kind)get_choice(&x, S, "distance", dists, 0);
+    static const char *const reprs[] = {"mask", "levelset", NULL};
+    s->representation = (af_representation)get_choice(&x, S, "representation", reprs, 0);
+    require(&x, s->representation == AF_REPR_MASK || s->method == AF_METHOD_MM, S, "representation",
+            "levelset needs method = mm (MBO thresholds a mask)");
     s->steps = get_int(&x, S, "steps", 100, 0);
     require(&x, s->steps >= 0, S, "steps", "must be >= 0");
     s->t_end = get_num(&x, S, "t_end", 0, 0, NULL);
@@ -999,6 +1003,31 @@ af_status af_case_mask(const af_case *c, const double *rho0, const double *rho1,
     s.rho0 = rho0;
     s.rho1 = rho1;
     return prefixed(c, "initial", af_shape_mask(&c->grid, &s, mask, err), err);
+}
+
+af_status af_case_levelset(const af_case *c, const double *rho0, const double *rho1, double *u,
+                           af_error *err)
+{
+    af_shape s = c->shape;
+    s.rho0 = rho0;
+    s.rho1 = rho1;
+    af_status st = af_shape_field(&c->grid, &s, u, err);
+    if (st != AF_EUNSUP)
+        return prefixed(c, "initial", st, err);
+    /* png and polygon: the mask's sub-cell signed distance */
+    size_t cells = af_grid_cells(&c->grid);
+    uint8_t *mask = malloc(cells);
+    af_dist_work *w = mask ? af_dist_work_alloc(&c->grid, err) : NULL;
+    if (!mask || !w) {
+        free(mask);
+        return af_error_set(err, AF_ENOMEM, "case: out of memory for the initial level set");
+    }
+    st = af_case_mask(c, rho0, rho1, mask, err);
+    if (st == AF_OK)
+        af_dist_signed(w, AF_SDIST_SUBCELL, mask, u);
+    af_dist_work_free(w);
+    free(mask);
+    return st;
 }
 
 double af_case_bandwidth(const af_case *c, const af_points *points, int label)

@@ -454,6 +454,29 @@ static void af_draw_points(uint8_t *pix, int side, int scale, const af_png_frame
 
 /* Paths: polylines with a dot at their first finite vertex.  A non-finite
  * vertex ends one piece of line and the next finite vertex starts another. */
+/* Segments (4 doubles each, box coordinates) as antialiased lines of half
+ * width hw pixels; a segment that continues the previous one is drawn
+ * with it as `prev`, so that joints are not darker than the line. */
+static void af_draw_segments(uint8_t *pix, int side, int scale, const af_png_frame *f,
+                             const double *segs, size_t nseg, double hw, const uint8_t c[3])
+{
+    double prev[4];
+    int have_prev = 0;
+    for (size_t k = 0; k < nseg; k++) {
+        const double *q = segs + 4 * k;
+        double seg[4];
+        af_to_pixel(f->grid, scale, q[0], q[1], &seg[0], &seg[1]);
+        af_to_pixel(f->grid, scale, q[2], q[3], &seg[2], &seg[3]);
+        int joined = have_prev && ((prev[2] == seg[0] && prev[3] == seg[1])
+                                   || (prev[0] == seg[0] && prev[1] == seg[1])
+                                   || (prev[2] == seg[2] && prev[3] == seg[3])
+                                   || (prev[0] == seg[2] && prev[1] == seg[3]));
+        af_segment(pix, side, seg, joined ? prev : NULL, hw, c);
+        memcpy(prev, seg, sizeof prev);
+        have_prev = 1;
+    }
+}
+
 static void af_draw_paths(uint8_t *pix, int side, int scale, const af_png_frame *f)
 {
     for (int k = 0; k < f->npaths; k++) {
@@ -505,6 +528,12 @@ af_status af_png_write_frame(const char *path, const af_png_frame *frame, af_err
     st = af_frame_check_data(path, frame, err);
     if (st != AF_OK)
         return st;
+    if (frame->nlines < 0 || (frame->nlines > 0 && (!frame->lines || !frame->line_len)))
+        return af_error_set(err, AF_EINVAL, "png: '%s': %d lines but lines or line_len is NULL",
+                            path, frame->nlines);
+    for (int k = 0; k < frame->nlines; k++)
+        if (frame->line_len[k] > 0 && !frame->lines[k])
+            return af_error_set(err, AF_EINVAL, "png: '%s': line set %d is NULL", path, k);
 
     int n = g->n;
     int scale = frame->scale;
@@ -587,17 +616,29 @@ af_status af_png_write_frame(const char *path, const af_png_frame *frame, af_err
             }
 
             /* Later contours are drawn over earlier ones, the region last. */
-            for (int k = 0; k < frame->ncontours; k++) {
+            for (int k = 0; !frame->lines && k < frame->ncontours; k++) {
                 if (!af_boundary_pixel(g, frame->contours[k], i, j, ox, oy, scale, w))
                     continue;
                 double s = frame->ncontours > 1 ? (double)k / (frame->ncontours - 1) : 0;
                 for (int ch = 0; ch < 3; ch++)
                     p[ch] = af_lerp8(af_contour_first[ch], af_contour_last[ch], s);
             }
-            if (frame->mask && af_boundary_pixel(g, frame->mask, i, j, ox, oy, scale, w))
+            if (frame->mask && !frame->boundary
+                && af_boundary_pixel(g, frame->mask, i, j, ox, oy, scale, w))
                 memcpy(p, af_region_line, 3);
         }
     }
+    /* Sub-cell lines: as wide as the cell-edge lines above. */
+    for (int k = 0; k < frame->nlines; k++) {
+        double s = frame->nlines > 1 ? (double)k / (frame->nlines - 1) : 0;
+        uint8_t c[3];
+        for (int ch = 0; ch < 3; ch++)
+            c[ch] = af_lerp8(af_contour_first[ch], af_contour_last[ch], s);
+        af_draw_segments(pix, side, scale, frame, frame->lines[k], frame->line_len[k], 0.5 * w, c);
+    }
+    if (frame->boundary)
+        af_draw_segments(pix, side, scale, frame, frame->boundary, frame->nboundary, 0.5 * w,
+                         af_region_line);
     /* Points over paths: an attacked point's class colour must show at
      * the start of its path. */
     af_draw_paths(pix, side, scale, frame);

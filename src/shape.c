@@ -151,6 +151,75 @@ static int inside_local(const af_shape *s, double u, double v)
     }
 }
 
+/* A function of (u, v), in local coordinates, negative inside and zero
+ * exactly on the boundary: the signed distance where it is simple (circle,
+ * rectangle), else a smooth implicit function of about unit slope. */
+static double field_local(const af_shape *s, double u, double v)
+{
+    switch (s->kind) {
+    case AF_SHAPE_CIRCLE:
+        return hypot(u, v) - s->radius;
+    case AF_SHAPE_ELLIPSE: {
+        double a = u / s->axes[0], b = v / s->axes[1];
+        return (sqrt(a * a + b * b) - 1) * fmin(s->axes[0], s->axes[1]);
+    }
+    case AF_SHAPE_RECTANGLE: {
+        double qx = fabs(u) - 0.5 * s->size[0], qy = fabs(v) - 0.5 * s->size[1];
+        return hypot(fmax(qx, 0), fmax(qy, 0)) + fmin(fmax(qx, qy), 0);
+    }
+    case AF_SHAPE_STAR:
+        return hypot(u, v) - (s->radius + s->amplitude * cos(s->points * atan2(v, u)));
+    case AF_SHAPE_DUMBBELL: {
+        double h = 0.5 * s->length;
+        double lobe = fmin(hypot(u - h, v), hypot(u + h, v)) - s->radius;
+        double qx = fabs(u) - h, qy = fabs(v) - 0.5 * s->neck;
+        double bar = hypot(fmax(qx, 0), fmax(qy, 0)) + fmin(fmax(qx, qy), 0);
+        return fmin(lobe, bar); /* the union's zero set */
+    }
+    default:
+        return 0;
+    }
+}
+
+af_status af_shape_field(const af_grid *g, const af_shape *s, double *u, af_error *err)
+{
+    af_status st = af_shape_params_check(s, err);
+    if (st != AF_OK)
+        return st;
+    if (s->kind == AF_SHAPE_PNG || s->kind == AF_SHAPE_POLYGON)
+        return af_error_set(err, AF_EUNSUP, "%s: no field, only a mask", af_shape_kind_name(s->kind));
+    size_t cells = af_grid_cells(g);
+    if (s->kind == AF_SHAPE_BAYES) {
+        for (size_t x = 0; x < cells; x++)
+            u[x] = s->rho0[x] - s->rho1[x];
+        return AF_OK;
+    }
+    if (s->kind == AF_SHAPE_SCORE) {
+        st = af_array_read(s->file, g, u, err);
+        for (size_t x = 0; st == AF_OK && x < cells; x++)
+            u[x] = s->level - u[x];
+        return st;
+    }
+    int n = g->n;
+    if (s->kind == AF_SHAPE_HALFPLANE) {
+        double len = hypot(s->normal[0], s->normal[1]);
+        double nx = s->normal[0] / len, ny = s->normal[1] / len;
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+                u[(size_t)j * n + i] = nx * af_grid_center(g, i) + ny * af_grid_center(g, j) - s->offset;
+        return AF_OK;
+    }
+    double th = s->angle * (AF_PI / 180.0), c = cos(th), sn = sin(th);
+    for (int j = 0; j < n; j++) {
+        double py = af_grid_center(g, j) - s->center[1];
+        for (int i = 0; i < n; i++) {
+            double px = af_grid_center(g, i) - s->center[0];
+            u[(size_t)j * n + i] = field_local(s, c * px + sn * py, -sn * px + c * py);
+        }
+    }
+    return AF_OK;
+}
+
 /* Even-odd scanline fill: for row j, the polygon edges crossing y = y_j
  * (half-open rule: an edge counts when y is in [min y, max y)) give sorted
  * x crossings, and cells whose centres lie between pairs are inside. */

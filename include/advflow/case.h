@@ -45,6 +45,11 @@ typedef enum {
     AF_METHOD_MBO = 1  /* Merriman-Bence-Osher threshold dynamics (baseline) */
 } af_method;
 
+typedef enum {
+    AF_REPR_MASK = 0,     /* the region as a characteristic function (the mask step) */
+    AF_REPR_LEVELSET = 1  /* as a level-set function (af_mm_plan_step_levelset) */
+} af_representation;
+
 typedef struct {
     double epsilon;          /* budget, length units (> 0) */
     double h;                /* time step, length^2 / ... units of time (> 0); default epsilon */
@@ -53,6 +58,7 @@ typedef struct {
     af_selection selection;  /* default minimal */
     af_method method;        /* default mm */
     af_sdist_kind sdist;     /* signed distance form; default subcell */
+    af_representation representation; /* default mask */
     int steps;               /* number of steps (>= 0); default 100 */
     double t_end;            /* stop time (> 0) or 0 for none; default 0 */
 } af_case_scheme;
@@ -112,6 +118,14 @@ af_status af_case_points(const af_case *c, af_points **points, size_t *outside, 
  * finiteness and sign. */
 af_status af_case_densities(const af_case *c, const af_points *points, double *rho0, double *rho1,
                             af_error *err);
+
+/* Fill u (af_grid_cells doubles) with the initial level set: negative
+ * inside, zero on the shape's boundary at sub-cell position
+ * (af_shape_field), or for png and polygon shapes the sub-cell signed
+ * distance of the mask (it may be infinite when the mask is empty or
+ * full).  Not yet a signed distance: callers redistance it. */
+af_status af_case_levelset(const af_case *c, const double *rho0, const double *rho1, double *u,
+                           af_error *err);
 
 /* The kernel bandwidth of class `label` for [density] kind = kde: the
  * case's bandwidth, or Silverman's rule on the points (0 when the class

@@ -51,6 +51,13 @@ af_status af_png_write_gray(const char *path, const af_grid *g, const double *fi
  * Region: cells inside mask are tinted light blue in gray mode; in two-hue
  * mode, where blue means class 1, they are hatched with thin dark diagonals
  * instead.  Its boundary is dark red, contour boundaries blue -> red.
+ * Sub-cell boundaries (the level-set representation): when boundary is
+ * set, the region's boundary is drawn from those segments, antialiased at
+ * their position between cell centres, instead of from the mask's cells;
+ * when lines is set (nlines sets of segments, e.g. zero contours at several
+ * times) they are drawn as the contours are, blue -> red, and contours is
+ * ignored.  Segments are 4 doubles x0 y0 x1 y1 in box coordinates (the
+ * layout of af_segment, contour.h).
  *
  * Points (x, y in box coordinates, y up) are discs of radius 4 to 5 pixels
  * in the class colours with a 1.5-pixel #333333 rim, drawn over everything
@@ -67,6 +74,11 @@ typedef struct {
     const uint8_t *mask;          /* region, tinted, boundary drawn dark red */
     const uint8_t *const *contours; /* extra masks whose boundaries are drawn */
     int ncontours;                /* number of extra masks, colours run blue -> red */
+    const double *boundary;       /* nboundary segments: the region's sub-cell boundary */
+    size_t nboundary;
+    const double *const *lines;   /* nlines sets of line_len[k] segments, in place of contours */
+    const size_t *line_len;
+    int nlines;
     int scale;                    /* pixels per cell; 0 = automatic */
     const double *points;         /* 2 * npoints coordinates x0 y0 x1 y1 ... (length units) */
     const uint8_t *point_labels;  /* npoints classes, 0 or 1 */

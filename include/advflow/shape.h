@@ -61,6 +61,18 @@ typedef struct {
  * AF_ENOMEM possible). */
 af_status af_shape_mask(const af_grid *g, const af_shape *s, uint8_t *mask, af_error *err);
 
+/* Fill u (af_grid_cells(g) doubles) with a field negative inside the shape
+ * whose zero set is the shape's boundary, for starting the level-set step
+ * (mm.h) at sub-cell accuracy: the signed distance (length units) for a
+ * circle, rectangle and half-plane; a smooth implicit function of about
+ * unit slope for an ellipse, star and dumbbell; rho0 - rho1 for bayes; and
+ * level - score for a score map, so that a classifier's real values place
+ * its boundary between cell centres.  Callers redistance it
+ * (af_dist_redistance).  AF_EUNSUP for png and polygon shapes, which are
+ * masks only (use the mask's sub-cell signed distance, dist.h).  Errors as
+ * af_shape_mask's. */
+af_status af_shape_field(const af_grid *g, const af_shape *s, double *u, af_error *err);
+
 /* Check s's parameters without drawing it (af_shape_mask does this first):
  * a known kind, finite centre and angle, positive sizes, star points >= 2
  * and amplitude in [0, radius), ...; one message per bad value. */
