@@ -14,6 +14,7 @@
 #include "advflow/ball.h"
 #include "advflow/morph.h"
 #include "advflow/dist.h"
+#include "advflow/contour.h"
 #include "advflow/shape.h"
 #include "advflow/density.h"
 #include "advflow/perimeter.h"
