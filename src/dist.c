@@ -189,9 +189,13 @@ const char *af_sdist_name(af_sdist_kind kind)
 
 /* ---- lower envelope of parabolas ------------------------------------ */
 
-/* d[q - qlo] = min over p in [0, m) with f[p] < HUGE_VAL of (q - p)^2 + f[p],
- * for q in [qlo, qhi); HUGE_VAL if every f[p] is HUGE_VAL.  d may alias f
- * (the envelope keeps its own copy of f at its vertices).
+/* d[q - qlo] = min over p in [0, m) with f[p] < HUGE_VAL of
+ * (q - off - p)^2 + f[p], for q in [qlo, qhi); HUGE_VAL if every f[p] is
+ * HUGE_VAL.  d may alias f (the envelope keeps its own copy of f at its
+ * vertices).  off shifts the queries against the parabolas' integer
+ * vertices: the redistancing's lines sit at p + delta (0 <= delta < 1) and
+ * are queried at cell centres, off = delta; every other caller passes 0,
+ * and q - p - 0.0 is q - p bit for bit.
  *
  * Invariant of the stack v[0..k]: the parabola with vertex v[t] is the
  * lowest on [v[t] + zn[t] / zd[t], v[t + 1] + zn[t + 1] / zd[t + 1]), with
@@ -203,8 +207,8 @@ const char *af_sdist_name(af_sdist_kind kind)
  * division (comparisons cross-multiply by the positive denominators) and
  * only offsets enter the arithmetic.  For the integer f of the EDT every
  * product is an integer below 2^53 for n <= 2^16, so comparisons are exact. */
-static void af_envelope(const double *f, int m, int qlo, int qhi, double *d, int *v, double *zn,
-                        double *zd, double *fv)
+static void af_envelope(const double *f, int m, int qlo, int qhi, double off, double *d, int *v,
+                        double *zn, double *zd, double *fv)
 {
     int k = -1;
     for (int q = 0; q < m; q++) {
@@ -235,37 +239,43 @@ static void af_envelope(const double *f, int m, int qlo, int qhi, double *d, int
     }
     int t = 0;
     for (int q = qlo; q < qhi; q++) {
-        while (t < k && zn[t + 1] < (double)(q - v[t + 1]) * zd[t + 1])
+        while (t < k && zn[t + 1] < ((double)(q - v[t + 1]) - off) * zd[t + 1])
             t++;
-        const double del = (double)(q - v[t]);
+        const double del = (double)(q - v[t]) - off;
         d[q - qlo] = del * del + fv[t];
     }
 }
 
 /* One row of 1D distances (not squared) becomes the squared distances of
- * the envelope along x, in place. */
-static void af_env_row(af_dist_work *w, double *row)
+ * the envelope along x, in place.  On a torus the row is unrolled by h
+ * (h <= n) on each side; the parabolas sit at p + off, the queries at the
+ * cells (off = 0: af_env_row). */
+static void af_env_row_at(af_dist_work *w, double *row, int h, double off)
 {
-    const int n = w->n, h = w->h;
+    const int n = w->n;
     for (int i = 0; i < n; i++)
         row[i] *= row[i];
     if (!w->per) {
-        af_envelope(row, n, 0, n, row, w->v, w->zn, w->zd, w->fv);
+        af_envelope(row, n, 0, n, off, row, w->v, w->zn, w->zd, w->fv);
         return;
     }
     /* Unroll: line[p] = row[(p - h) mod n]. */
     memcpy(w->line, row + (n - h), (size_t)h * sizeof *row);
     memcpy(w->line + h, row, (size_t)n * sizeof *row);
     memcpy(w->line + h + n, row, (size_t)h * sizeof *row);
-    af_envelope(w->line, w->m, h, h + n, row, w->v, w->zn, w->zd, w->fv);
+    af_envelope(w->line, n + 2 * h, h, h + n, off, row, w->v, w->zn, w->zd, w->fv);
 }
 
-/* Envelope along every column of a (n * n, in place): AF_BLK columns at a
- * time are gathered (unrolled on a torus) into contiguous lines, so that
- * each row is read and written a cache line at a time. */
-static void af_env_columns(af_dist_work *w, double *a)
+static void af_env_row(af_dist_work *w, double *row) { af_env_row_at(w, row, w->h, 0.0); }
+
+/* Envelope along every column of a (n * n, squared values, in place):
+ * AF_BLK columns at a time are gathered (unrolled by h on a torus) into
+ * contiguous lines, so that each row is read and written a cache line at a
+ * time.  Parabolas at p + off, queries at the cells (off = 0:
+ * af_env_columns). */
+static void af_env_columns_at(af_dist_work *w, double *a, int h, double off)
 {
-    const int n = w->n, h = w->h, m = w->m;
+    const int n = w->n, m = n + 2 * h;
     double *blk = w->blk;
     for (int i0 = 0; i0 < n; i0 += AF_BLK) {
         const int nb = n - i0 < AF_BLK ? n - i0 : AF_BLK;
@@ -276,8 +286,8 @@ static void af_env_columns(af_dist_work *w, double *a)
                 blk[(size_t)c * m + p] = src[c];
         }
         for (int c = 0; c < nb; c++)
-            af_envelope(blk + (size_t)c * m, m, h, h + n, blk + (size_t)c * m, w->v, w->zn, w->zd,
-                        w->fv);
+            af_envelope(blk + (size_t)c * m, m, h, h + n, off, blk + (size_t)c * m, w->v, w->zn,
+                        w->zd, w->fv);
         for (int j = 0; j < n; j++) {
             double *dst = a + (size_t)j * n + i0;
             for (int c = 0; c < nb; c++)
@@ -285,6 +295,8 @@ static void af_env_columns(af_dist_work *w, double *a)
         }
     }
 }
+
+static void af_env_columns(af_dist_work *w, double *a) { af_env_columns_at(w, a, w->h, 0.0); }
 
 /* ---- exact EDT of cell centres --------------------------------------- */
 
