@@ -456,7 +456,8 @@ static void test_circles(void **state)
     }
     const double order_a = log2(err_a[0] / err_a[2]) / 2, order_l = log2(err_l[0] / err_l[2]) / 2;
     print_message("circles n = 64, 128, 256: mean relative area error %.2e %.2e %.2e (order %.2f), "
-                  "length %.2e %.2e %.2e (order %.2f); max error / (dx/R)^2: area %.3f length %.3f\n",
+                  "length %.2e %.2e %.2e (order %.2f); max error / (dx/R)^2: area %.3f "
+                  "length %.3f\n",
                   err_a[0] / 12, err_a[1] / 12, err_a[2] / 12, order_a, err_l[0] / 12,
                   err_l[1] / 12, err_l[2] / 12, order_l, ca, cl);
     assert_true(order_a > 1.8 && order_a < 2.2);

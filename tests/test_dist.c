@@ -10,7 +10,9 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 
+#include "advflow/contour.h"
 #include "advflow/dist.h"
 
 #define PI 3.14159265358979323846
@@ -841,6 +843,581 @@ static void test_blur(void **state)
     }
 }
 
+/* ---- redistancing ------------------------------------------------------------ */
+
+/* Tolerance of the far field, in cells, at distance d cells (dist.h):
+ * 1 / (4 AF_REDIST_SUB^2 d); it applies only beyond AF_REDIST_NEAR. */
+static double far_bound(double d)
+{
+    return 1.0 / (4.0 * AF_REDIST_SUB * AF_REDIST_SUB * fmax(d, AF_REDIST_NEAR));
+}
+
+static void redistance_ok(af_dist_work *w, const double *u, double *s)
+{
+    af_error err;
+    af_error_clear(&err);
+    if (af_dist_redistance(w, u, s, &err) != AF_OK)
+        fail_msg("redistance: %s", err.msg);
+}
+
+/* Distance in cells from the point (px, py) (cell units from lo) to the
+ * segment (box coordinates) on the torus of side n if per. */
+static double seg_dist(const af_grid *g, const af_segment *sg, double px, double py, int per)
+{
+    const double x0 = (sg->x0 - g->lo) / g->dx, y0 = (sg->y0 - g->lo) / g->dx;
+    const double x1 = (sg->x1 - g->lo) / g->dx, y1 = (sg->y1 - g->lo) / g->dx;
+    double best = HUGE_VAL;
+    for (int ky = -per; ky <= per; ky++)
+        for (int kx = -per; kx <= per; kx++) {
+            const double qx = px - x0 - kx * g->n, qy = py - y0 - ky * g->n;
+            const double ex = x1 - x0, ey = y1 - y0, l2 = ex * ex + ey * ey;
+            double t = l2 > 0 ? (qx * ex + qy * ey) / l2 : 0;
+            t = fmin(fmax(t, 0), 1);
+            best = fmin(best, hypot(qx - t * ex, qy - t * ey));
+        }
+    return best;
+}
+
+/* Checks s against the brute-force distance, in cells, to the segments
+ * af_contour_trace draws: exact within AF_REDIST_NEAR cells, within the far
+ * bound (never below) beyond, signs cell by cell.  Returns the largest
+ * error near and the largest far error relative to its bound. */
+static void check_redist_brute(const af_grid *g, const double *u, const double *s,
+                               const af_contour *c, double *enear, double *efar)
+{
+    const int n = g->n, per = g->edge == AF_EDGE_PERIODIC;
+    const af_segment *sg = af_contour_segments(c);
+    const size_t ns = af_contour_count(c);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            const double uc = u[i + n * j], sc = s[i + n * j];
+            if (uc == 0) {
+                if (sc != 0)
+                    fail_msg("n=%d (%d,%d): u = 0 but s = %g", n, i, j, sc);
+                continue;
+            }
+            if (!(uc < 0 ? sc < 0 : sc > 0))
+                fail_msg("n=%d (%d,%d): u = %g but s = %g", n, i, j, uc, sc);
+            double d = HUGE_VAL;
+            for (size_t k = 0; k < ns; k++)
+                d = fmin(d, seg_dist(g, &sg[k], i + 0.5, j + 0.5, per));
+            const double got = fabs(sc) / g->dx;
+            if (isinf(d)) {
+                if (!isinf(sc))
+                    fail_msg("n=%d (%d,%d): no line but s = %g", n, i, j, sc);
+                continue;
+            }
+            if (d <= AF_REDIST_NEAR) {
+                *enear = fmax(*enear, fabs(got - d));
+                if (!(fabs(got - d) <= 1e-10 * fmax(1, d)))
+                    fail_msg("%s n=%d (%d,%d): near: %.17g cells, brute %.17g",
+                             af_edge_name(g->edge), n, i, j, got, d);
+            } else {
+                *efar = fmax(*efar, (got - d) / far_bound(d));
+                if (!(got >= d - 1e-10 && got - d <= far_bound(d) + 1e-10))
+                    fail_msg("%s n=%d (%d,%d): far: %.17g cells, brute %.17g, bound %.3g",
+                             af_edge_name(g->edge), n, i, j, got, d, far_bound(d));
+            }
+        }
+}
+
+/* Smooth random field: a few random cosines (periodic on the box). */
+static void smooth_field(const af_grid *g, tu_rng *r, double *u)
+{
+    const int n = g->n;
+    double amp[5], kx[5], ky[5], ph[5];
+    for (int k = 0; k < 5; k++) {
+        amp[k] = tu_uniform(r) - 0.5;
+        kx[k] = (double)(tu_next(r) % 5) - 2;
+        ky[k] = (double)(tu_next(r) % 5) - 2;
+        ph[k] = 2 * PI * tu_uniform(r);
+    }
+    const double L = g->hi - g->lo;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            double v = 0.1;
+            for (int k = 0; k < 5; k++)
+                v += amp[k] * cos(2 * PI
+                                      * (kx[k] * af_grid_center(g, i) + ky[k] * af_grid_center(g, j))
+                                      / L + ph[k]);
+            u[i + n * j] = v;
+        }
+}
+
+static void test_redist_brute(void **state)
+{
+    (void)state;
+    static const int sizes[] = {1, 2, 3, 5, 8, 17, 33, 48};
+    tu_rng r;
+    tu_seed(&r, 31);
+    double enear = 0, efar = 0;
+    for (int e = 0; e < 2; e++)
+        for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+            const int n = sizes[si];
+            const size_t nn = (size_t)n * n;
+            af_grid g;
+            make_grid(&g, n, -1, 1.5, (af_edge)e);
+            af_dist_work *w = make_work(&g);
+            af_contour *c = af_contour_alloc(&g, NULL);
+            assert_non_null(c);
+            double *u = dalloc(nn), *s = dalloc(nn);
+            for (int rep = 0; rep < 8; rep++) {
+                if (rep < 3) { /* noise, with exact zeros and levels of all signs */
+                    for (size_t k = 0; k < nn; k++) {
+                        const double p = tu_uniform(&r);
+                        u[k] = p < 0.1 ? 0.0 : tu_uniform(&r) - (rep == 0 ? 0.5 : 0.3);
+                    }
+                } else if (rep < 6) {
+                    smooth_field(&g, &r, u);
+                } else { /* a disc and a square of integers (zeros on the line) */
+                    for (int j = 0; j < n; j++)
+                        for (int i = 0; i < n; i++)
+                            u[i + n * j] = rep == 6 ? hypot(i - 0.3 * n, j - 0.6 * n) - 0.25 * n
+                                                    : (double)(abs(i - n / 2) > abs(j - n / 3)
+                                                                   ? abs(i - n / 2)
+                                                                   : abs(j - n / 3))
+                                                          - n / 4;
+                }
+                redistance_ok(w, u, s);
+                assert_int_equal(af_contour_trace(c, u, 0, NULL), AF_OK);
+                check_redist_brute(&g, u, s, c, &enear, &efar);
+            }
+            free(u);
+            free(s);
+            af_contour_free(c);
+            af_dist_work_free(w);
+        }
+    print_message("redistance vs brute force over the traced segments: near max error %.2g cells,"
+                  " far max error %.3f of its bound\n",
+                  enear, efar);
+}
+
+/* No zero line: +-HUGE_VAL with the sign of u, 0 where u = 0; NaN refused. */
+static void test_redist_no_line(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 2; e++) {
+        const int n = 9;
+        af_grid g;
+        make_grid(&g, n, 0, 1, (af_edge)e);
+        af_dist_work *w = make_work(&g);
+        double u[81], s[81];
+        for (int k = 0; k < 81; k++)
+            u[k] = 1 + k;
+        redistance_ok(w, u, s);
+        for (int k = 0; k < 81; k++)
+            assert_true(s[k] == HUGE_VAL);
+        for (int k = 0; k < 81; k++)
+            u[k] = -1e-300 * (k + 1);
+        redistance_ok(w, u, s);
+        for (int k = 0; k < 81; k++)
+            assert_true(s[k] == -HUGE_VAL);
+        for (int k = 0; k < 81; k++)
+            u[k] = k % 3 ? 0.0 : 2.0; /* zeros are outside: still no line */
+        redistance_ok(w, u, s);
+        for (int k = 0; k < 81; k++)
+            assert_true(s[k] == (k % 3 ? 0.0 : HUGE_VAL));
+        u[40] = NAN;
+        af_error err;
+        assert_int_equal(af_dist_redistance(w, u, s, &err), AF_EINVAL);
+        assert_non_null(strstr(err.msg, "(4, 4)"));
+        /* tiny values of both signs: the line passes close, s keeps the sign */
+        for (int k = 0; k < 81; k++)
+            u[k] = (k % 2 ? 1e-310 : -1e-310);
+        redistance_ok(w, u, s);
+        for (int k = 0; k < 81; k++)
+            assert_true(k % 2 ? s[k] > 0 : s[k] < 0);
+        af_dist_work_free(w);
+    }
+}
+
+/* Straight lines: u linear gives the exact line (no saddles, crossings on
+ * it), so s is the exact distance near it and within the sampling bound far
+ * from it.  On a clamped grid the line is the chord of the centres' square
+ * C plus its strips; cells whose foot on the line lies outside C are left
+ * out (their nearest point is an end of the chord). */
+static void test_redist_lines(void **state)
+{
+    (void)state;
+    static const double slope[][2] = {{0, 1}, {1, 3}, {1, 2}, {1, 1}, {1.6180339887498949, 1},
+                                      {1, 0}, {-2, 7}};
+    const int n = 64;
+    const size_t nn = (size_t)n * n;
+    af_grid g;
+    make_grid(&g, n, -1, 1, AF_EDGE_CLAMP);
+    af_dist_work *w = make_work(&g);
+    double *u = dalloc(nn), *s = dalloc(nn);
+    double enear = 0, efar = 0, efar_rel = 0;
+    long cnt_near = 0, cnt_far = 0;
+    const double p = af_grid_center(&g, 0), q = af_grid_center(&g, n - 1);
+    for (size_t k = 0; k < sizeof slope / sizeof *slope; k++)
+        for (int off = 0; off < 4; off++) {
+            /* unit normal (nx, ny) of the line with direction slope[k] */
+            const double len = hypot(slope[k][0], slope[k][1]);
+            const double nx = slope[k][1] / len, ny = -slope[k][0] / len;
+            const double c0 = 0.3 * (off - 1.5) + 0.0123;
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++) /* a scaled copy: u need not be a distance */
+                    u[i + n * j] =
+                        3.7 * (nx * af_grid_center(&g, i) + ny * af_grid_center(&g, j) - c0);
+            redistance_ok(w, u, s);
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++) {
+                    const double x = af_grid_center(&g, i), y = af_grid_center(&g, j);
+                    const double sd = nx * x + ny * y - c0;
+                    const double fx = x - sd * nx, fy = y - sd * ny; /* foot */
+                    if (fx < p || fx > q || fy < p || fy > q)
+                        continue;
+                    const double d = fabs(sd) / g.dx, got = fabs(s[i + n * j]) / g.dx;
+                    assert_true((s[i + n * j] < 0) == (sd < 0));
+                    if (d <= AF_REDIST_NEAR) {
+                        enear = fmax(enear, fabs(got - d));
+                        cnt_near++;
+                    } else {
+                        efar = fmax(efar, got - d);
+                        efar_rel = fmax(efar_rel, (got - d) / far_bound(d));
+                        assert_true(got >= d - 1e-9);
+                        cnt_far++;
+                    }
+                }
+        }
+    print_message("straight lines: %ld cells near, max error %.2g cells; %ld far, max error %.2g "
+                  "cells = %.3f of the bound\n",
+                  cnt_near, enear, cnt_far, efar, efar_rel);
+    assert_true(enear < 1e-9);
+    assert_true(efar_rel <= 1.0);
+    free(u);
+    free(s);
+    af_dist_work_free(w);
+}
+
+/* Circles R = 20 cells from u = g(|x - c| - R) with g increasing and
+ * nonlinear.  The polyline differs from the circle by at most
+ * 0.5 dx^2 / R: its chords (up to sqrt(2) dx) sag by l^2 / (8 R) <=
+ * dx^2 / (4 R), and linear interpolation of g(r - R) along an edge places a
+ * crossing off the circle by at most dx^2 (1 / R + |g''/g'|) / 8 along the
+ * normal, with |g''/g'| <= 1 / R for the g below.  Far from the line the
+ * sampling bound adds to it. */
+static void test_redist_circle(void **state)
+{
+    (void)state;
+    const int n = 128;
+    const size_t nn = (size_t)n * n;
+    double worst_near[3] = {0, 0, 0}, worst_far[3] = {0, 0, 0};
+    for (int e = 0; e < 2; e++) {
+        af_grid g;
+        make_grid(&g, n, -1, 1, (af_edge)e);
+        af_dist_work *w = make_work(&g);
+        double *u = dalloc(nn), *s = dalloc(nn);
+        const double R = 20 * g.dx, tol = 0.5 / 20; /* 0.5 dx^2 / R, in cells */
+        static const double centres[][2] = {{0, 0}, {0.0071, -0.0033}, {0.5, -0.3}, {0.97, 0.99}};
+        for (size_t ci = 0; ci < sizeof centres / sizeof *centres; ci++) {
+            if (e == AF_EDGE_CLAMP && ci == 3)
+                continue; /* across the seam: torus only */
+            for (int kind = 0; kind < 3; kind++) {
+                for (int j = 0; j < n; j++)
+                    for (int i = 0; i < n; i++) {
+                        double x = af_grid_center(&g, i) - centres[ci][0];
+                        double y = af_grid_center(&g, j) - centres[ci][1];
+                        if (e == AF_EDGE_PERIODIC) {
+                            x -= 2 * nearbyint(x / 2);
+                            y -= 2 * nearbyint(y / 2);
+                        }
+                        const double rr = hypot(x, y), t = rr - R;
+                        u[i + n * j] = kind == 0 ? t
+                                       : kind == 1 ? t * (1 + (t / R) * (t / R))
+                                                   : x * x + y * y - R * R;
+                    }
+                redistance_ok(w, u, s);
+                for (int j = 0; j < n; j++)
+                    for (int i = 0; i < n; i++) {
+                        double x = af_grid_center(&g, i) - centres[ci][0];
+                        double y = af_grid_center(&g, j) - centres[ci][1];
+                        if (e == AF_EDGE_PERIODIC) {
+                            x -= 2 * nearbyint(x / 2);
+                            y -= 2 * nearbyint(y / 2);
+                        }
+                        /* on the torus the circle's images are nearer beyond 0.5 box */
+                        const double ex = (hypot(x, y) - R) / g.dx;
+                        if (e == AF_EDGE_PERIODIC && hypot(x, y) > 1 - R)
+                            continue;
+                        const double err = fabs(s[i + n * j] / g.dx - ex);
+                        if (fabs(ex) <= AF_REDIST_NEAR) {
+                            worst_near[kind] = fmax(worst_near[kind], err);
+                            if (!(err <= tol))
+                                fail_msg("circle %s centre %zu kind %d (%d,%d): near error %.4g",
+                                         af_edge_name((af_edge)e), ci, kind, i, j, err);
+                        } else {
+                            worst_far[kind] = fmax(worst_far[kind], err);
+                            if (!(err <= tol + far_bound(fabs(ex) - tol)))
+                                fail_msg("circle %s centre %zu kind %d (%d,%d): far error %.4g",
+                                         af_edge_name((af_edge)e), ci, kind, i, j, err);
+                        }
+                    }
+            }
+        }
+        free(u);
+        free(s);
+        af_dist_work_free(w);
+    }
+    print_message("circle R = 20 cells, n = 128, |s - (|x - c| - R)| in cells, near / far: "
+                  "u = r - R %.4f / %.4f; (r - R)(1 + ((r - R)/R)^2) %.4f / %.4f; r^2 - R^2 "
+                  "%.4f / %.4f (analysis: near <= 0.5 dx/R = %.4f)\n",
+                  worst_near[0], worst_far[0], worst_near[1], worst_far[1], worst_near[2],
+                  worst_far[2], 0.5 / 20);
+}
+
+/* |grad s| = 1 by central differences.  Excluded: cells within 2 cells of
+ * the line (the stencil would straddle it), within 2 cells of a straight
+ * part of the medial axis (it would straddle the kink), and within 6
+ * cells of a point where level lines focus (a circle's centre, the ends
+ * of an ellipse's medial segment): there the level lines have a radius of
+ * a few cells and the central difference of even the exact distance is
+ * short by 1 - sin(h/rho)/(h/rho)-like terms (6% at 2 cells, 0.7% at 6;
+ * the test measures the exact distance's own error where it is known). */
+typedef struct {
+    int kind;           /* 0 circle, 1 ellipse, 2 two circles */
+    double cx, cy;      /* centre (of the first circle) */
+    double a, b;        /* radii / semi-axes, length units */
+    double cx2;         /* second circle's centre x (kind 2; same y, same radius) */
+} grad_shape;
+
+static double grad_field(const grad_shape *sh, double x, double y)
+{
+    const double X = x - sh->cx, Y = y - sh->cy;
+    if (sh->kind == 0)
+        return X * X + Y * Y - sh->a * sh->a;
+    if (sh->kind == 1)
+        return (X / sh->a) * (X / sh->a) + (Y / sh->b) * (Y / sh->b) - 1;
+    const double X2 = x - sh->cx2;
+    return fmin(X * X + Y * Y, X2 * X2 + Y * Y) - sh->a * sh->a;
+}
+
+/* Distance (length units) to the parts excluded, and the exact signed
+ * distance where known (NAN for the ellipse). */
+static void grad_exclusion(const grad_shape *sh, double x, double y, double *dmed,
+                           double *dfocus, double *exact)
+{
+    const double X = x - sh->cx, Y = y - sh->cy;
+    if (sh->kind == 0) {
+        *dfocus = hypot(X, Y);
+        *dmed = *dfocus;
+        *exact = *dfocus - sh->a;
+    } else if (sh->kind == 1) {
+        const double e = (sh->a * sh->a - sh->b * sh->b) / sh->a; /* half the medial segment */
+        *dmed = fabs(X) <= e ? fabs(Y) : hypot(fabs(X) - e, Y);
+        *dfocus = fmin(hypot(X - e, Y), hypot(X + e, Y));
+        *exact = NAN;
+    } else {
+        const double X2 = x - sh->cx2, r1 = hypot(X, Y), r2 = hypot(X2, Y);
+        *dfocus = fmin(r1, r2);
+        *exact = *dfocus - sh->a;
+        *dmed = fmin(*dfocus, fabs(x - 0.5 * (sh->cx + sh->cx2))); /* the bisector */
+    }
+}
+
+static void test_redist_gradient(void **state)
+{
+    (void)state;
+    const int n = 128;
+    const size_t nn = (size_t)n * n;
+    af_grid g;
+    make_grid(&g, n, -1, 1, AF_EDGE_CLAMP);
+    const double dx = g.dx;
+    const grad_shape shapes[] = {
+        {0, 0.0071, -0.0033, 20 * dx, 20 * dx, 0},
+        {1, 0.013, 0.021, 40 * dx, 22 * dx, 0},
+        {2, -21 * dx + 0.004, 0.011, 15 * dx, 15 * dx, 21 * dx + 0.004},
+    };
+    static const char *names[] = {"circle R = 20", "ellipse 40 x 22", "two circles R = 15"};
+    af_dist_work *w = make_work(&g);
+    double *u = dalloc(nn), *s = dalloc(nn);
+    for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+                u[i + n * j] = grad_field(&shapes[k], af_grid_center(&g, i), af_grid_center(&g, j));
+        redistance_ok(w, u, s);
+        double worst = 0, worst_exact = 0;
+        long cnt = 0;
+        for (int j = 1; j < n - 1; j++)
+            for (int i = 1; i < n - 1; i++) {
+                const double x = af_grid_center(&g, i), y = af_grid_center(&g, j);
+                double dmed, dfocus, exact;
+                grad_exclusion(&shapes[k], x, y, &dmed, &dfocus, &exact);
+                if (fabs(s[i + n * j]) < 2 * dx || dmed < 2 * dx || dfocus < 6 * dx)
+                    continue;
+                const double gx = (s[i + 1 + n * j] - s[i - 1 + n * j]) / (2 * dx);
+                const double gy = (s[i + n * (j + 1)] - s[i + n * (j - 1)]) / (2 * dx);
+                const double e = fabs(hypot(gx, gy) - 1);
+                worst = fmax(worst, e);
+                cnt++;
+                if (!(e <= 0.01))
+                    fail_msg("%s (%d,%d): |grad s| = %.5f", names[k], i, j, hypot(gx, gy));
+                if (!isnan(exact)) {
+                    double ex[4];
+                    const double xs[4] = {x + dx, x - dx, x, x}, ys[4] = {y, y, y + dx, y - dx};
+                    for (int q = 0; q < 4; q++) {
+                        double d1, d2;
+                        grad_exclusion(&shapes[k], xs[q], ys[q], &d1, &d2, &ex[q]);
+                    }
+                    worst_exact = fmax(worst_exact,
+                                       fabs(hypot(ex[0] - ex[1], ex[2] - ex[3]) / (2 * dx) - 1));
+                }
+            }
+        if (shapes[k].kind == 1)
+            print_message("|grad s| by central differences, %s cells, n = 128: %ld cells, max "
+                          "||grad s| - 1| = %.4f\n",
+                          names[k], cnt, worst);
+        else
+            print_message("|grad s| by central differences, %s cells, n = 128: %ld cells, max "
+                          "||grad s| - 1| = %.4f (the exact distance's own: %.4f)\n",
+                          names[k], cnt, worst, worst_exact);
+    }
+    free(u);
+    free(s);
+    af_dist_work_free(w);
+}
+
+/* u <= u' at every cell: nested regions, so the exact signed distances are
+ * ordered; s(u) <= s(u') holds exactly (up to rounding) where both are
+ * within AF_REDIST_NEAR cells, and up to the far bound beyond. */
+static void test_redist_monotone(void **state)
+{
+    (void)state;
+    tu_rng r;
+    tu_seed(&r, 37);
+    double worst_near = 0, worst_far = 0;
+    for (int e = 0; e < 2; e++) {
+        const int n = 72;
+        const size_t nn = (size_t)n * n;
+        af_grid g;
+        make_grid(&g, n, -1, 1, (af_edge)e);
+        af_dist_work *w = make_work(&g);
+        double *u = dalloc(nn), *v = dalloc(nn), *su = dalloc(nn), *sv = dalloc(nn);
+        for (int rep = 0; rep < 12; rep++) {
+            smooth_field(&g, &r, u);
+            for (size_t k = 0; k < nn; k++) {
+                const double p = tu_uniform(&r);
+                v[k] = p < 0.5 ? u[k] : (p < 0.6 && u[k] < 0 ? 0.0 : u[k] + 0.1 * tu_uniform(&r));
+            }
+            if (rep % 3 == 2) /* a uniform raise: a smaller region with the same shape */
+                for (size_t k = 0; k < nn; k++)
+                    v[k] = u[k] + 0.02;
+            redistance_ok(w, u, su);
+            redistance_ok(w, v, sv);
+            for (size_t k = 0; k < nn; k++) {
+                const double viol = (su[k] - sv[k]) / g.dx; /* > 0 violates */
+                const double m = fmin(fabs(su[k]), fabs(sv[k])) / g.dx;
+                if (fmax(fabs(su[k]), fabs(sv[k])) / g.dx <= AF_REDIST_NEAR) {
+                    worst_near = fmax(worst_near, viol);
+                    if (!(viol <= 1e-12))
+                        fail_msg("monotone %s rep %d cell %zu: s(u) = %.17g > s(u') = %.17g",
+                                 af_edge_name((af_edge)e), rep, k, su[k], sv[k]);
+                } else {
+                    worst_far = fmax(worst_far, viol);
+                    if (!(viol <= far_bound(m - 0.2) + 1e-12))
+                        fail_msg("monotone far %s rep %d cell %zu: s(u) = %.17g > s(u') = %.17g",
+                                 af_edge_name((af_edge)e), rep, k, su[k], sv[k]);
+                }
+            }
+        }
+        free(u);
+        free(v);
+        free(su);
+        free(sv);
+        af_dist_work_free(w);
+    }
+    print_message("redistance monotone: largest s(u) - s(u') within %d cells %.2g cells, beyond "
+                  "%.2g cells (bound %.2g)\n",
+                  AF_REDIST_NEAR, worst_near, worst_far, far_bound(AF_REDIST_NEAR));
+}
+
+/* On the torus a circle across the seam (and the corner) is the circle in
+ * the middle moved: the field rolled by whole cells gives s rolled, up to
+ * rounding. */
+static void test_redist_periodic_shift(void **state)
+{
+    (void)state;
+    const int n = 80;
+    const size_t nn = (size_t)n * n;
+    af_grid g;
+    make_grid(&g, n, -1, 1, AF_EDGE_PERIODIC);
+    af_dist_work *w = make_work(&g);
+    double *u = dalloc(nn), *v = dalloc(nn), *s = dalloc(nn), *sv = dalloc(nn);
+    tu_rng r;
+    tu_seed(&r, 43);
+    double worst = 0;
+    for (int rep = 0; rep < 4; rep++) {
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++) {
+                const double x = af_grid_center(&g, i) - 0.011, y = af_grid_center(&g, j) + 0.023;
+                u[i + n * j] = rep < 2 ? x * x + 0.5 * y * y - 0.16 : 0;
+            }
+        if (rep >= 2)
+            smooth_field(&g, &r, u);
+        redistance_ok(w, u, s);
+        const int di = rep % 2 ? n / 2 : 13 + rep, dj = rep % 2 ? n / 2 + 1 : 77 - rep;
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+                v[(i + di) % n + n * ((j + dj) % n)] = u[i + n * j];
+        redistance_ok(w, v, sv);
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+                worst = fmax(worst,
+                             fabs(s[i + n * j] - sv[(i + di) % n + n * ((j + dj) % n)]) / g.dx);
+    }
+    print_message("redistance periodic shift: largest difference %.2g cells\n", worst);
+    assert_true(worst <= 1e-12);
+    free(u);
+    free(v);
+    free(s);
+    free(sv);
+    af_dist_work_free(w);
+}
+
+/* The cost at 512^2 (printed, not asserted): a circle, and noise (a line
+ * through nearly every square). */
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+static void test_redist_timing(void **state)
+{
+    (void)state;
+    const int n = 512;
+    const size_t nn = (size_t)n * n;
+    tu_rng r;
+    tu_seed(&r, 47);
+    for (int e = 0; e < 2; e++) {
+        af_grid g;
+        make_grid(&g, n, -1, 1, (af_edge)e);
+        af_dist_work *w = make_work(&g);
+        double *u = dalloc(nn), *s = dalloc(nn);
+        double best[2] = {HUGE_VAL, HUGE_VAL};
+        for (int kind = 0; kind < 2; kind++) {
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++) {
+                    const double x = af_grid_center(&g, i) - 0.0123;
+                    const double y = af_grid_center(&g, j) + 0.031;
+                    u[i + n * j] = kind ? tu_uniform(&r) - 0.5 : x * x + y * y - 0.36;
+                }
+            for (int rep = 0; rep < 3; rep++) {
+                const double t0 = now_s();
+                redistance_ok(w, u, s);
+                best[kind] = fmin(best[kind], now_s() - t0);
+            }
+        }
+        print_message("redistance %s 512^2: circle R = 0.6 %.1f ms, noise %.1f ms (best of 3)\n",
+                      af_edge_name((af_edge)e), 1e3 * best[0], 1e3 * best[1]);
+        free(u);
+        free(s);
+        af_dist_work_free(w);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -857,6 +1434,14 @@ int main(void)
         cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_periodic_shift),
         cmocka_unit_test(test_blur),
+        cmocka_unit_test(test_redist_brute),
+        cmocka_unit_test(test_redist_no_line),
+        cmocka_unit_test(test_redist_lines),
+        cmocka_unit_test(test_redist_circle),
+        cmocka_unit_test(test_redist_gradient),
+        cmocka_unit_test(test_redist_monotone),
+        cmocka_unit_test(test_redist_periodic_shift),
+        cmocka_unit_test(test_redist_timing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,8 +67,8 @@ void af_contour_free(af_contour *c); /* accepts NULL */
  * kept).  Segments come square by square, squares in rows of increasing y,
  * each row in increasing x (clamped strips at the ends of their row and
  * column).  level finite and u free of NaN, else AF_EINVAL (the previous
- * list is then emptied); AF_ENOMEM when the list cannot grow (then it holds
- * the segments of the squares traced so far, and the length is theirs). */
+ * list is then emptied); AF_ENOMEM when the list cannot grow (the list and
+ * the length then cover only the squares traced so far). */
 af_status af_contour_trace(af_contour *c, const double *u, double level, af_error *err);
 
 /* Number of segments of the last trace (0 before any). */
