@@ -894,6 +894,8 @@ af_status af_case_finish(af_case *c, af_error *err)
     s->representation = (af_representation)get_choice(&x, S, "representation", reprs, 0);
     require(&x, s->representation == AF_REPR_MASK || s->method == AF_METHOD_MM, S, "representation",
             "levelset needs method = mm (MBO thresholds a mask)");
+    require(&x, s->representation == AF_REPR_MASK || s->p == 1, S, "representation",
+            "levelset moves every level set with p = 1; remove p or set p = 1");
     s->steps = get_int(&x, S, "steps", 100, 0);
     require(&x, s->steps >= 0, S, "steps", "must be >= 0");
     s->t_end = get_num(&x, S, "t_end", 0, 0, NULL);

@@ -252,6 +252,65 @@ static void test_densities(void **state)
     free(rho);
 }
 
+/* af_shape_field: negative exactly where the mask is inside (away from
+ * ties on the boundary), the exact signed distance where promised, and the
+ * fields of bayes and score maps. */
+static void test_fields(void **state)
+{
+    (void)state;
+    af_grid g;
+    assert_int_equal(af_grid_init(&g, 2, 96, -1, 1, AF_EDGE_CLAMP, NULL), AF_OK);
+    size_t cells = af_grid_cells(&g);
+    double *u = malloc(cells * sizeof *u);
+    uint8_t *m = malloc(cells);
+    const af_shape shapes[] = {
+        {.kind = AF_SHAPE_CIRCLE, .center = {0.1, -0.05}, .radius = 0.5},
+        {.kind = AF_SHAPE_ELLIPSE, .center = {0, 0.1}, .axes = {0.7, 0.3}, .angle = 25},
+        {.kind = AF_SHAPE_RECTANGLE, .center = {-0.1, 0}, .size = {0.9, 0.5}, .angle = -10},
+        {.kind = AF_SHAPE_STAR, .radius = 0.5, .points = 5, .amplitude = 0.15, .angle = 7},
+        {.kind = AF_SHAPE_DUMBBELL, .radius = 0.25, .length = 0.9, .neck = 0.2, .angle = 30},
+        {.kind = AF_SHAPE_HALFPLANE, .normal = {1, 2}, .offset = 0.1},
+    };
+    for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+        assert_int_equal(af_shape_field(&g, &shapes[k], u, NULL), AF_OK);
+        assert_int_equal(af_shape_mask(&g, &shapes[k], m, NULL), AF_OK);
+        for (size_t x = 0; x < cells; x++)
+            if (fabs(u[x]) > 1e-9 && (u[x] < 0) != (m[x] != 0))
+                fail_msg("shape %zu cell %zu: field %g, mask %d", k, x, u[x], m[x]);
+    }
+    /* exact distances: circle, rectangle, half-plane */
+    int n = g.n;
+    for (int j = 0; j < n; j += 7)
+        for (int i = 0; i < n; i += 5) {
+            double x = af_grid_center(&g, i), y = af_grid_center(&g, j);
+            size_t c = (size_t)j * n + i;
+            af_shape_field(&g, &shapes[0], u, NULL);
+            assert_close(u[c], hypot(x - 0.1, y + 0.05) - 0.5, 1e-12);
+            af_shape_field(&g, &shapes[5], u, NULL);
+            assert_close(u[c], (x + 2 * y) / sqrt(5.0) - 0.1, 1e-12);
+            af_shape r = {.kind = AF_SHAPE_RECTANGLE, .size = {0.8, 0.4}};
+            af_shape_field(&g, &r, u, NULL);
+            double qx = fabs(x) - 0.4, qy = fabs(y) - 0.2;
+            double d = qx > 0 && qy > 0 ? hypot(qx, qy) : fmax(qx, qy);
+            assert_close(u[c], d, 1e-12);
+        }
+    /* bayes: rho0 - rho1; masks only: unsupported */
+    double *r0 = malloc(cells * sizeof *r0), *r1 = malloc(cells * sizeof *r1);
+    for (size_t x = 0; x < cells; x++) {
+        r0[x] = (double)(x % 7);
+        r1[x] = (double)(x % 5);
+    }
+    af_shape b = {.kind = AF_SHAPE_BAYES, .rho0 = r0, .rho1 = r1};
+    assert_int_equal(af_shape_field(&g, &b, u, NULL), AF_OK);
+    for (size_t x = 0; x < cells; x++)
+        assert_true(u[x] == r0[x] - r1[x]);
+    double v[6] = {0, 0, 1, 0, 0, 1};
+    af_shape poly = {.kind = AF_SHAPE_POLYGON, .vertices = v, .nvertices = 3};
+    af_error err;
+    assert_int_equal(af_shape_field(&g, &poly, u, &err), AF_EUNSUP);
+    free(u), free(m), free(r0), free(r1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_circle_area_converges),
         cmocka_unit_test(test_equivalences),   cmocka_unit_test(test_star_and_dumbbell),
         cmocka_unit_test(test_shape_errors),   cmocka_unit_test(test_densities),
+        cmocka_unit_test(test_fields),
     };
     return cmocka_run_group_tests_name("shape", tests, NULL, NULL);
 }

@@ -12,7 +12,7 @@ centres, saved as float32 with a[j, i] at (x_i, y_j), j counting up from
 y = lo (docs/cases.md, "Score maps"), so `[initial] shape = score` with
 `level = 0.5` is the model's decision region.
 
-cases/xor_scores.npy was made by
+cases/xor_scores.npy and cases/moons_scores.npy (from cases/moons.ini) were made by
     build/advflow data cases/xor.ini -o /tmp/xor.csv
     tools/train-score.py /tmp/xor.csv --n 256 --box -1 1 -o cases/xor_scores.npy
 Needs python3-numpy (Debian).  GPL-3.0-or-later.

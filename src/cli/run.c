@@ -49,7 +49,14 @@ typedef struct {
     af_perimeter *per;
     af_risk *risk;
     uint8_t *a, *b;              /* A_k and A_{k+1} */
-    uint8_t *snap[SNAP_KEEP + 1];
+    /* level-set representation: u_k (a signed distance after redistancing),
+     * the step's output, and the zero contour of u_k */
+    int ls;
+    double *u, *v;
+    af_dist_work *dist;
+    af_contour *ct;
+    uint8_t *snap[SNAP_KEEP + 1];   /* masks, or (ls) copies of zero contours */
+    size_t snap_len[SNAP_KEEP + 1]; /* segments of each kept contour (ls) */
     int nsnap, gap;
     af_file hist;
     double *series;              /* per step: time, clean, adv, clean_points, adv_points */
@@ -67,6 +74,10 @@ static void run_free(run_state *r)
     af_risk_free(r->risk);
     free(r->a);
     free(r->b);
+    free(r->u);
+    free(r->v);
+    af_dist_work_free(r->dist);
+    af_contour_free(r->ct);
     free(r->series);
     for (int k = 0; k < r->nsnap; k++)
         free(r->snap[k]);
@@ -130,6 +141,10 @@ static int write_frame(run_state *r, const char *dir, int k, int *rc)
     if (c->output.frames) {
         af_png_frame f;
         frame_of(&r->s, r->a, c->output.scale, &f);
+        if (r->ls) { /* the boundary at its sub-cell position */
+            f.boundary = (const double *)af_contour_segments(r->ct);
+            f.nboundary = af_contour_count(r->ct);
+        }
         snprintf(path, sizeof path, "%s/frame_%05d.png", dir, k);
         if ((*rc = write_or_fail(af_png_write_frame(path, &f, &err), &err)) != 0)
             return -1;
@@ -137,6 +152,12 @@ static int write_frame(run_state *r, const char *dir, int k, int *rc)
     snprintf(path, sizeof path, "%s/mask_%05d.png", dir, k);
     if ((*rc = write_or_fail(af_png_write_mask(path, &c->grid, r->a, &err), &err)) != 0)
         return -1;
+    if (r->ls) {
+        snprintf(path, sizeof path, "%s/levelset_%05d.npy", dir, k);
+        if ((*rc = write_or_fail(af_array_write_npy(path, &c->grid, r->u, AF_DTYPE_F64, &err), &err))
+            != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -147,15 +168,24 @@ static int snapshot(run_state *r, int k, size_t cells)
         /* drop every other snapshot after the first; double the gap */
         int m = 1;
         for (int q = 1; q < r->nsnap; q++) {
-            if (q % 2 == 0)
+            if (q % 2 == 0) {
+                r->snap_len[m] = r->snap_len[q];
                 r->snap[m++] = r->snap[q];
-            else
+            } else
                 free(r->snap[q]);
         }
         r->nsnap = m;
         r->gap *= 2;
         if (k % r->gap != 0)
             return 0;
+    }
+    if (r->ls) { /* the zero contour (a few kB), not the field */
+        size_t m = af_contour_count(r->ct), bytes = m * sizeof(af_segment);
+        if (!(r->snap[r->nsnap] = malloc(bytes ? bytes : 1)))
+            return -1;
+        memcpy(r->snap[r->nsnap], af_contour_segments(r->ct), bytes);
+        r->snap_len[r->nsnap++] = m;
+        return 0;
     }
     if (!(r->snap[r->nsnap] = malloc(cells)))
         return -1;
@@ -206,6 +236,28 @@ int cmd_run(const options *o)
         return EXIT_RUNTIME;
     }
     memcpy(r.a, r.s.mask, cells);
+    r.ls = sc->representation == AF_REPR_LEVELSET;
+    if (r.ls) {
+        /* u_0: the shape's field (a score map keeps its real values), made
+         * a signed distance to its sub-cell zero contour; A_0 = {u_0 < 0} */
+        r.u = malloc(cells * sizeof *r.u);
+        r.v = malloc(cells * sizeof *r.v);
+        if (!r.u || !r.v || !(r.dist = af_dist_work_alloc(g, &err)) || !(r.ct = af_contour_alloc(g, &err))) {
+            fprintf(stderr, "advflow: out of memory for the level set of %zu cells\n", cells);
+            run_free(&r);
+            return EXIT_RUNTIME;
+        }
+        af_status st0 = af_case_levelset(c, r.s.rho0, r.s.rho1, r.v, &err);
+        if (st0 == AF_OK)
+            st0 = af_dist_redistance(r.dist, r.v, r.u, &err);
+        if (st0 != AF_OK) {
+            fprintf(stderr, "advflow: %s: %s\n", o->case_path, err.msg);
+            run_free(&r);
+            return st0 == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        }
+        for (size_t x = 0; x < cells; x++)
+            r.a[x] = r.u[x] < 0;
+    }
     if (!(r.per = af_perimeter_alloc(g, sc->norm, sc->epsilon, &err))
         || !(r.risk = af_risk_alloc(g, sc->norm, sc->epsilon, &err))) {
         fprintf(stderr, "advflow: %s: [scheme] epsilon: %s\n", o->case_path, err.msg);
@@ -226,7 +278,10 @@ int cmd_run(const options *o)
         char what[128];
         snprintf(what, sizeof what, "[scheme] epsilon = %g (%.1f cells)", sc->epsilon,
                  sc->epsilon / g->dx);
-        if ((rc = memory_fits(o, af_mm_plan_bytes(g, &prm), what)) != 0) {
+        /* the level set: u, v, the step's intervals and classes, the
+         * redistancing's buffers (about 80 bytes a cell) */
+        double extra = r.ls ? 80.0 * (double)cells : 0;
+        if ((rc = memory_fits(o, af_mm_plan_bytes(g, &prm) + extra, what)) != 0) {
             run_free(&r);
             return rc;
         }
@@ -241,7 +296,7 @@ int cmd_run(const options *o)
     /* Pinning (docs/cases.md, [scheme]): a front moves only when it moves by
      * more than about half a cell per step. */
     double eps_cells = sc->epsilon / g->dx;
-    if (!o->quiet && sc->method == AF_METHOD_MM && eps_cells < 2)
+    if (!o->quiet && sc->method == AF_METHOD_MM && !r.ls && eps_cells < 2)
         fprintf(stderr,
                 "advflow: warning: epsilon = %g is %.2f cells: under two cells the digital ball is "
                 "coarse and fronts pin; refine the grid or raise epsilon\n",
@@ -300,7 +355,20 @@ int cmd_run(const options *o)
     for (;;) {
         af_risk_value v; /* Per_eps and the risks from one dilation and erosion */
         af_risk_eval(r.risk, r.s.rho0, r.s.rho1, r.a, &v);
-        double local = af_perimeter_local(r.per, r.s.rho0, r.s.rho1, r.a);
+        double local;
+        if (r.ls) {
+            /* area and length of the sub-cell zero contour (the risks and
+             * Per_eps are those of the mask {u < 0}) */
+            if (af_contour_trace(r.ct, r.u, 0, &err) != AF_OK) {
+                fprintf(stderr, "\nadvflow: step %d: %s\n", k, err.msg);
+                rc = EXIT_RUNTIME;
+                break;
+            }
+            v.area = af_contour_area(g, r.u, 0);
+            local = af_contour_length(r.ct);
+        } else {
+            local = af_perimeter_local(r.per, r.s.rho0, r.s.rho1, r.a);
+        }
         double energy = k == 0 || r.mbo ? v.per_eps : st.energy;
         af_risk_points_value pv = {0};
         if (r.s.points && af_risk_points(r.risk, r.s.points, r.a, &pv, &err) != AF_OK) {
@@ -342,7 +410,16 @@ int cmd_run(const options *o)
 
         /* one step */
         memset(&st, 0, sizeof st);
-        if (r.mm) {
+        if (r.ls) {
+            if (af_mm_plan_step_levelset(r.mm, r.u, r.v, &st, &err) != AF_OK
+                || af_dist_redistance(r.dist, r.v, r.u, &err) != AF_OK) {
+                fprintf(stderr, "\nadvflow: step %d: %s\n", k + 1, err.msg);
+                rc = EXIT_RUNTIME;
+                break;
+            }
+            for (size_t x = 0; x < cells; x++)
+                r.b[x] = r.u[x] < 0;
+        } else if (r.mm) {
             if (af_mm_plan_step(r.mm, r.a, r.b, &st, &err) != AF_OK) {
                 fprintf(stderr, "\nadvflow: step %d: %s\n", k + 1, err.msg);
                 rc = EXIT_RUNTIME;
@@ -355,7 +432,7 @@ int cmd_run(const options *o)
             for (size_t x = 0; x < cells; x++)
                 st.changed += r.a[x] != r.b[x];
         }
-        if (k == 0 && r.mm && !o->quiet && st.changed > 0 && st.max_shift < 2 * g->dx)
+        if (k == 0 && r.mm && !r.ls && !o->quiet && st.changed > 0 && st.max_shift < 2 * g->dx)
             fprintf(stderr,
                     "%sadvflow: warning: the boundary moved at most %.2f cells in the first step: "
                     "under two cells per step fronts pin; raise h or refine the grid\n",
@@ -374,6 +451,10 @@ int cmd_run(const options *o)
         snprintf(path, sizeof path, "%s/mask_final.png", dir);
         rc = write_or_fail(af_png_write_mask(path, g, r.a, &err), &err);
     }
+    if (rc == 0 && r.ls) {
+        snprintf(path, sizeof path, "%s/levelset_final.npy", dir);
+        rc = write_or_fail(af_array_write_npy(path, g, r.u, AF_DTYPE_F64, &err), &err);
+    }
     if (rc == 0) {
         /* at most OVERVIEW_LINES of the kept masks, evenly spaced, with the
          * first and the last */
@@ -388,6 +469,19 @@ int cmd_run(const options *o)
         frame_of(&r.s, NULL, c->output.scale, &f);
         f.contours = lines;
         f.ncontours = nl;
+        const double *seglines[OVERVIEW_LINES];
+        size_t seglen[OVERVIEW_LINES];
+        if (r.ls) { /* the kept zero contours, at sub-cell position */
+            for (int q = 0; q < nl; q++) {
+                seglines[q] = (const double *)lines[q];
+                int idx = kept <= OVERVIEW_LINES ? q
+                          : (int)lround((double)q * (kept - 1) / (OVERVIEW_LINES - 1));
+                seglen[q] = r.snap_len[idx];
+            }
+            f.lines = seglines;
+            f.line_len = seglen;
+            f.nlines = nl;
+        }
         snprintf(path, sizeof path, "%s/overview.png", dir);
         rc = write_or_fail(af_png_write_frame(path, &f, &err), &err);
     }
