@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_fit.h>
+
 #include "advflow/advflow.h"
 #include "benchutil.h"
 
@@ -31,17 +33,12 @@ static void die(const char *what, const af_error *err)
     exit(1);
 }
 
-/* Least-squares slope of y against x. */
+/* Least-squares slope of y against x (GSL). */
 static double slope(const double *x, const double *y, int m)
 {
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    for (int k = 0; k < m; k++) {
-        sx += x[k];
-        sy += y[k];
-        sxx += x[k] * x[k];
-        sxy += x[k] * y[k];
-    }
-    return (m * sxy - sx * sy) / (m * sxx - sx * sx);
+    double c0, c1, cov00, cov01, cov11, sumsq;
+    gsl_fit_linear(x, 1, y, 1, (size_t)m, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+    return c1;
 }
 
 int main(void)

@@ -527,6 +527,12 @@ static af_status step_grid_v(af_mm_plan *p, const void *in, void *out, af_mm_sta
 
 static int mask_inside(const void *in, size_t x) { return ((const uint8_t *)in)[x] != 0; }
 
+static int mask_changed(const af_mm_plan *p, const void *in, const void *out, size_t x)
+{
+    (void)p;
+    return ((const uint8_t *)in)[x] != ((const uint8_t *)out)[x];
+}
+
 af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_stats *st,
                           af_error *err)
 {
@@ -536,7 +542,7 @@ af_status af_mm_plan_step(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_
     if (p->is_child || p->prm.full_grid || p->g.edge == AF_EDGE_PERIODIC)
         return step_grid(p, in, out, st, err);
     int done;
-    af_status s = mm_window_step(p, in, out, 1, mask_inside, step_grid_v, st, &done, err);
+    af_status s = mm_window_step(p, in, out, 1, mask_inside, mask_changed, step_grid_v, st, &done, err);
     if (s != AF_OK || done)
         return s;
     return step_grid(p, in, out, st, err);

@@ -142,8 +142,9 @@ static af_status child_for(af_mm_plan *p, int m, size_t elem, af_error *err)
 }
 
 af_status mm_window_step(af_mm_plan *p, const void *in, void *out, size_t elem,
-                         int (*inside)(const void *in, size_t x), mm_step_fn step_grid,
-                         af_mm_stats *st, int *done, af_error *err)
+                         int (*inside)(const void *in, size_t x),
+                         int (*changed)(const af_mm_plan *p, const void *in, const void *out, size_t x),
+                         mm_step_fn step_grid, af_mm_stats *st, int *done, af_error *err)
 {
     *done = 0;
     int n = p->n;
@@ -188,11 +189,10 @@ af_status mm_window_step(af_mm_plan *p, const void *in, void *out, size_t elem,
     /* A change near an edge of the window that is not the box's edge means
      * the window cut something off: the caller solves on the whole grid. */
     int guard = 2 * p->r + 2;
-    const char *wi = p->win_in, *wo = p->win_out;
     for (int j = 0; j < m; j++)
         for (int i = 0; i < m; i++) {
             size_t x = (size_t)j * m + i;
-            if (!memcmp(wi + x * elem, wo + x * elem, elem))
+            if (!changed(p, p->win_in, p->win_out, x))
                 continue;
             if ((i < guard && i0 > 0) || (j < guard && j0 > 0) || (i >= m - guard && i0 + m < n)
                 || (j >= m - guard && j0 + m < n))

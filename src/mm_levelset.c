@@ -73,6 +73,12 @@ static af_status ls_alloc(af_mm_plan *p, af_error *err)
     return AF_OK;
 }
 
+/* T of the plan's level-set steps (mm.h: ls_range, default 2 dx). */
+static double ls_range(const af_mm_plan *p)
+{
+    return p->prm.ls_range > 0 ? p->prm.ls_range : 2 * p->g.dx;
+}
+
 /* The threshold at which interval (lo, hi] is cut this round, or NAN when
  * it is done: 0 first, then -T / +T, then midpoints until it is tol wide. */
 static double split_at(double lo, double hi, double T, double tol)
@@ -257,7 +263,7 @@ static af_status ls_step_grid(af_mm_plan *p, const void *vin, void *vout, af_mm_
     memset(st, 0, sizeof *st);
     size_t cells = p->cells;
     double dx = p->g.dx;
-    double T = p->prm.ls_range > 0 ? p->prm.ls_range : 2 * dx;
+    double T = ls_range(p);
     double tol = p->prm.ls_tol > 0 ? p->prm.ls_tol : dx / 64;
     if (tol > T)
         tol = T;
@@ -325,6 +331,15 @@ static af_status ls_step_grid(af_mm_plan *p, const void *vin, void *vout, af_mm_
 
 static int ls_inside(const void *in, size_t x) { return ((const double *)in)[x] < 0; }
 
+/* A cell's value matters to the window's edge test only within [-T, T]:
+ * a value cut from 5 dx to T changed no level set the step resolves. */
+static int ls_changed(const af_mm_plan *p, const void *in, const void *out, size_t x)
+{
+    double T = ls_range(p);
+    double a = ((const double *)in)[x], b = ((const double *)out)[x];
+    return fmax(-T, fmin(T, a)) != fmax(-T, fmin(T, b));
+}
+
 af_status af_mm_plan_step_levelset(af_mm_plan *p, const double *in, double *out, af_mm_stats *st,
                                    af_error *err)
 {
@@ -339,7 +354,7 @@ af_status af_mm_plan_step_levelset(af_mm_plan *p, const double *in, double *out,
     if (p->is_child || p->prm.full_grid || p->g.edge == AF_EDGE_PERIODIC)
         return ls_step_grid(p, in, out, st, err);
     int done;
-    af_status s = mm_window_step(p, in, out, sizeof(double), ls_inside, ls_step_grid, st, &done, err);
+    af_status s = mm_window_step(p, in, out, sizeof(double), ls_inside, ls_changed, ls_step_grid, st, &done, err);
     if (s != AF_OK || done)
         return s;
     return ls_step_grid(p, in, out, st, err);

@@ -150,13 +150,16 @@ int mm_band_moved(const af_mm_plan *p, const uint8_t *in, const uint8_t *out, do
 
 /* One step through a window around the set on a clamped grid.  step_grid
  * runs a step on a plan's own grid; inside() says whether a cell of the
- * input is in the set (bounding box); elem is the input's and output's
+ * input is in the set (bounding box); changed() whether the step changed
+ * a cell in a way that matters (a cell changed near the window's edge
+ * means the window cut something off); elem is the input's and output's
  * bytes per cell.  Returns AF_OK with *done = 1 when the windowed step
  * stands, *done = 0 when the caller must step on the whole grid. */
 typedef af_status (*mm_step_fn)(af_mm_plan *p, const void *in, void *out, af_mm_stats *st,
                                 af_error *err);
 af_status mm_window_step(af_mm_plan *p, const void *in, void *out, size_t elem,
-                         int (*inside)(const void *in, size_t x), mm_step_fn step_grid,
-                         af_mm_stats *st, int *done, af_error *err);
+                         int (*inside)(const void *in, size_t x),
+                         int (*changed)(const af_mm_plan *p, const void *in, const void *out, size_t x),
+                         mm_step_fn step_grid, af_mm_stats *st, int *done, af_error *err);
 
 #endif

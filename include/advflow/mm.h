@@ -83,7 +83,9 @@ void af_mm_params_default(af_mm_params *prm);
  * grows like r^2 (n + 2r) for a ball of r cells, and for a full-grid plan
  * the graph of a step over every cell, measured at about (2r + 3) nodes of
  * 72 bytes and (10r + 7) arcs of 40 bytes a cell.  A band plan's graph
- * follows the band and is not counted.  +inf for absurd sizes. */
+ * follows the band and is not counted.  A plan's first level-set step
+ * allocates 36 bytes a cell more and class tags as large as the memo (not
+ * counted here either).  +inf for absurd sizes. */
 double af_mm_plan_bytes(const af_grid *g, const af_mm_params *prm);
 
 typedef struct {
