@@ -705,6 +705,7 @@ typedef struct {
     double dx, t, r_exact;
     double err_ls, err_mask, err_mbo;    /* |r(0.1) - r_exact(0.1)|, length units */
     double err_rec;                      /* the implicit step alone, the same way */
+    double sgn_mbo;                      /* sign of MBO's r - r_exact */
     double rate_ls, rate_mask, rate_mbo; /* area rate / 2 pi */
     double ms_ls, ms_mask;               /* per step (level set: redistancing included) */
     int stalled_mask, stalled_ls;        /* steps whose area did not change */
@@ -775,6 +776,7 @@ static void run_levelset(ls_run *L, int n)
     L->err_ls = fabs(sqrt(AT01(al) / PI) - L->r_exact);
     L->err_mask = fabs(sqrt(AT01(am) / PI) - L->r_exact);
     L->err_mbo = fabs(sqrt(AT01(ab) / PI) - L->r_exact);
+    L->sgn_mbo = sqrt(AT01(ab) / PI) >= L->r_exact ? 1 : -1;
     L->err_rec = fabs(sqrt(AT01(ar) / PI) - L->r_exact);
 #undef AT01
     L->rate_ls = -lsq_slope(tt, al, L->k + 1) / (2 * PI);
@@ -1660,6 +1662,21 @@ int main(void)
                "level set %.2f, mask %.2f, MBO %.2f; the implicit step alone %.2f.\n\n"
                "![radius error against dx](img/validation/levelset_error.png)\n\n",
             ord_ls, ord_mask, ord_mbo, ord_rec);
+    {
+        double dmax = 0;
+        int flips = 0;
+        for (int q = 0; q < NLS; q++) {
+            dmax = fmax(dmax, fabs(lsr[q].err_ls - lsr[q].err_rec) / lsr[q].dx);
+            flips += q > 0 && lsr[q].sgn_mbo != lsr[q - 1].sgn_mbo;
+        }
+        fprintf(o, "At every n the level set's radius error differs from the implicit step's by at "
+                   "most %.3f cells: the grid adds almost nothing to the time discretisation's "
+                   "error, which is first order in h = dx, so the level set converges with it. "
+                   "The mask follows it only roughly (its areas count whole cells)%s\n\n",
+                dmax,
+                flips ? "; MBO's error changes sign between two of the grids (hence its dip), so "
+                        "its fitted order says little." : ".");
+    }
 
     /* what the numbers show */
     int best_mbo_e = me[0].haus < me[1].haus ? 0 : 1;
