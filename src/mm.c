@@ -455,6 +455,18 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
     return 0;
 }
 
+/* The mask step changed cell x (ctx: A_k and A_{k+1}). */
+typedef struct {
+    const uint8_t *in, *out;
+} mask_pair;
+
+static int mask_cell_changed(const af_mm_plan *p, const void *ctx, size_t x)
+{
+    (void)p;
+    const mask_pair *m = ctx;
+    return m->in[x] != m->out[x];
+}
+
 /* One step on the plan's own grid. */
 static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm_stats *st,
                            af_error *err)
@@ -482,7 +494,8 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
         if (solve_band(p, in, flip, w_in, w_out, out, st, err))
             return err ? err->status : AF_ENOMEM;
         int full = p->prm.full_grid || (w_in >= full_w && w_out >= full_w);
-        int sides = full ? 0 : mm_band_touches_edge(p, in, out);
+        mask_pair mp = {in, out};
+        int sides = full ? 0 : mm_band_touches_edge(p, p->var, mask_cell_changed, &mp);
         if (!sides)
             break;
         /* Widen the side(s) the solution reached, by half and a few cells;

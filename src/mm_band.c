@@ -50,19 +50,21 @@ static inline int neighbour(int n, int per_grid, int i, int j, int k, size_t *y)
     return 1;
 }
 
-int mm_band_touches_edge(const af_mm_plan *p, const uint8_t *ak, const uint8_t *out)
+int mm_band_touches_edge(const af_mm_plan *p, const uint8_t *band,
+                         int (*changed)(const af_mm_plan *p, const void *ctx, size_t x),
+                         const void *ctx)
 {
     int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC, sides = 0;
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++) {
             size_t x = (size_t)j * n + i;
-            if (out[x] == ak[x])
+            if (!band[x] || !changed(p, ctx, x))
                 continue;
             for (int k = 0; k < 4; k++) {
                 size_t y;
                 if (!neighbour(n, per, i, j, k, &y))
                     continue;
-                if (!p->var[y] && fabs(p->s[y]) < p->s_cap)
+                if (!band[y] && fabs(p->s[y]) < p->s_cap)
                     sides |= p->s[y] < 0 ? 1 : 2;
             }
         }

@@ -215,38 +215,15 @@ static double ls_value(double lo, double hi, double T)
     return 0.5 * (lo + hi);
 }
 
-/* Does a band cell whose side of t = -T, 0 or T changed touch a cell
- * outside the band of finite u_k?  1 inside, 2 outside, 3 both, 0. */
-static int ls_touches_edge(const af_mm_plan *p, double T)
+/* A band cell whose side of t = -T, 0 or T changed (ctx: &T). */
+static int ls_cell_changed(const af_mm_plan *p, const void *ctx, size_t x)
 {
-    int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC, sides = 0;
-    const uint8_t *band = p->fix1;
+    double T = *(const double *)ctx;
     const double ts[3] = {-T, 0, T};
-    for (int j = 0; j < n; j++)
-        for (int i = 0; i < n; i++) {
-            size_t x = (size_t)j * n + i;
-            if (!band[x])
-                continue;
-            int changed = 0;
-            for (int q = 0; q < 3 && !changed; q++)
-                changed = (p->hi[x] <= ts[q]) != (p->s[x] < ts[q]);
-            if (!changed)
-                continue;
-            static const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
-            for (int k = 0; k < 4; k++) {
-                int ii = i + di[k], jj = j + dj[k];
-                if (per) {
-                    ii = (ii + n) % n;
-                    jj = (jj + n) % n;
-                } else if (ii < 0 || ii >= n || jj < 0 || jj >= n) {
-                    continue;
-                }
-                size_t y = (size_t)jj * n + ii;
-                if (!band[y] && fabs(p->s[y]) < p->s_cap)
-                    sides |= p->s[y] < 0 ? 1 : 2;
-            }
-        }
-    return sides;
+    for (int q = 0; q < 3; q++)
+        if ((p->hi[x] <= ts[q]) != (p->s[x] < ts[q]))
+            return 1;
+    return 0;
 }
 
 static af_status ls_step_grid(af_mm_plan *p, const void *vin, void *vout, af_mm_stats *st,
@@ -298,7 +275,7 @@ static af_status ls_step_grid(af_mm_plan *p, const void *vin, void *vout, af_mm_
             if (k == 0)
                 break;
         }
-        int sides = full ? 0 : ls_touches_edge(p, T);
+        int sides = full ? 0 : mm_band_touches_edge(p, p->fix1, ls_cell_changed, &T);
         if (!sides)
             break;
         w_in = sides & 1 ? 1.5 * w_in + 4 : w_in;

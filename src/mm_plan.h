@@ -141,9 +141,13 @@ int mm_graph_side(const af_mm_plan *p, int id);
  * fixed cells' values in v taken from ak, and where terms are constant
  * (p->var, fix1, fix0, m1, m0, reach). */
 void mm_band_set(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double w_out, int full);
-/* Does a changed cell (out != ak) touch a fixed cell of finite |s|?  1 for
- * the inside (s < 0), 2 for the outside, 3 for both, 0. */
-int mm_band_touches_edge(const af_mm_plan *p, const uint8_t *ak, const uint8_t *out);
+/* Does a band cell that changed (changed(p, ctx, x), asked only of band
+ * cells) touch a cell outside the band of finite |s|?  Then the band may
+ * have cut the true minimiser off on that side.  1 for the inside (s < 0),
+ * 2 for the outside, 3 for both, 0. */
+int mm_band_touches_edge(const af_mm_plan *p, const uint8_t *band,
+                         int (*changed)(const af_mm_plan *p, const void *ctx, size_t x),
+                         const void *ctx);
 /* Cells where out differs from in, and in shift[0] / shift[1] the largest
  * |s| among them inside / outside (s <= 0 / > 0). */
 int mm_band_moved(const af_mm_plan *p, const uint8_t *in, const uint8_t *out, double shift[2]);

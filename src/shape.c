@@ -151,6 +151,31 @@ static int inside_local(const af_shape *s, double u, double v)
     }
 }
 
+/* Visit every cell centre in the shape's frame: (u, v) relative to its
+ * centre, rotated by -angle (so that the shape's own axes are u and v). */
+static void each_local(const af_grid *g, const af_shape *s,
+                       void (*visit)(void *out, size_t x, const af_shape *s, double u, double v),
+                       void *out)
+{
+    int n = g->n;
+    double th = s->angle * (AF_PI / 180.0), c = cos(th), sn = sin(th);
+    for (int j = 0; j < n; j++) {
+        double py = af_grid_center(g, j) - s->center[1];
+        for (int i = 0; i < n; i++) {
+            double px = af_grid_center(g, i) - s->center[0];
+            visit(out, (size_t)j * n + i, s, c * px + sn * py, -sn * px + c * py);
+        }
+    }
+}
+
+/* The half-plane at cell (i, j): n . x - offset with n normalised, its
+ * signed distance; the cell is inside where n . x <= offset. */
+static double halfplane_dot(const af_grid *g, const af_shape *s, int i, int j)
+{
+    double len = hypot(s->normal[0], s->normal[1]);
+    return s->normal[0] / len * af_grid_center(g, i) + s->normal[1] / len * af_grid_center(g, j);
+}
+
 /* A function of (u, v), in local coordinates, negative inside and zero
  * exactly on the boundary: the signed distance where it is simple (circle,
  * rectangle), else a smooth implicit function of about unit slope. */
@@ -181,6 +206,16 @@ static double field_local(const af_shape *s, double u, double v)
     }
 }
 
+static void put_field(void *out, size_t x, const af_shape *s, double u, double v)
+{
+    ((double *)out)[x] = field_local(s, u, v);
+}
+
+static void put_inside(void *out, size_t x, const af_shape *s, double u, double v)
+{
+    ((uint8_t *)out)[x] = (uint8_t)inside_local(s, u, v);
+}
+
 af_status af_shape_field(const af_grid *g, const af_shape *s, double *u, af_error *err)
 {
     af_status st = af_shape_params_check(s, err);
@@ -202,21 +237,12 @@ af_status af_shape_field(const af_grid *g, const af_shape *s, double *u, af_erro
     }
     int n = g->n;
     if (s->kind == AF_SHAPE_HALFPLANE) {
-        double len = hypot(s->normal[0], s->normal[1]);
-        double nx = s->normal[0] / len, ny = s->normal[1] / len;
         for (int j = 0; j < n; j++)
             for (int i = 0; i < n; i++)
-                u[(size_t)j * n + i] = nx * af_grid_center(g, i) + ny * af_grid_center(g, j) - s->offset;
+                u[(size_t)j * n + i] = halfplane_dot(g, s, i, j) - s->offset;
         return AF_OK;
     }
-    double th = s->angle * (AF_PI / 180.0), c = cos(th), sn = sin(th);
-    for (int j = 0; j < n; j++) {
-        double py = af_grid_center(g, j) - s->center[1];
-        for (int i = 0; i < n; i++) {
-            double px = af_grid_center(g, i) - s->center[0];
-            u[(size_t)j * n + i] = field_local(s, c * px + sn * py, -sn * px + c * py);
-        }
-    }
+    each_local(g, s, put_field, u);
     return AF_OK;
 }
 
@@ -288,22 +314,11 @@ af_status af_shape_mask(const af_grid *g, const af_shape *s, uint8_t *mask, af_e
 
     int n = g->n;
     if (s->kind == AF_SHAPE_HALFPLANE) {
-        double len = hypot(s->normal[0], s->normal[1]);
-        double nx = s->normal[0] / len, ny = s->normal[1] / len;
         for (int j = 0; j < n; j++)
             for (int i = 0; i < n; i++)
-                mask[(size_t)j * n + i] =
-                    nx * af_grid_center(g, i) + ny * af_grid_center(g, j) <= s->offset;
+                mask[(size_t)j * n + i] = halfplane_dot(g, s, i, j) <= s->offset;
         return AF_OK;
     }
-    double th = s->angle * (AF_PI / 180.0), c = cos(th), sn = sin(th);
-    for (int j = 0; j < n; j++) {
-        double py = af_grid_center(g, j) - s->center[1];
-        for (int i = 0; i < n; i++) {
-            double px = af_grid_center(g, i) - s->center[0];
-            double u = c * px + sn * py, v = -sn * px + c * py;
-            mask[(size_t)j * n + i] = (uint8_t)inside_local(s, u, v);
-        }
-    }
+    each_local(g, s, put_inside, mask);
     return AF_OK;
 }
