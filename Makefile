@@ -3,6 +3,7 @@
 #   make            libraries build/libadvflow.a and build/libadvflow.so, binary build/advflow
 #   make demo       install missing Debian packages, build, run cases/default.ini
 #   make check      install missing Debian packages, build and run every test
+#                   (C, CLI and the Python module's, with $(PYTHON) -m pytest)
 #   make bench      benchmarks, one `name = value` line per figure
 #   make validate   the validation study: regenerates docs/validation.md and its figures
 #   make install PREFIX=/usr/local   headers, libraries, advflow.pc, binary
@@ -18,6 +19,9 @@ WERROR   ?= $(if $(CI),-Werror,)
 VERSION  := 0.1.0
 # The shared library's ABI version (its SONAME is libadvflow.so.$(SOVERSION)).
 SOVERSION:= 0
+# Debian's Python, which has python3-numpy and python3-pytest; the python3
+# first on PATH may be another one (pyenv, a venv) without them.
+PYTHON   ?= $(if $(wildcard /usr/bin/python3),/usr/bin/python3,python3)
 
 CC       ?= cc
 CXX      ?= c++
@@ -58,9 +62,11 @@ HEADERS  := $(wildcard include/advflow/*.h)
 
 all: $(B)/libadvflow.a $(B)/libadvflow.so $(B)/advflow
 
-# Install the Debian packages when a pkg-config lookup fails.
+# Install the Debian packages when a pkg-config lookup fails (or the
+# Python tests' numpy and pytest are missing).
 deps:
 	@pkg-config --exists $(PKGS) $(TESTPKGS) $(BENCHPKGS) && command -v $(CXX) >/dev/null 2>&1 \
+	  && $(PYTHON) -c 'import numpy, pytest' >/dev/null 2>&1 \
 	  || sh tools/install-deps.sh
 
 demo: deps
@@ -75,7 +81,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-run
 
 check-run: all $(TEST_BIN)
-	@sh tests/run.sh $(B)/tests $(B)/advflow
+	@PYTHON=$(PYTHON) sh tests/run.sh $(B)/tests $(B)/advflow $(B)/libadvflow.so
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-run
