@@ -144,7 +144,8 @@ def _candidates():
     if env:
         return [env]  # the caller said which: nothing else
     here = os.path.dirname(os.path.abspath(__file__))
-    found = [os.path.join(here, os.pardir, os.pardir, "build", "libadvflow.so")]
+    found = [os.path.normpath(os.path.join(here, os.pardir, os.pardir, "build",
+                                           "libadvflow.so"))]
     found = [p for p in found if os.path.exists(p)]
     found.append("libadvflow.so.0")  # installed: the dynamic loader's search path
     name = ctypes.util.find_library("advflow")
