@@ -743,36 +743,51 @@ def flow(grid, start, rho0, rho1, eps, h=None, steps=10, representation="mask", 
     `advflow run` with [scheme] representation = levelset: the same steps
     give the same fields bit for bit, and in mask mode the same masks.
     Each yielded array is the caller's to keep or modify.
+
+    Arguments are checked, and the plan made, when flow() is called (errors
+    raise then, not at the first step); the plan is freed when the iterator
+    ends or is dropped.
     """
-    steps = operator.index(steps)
+    try:
+        steps = operator.index(steps)
+    except TypeError:
+        raise _invalid(f"steps must be an integer, got {steps!r}") from None
     rep = _choice(representation, {"mask": "mask", "levelset": "levelset"}, "representation")
-    with Stepper(grid, rho0, rho1, eps, h, **params) as st:
-        h = st.h
-        if rep == "mask":
-            a = _mask(grid, start, "start")
-            yield 0, 0.0, a.copy(), None
-            for k in range(1, steps + 1):
-                if not a.any():
-                    return
-                a, stats = st.step(a)
-                yield k, k * h, a.copy(), stats
-            return
-        w = _DistWork(grid)
+    st = Stepper(grid, rho0, rho1, eps, h, **params)
+    if rep == "mask":
+        return _flow_mask(st, _mask(grid, start, "start"), steps)
+    s = np.asarray(start)
+    w = _DistWork(grid)
+    if s.dtype.kind in "biu":
+        u0 = w.signed(_mask(grid, s, "start"), _lib.AF_SDIST_SUBCELL)
+    else:
+        u0 = _field(grid, s, "start")
+    u0 = w.redistance(u0)
+    return _flow_levelset(st, w, u0, steps)
+
+
+def _flow_mask(st, a, steps):
+    with st:
+        yield 0, 0.0, a.copy(), None
+        for k in range(1, steps + 1):
+            if not a.any():
+                return
+            a, stats = st.step(a)
+            yield k, k * st.h, a.copy(), stats
+
+
+def _flow_levelset(st, w, u, steps):
+    g = st.grid
+    with st:
         try:
-            s = np.asarray(start)
-            if s.dtype.kind in "biu":
-                u0 = w.signed(_mask(grid, s, "start"), _lib.AF_SDIST_SUBCELL)
-            else:
-                u0 = _field(grid, s, "start")
-            u = w.redistance(u0)
             yield 0, 0.0, u.copy(), None
             for k in range(1, steps + 1):
                 if not (u < 0).any():
                     return
                 v, stats = st.step_levelset(u)
                 u = w.redistance(v)
-                stats["contour_area"] = _lib.lib.af_contour_area(grid._ref(), _lib.dptr(u), 0.0)
-                yield k, k * h, u.copy(), stats
+                stats["contour_area"] = _lib.lib.af_contour_area(g._ref(), _lib.dptr(u), 0.0)
+                yield k, k * st.h, u.copy(), stats
         finally:
             w.close()
 

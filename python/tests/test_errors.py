@@ -129,8 +129,13 @@ def test_scheme_errors():
         af.Stepper(G, None, None, eps=0.25, norm="3")
     with pytest.raises(af.InvalidArgument, match="selection must be one of"):
         af.Stepper(G, None, None, eps=0.25, selection="smallest")
+    # flow() checks its arguments when called, before the first step
     with pytest.raises(af.InvalidArgument, match="representation must be one of"):
-        list(af.flow(G, np.zeros(G.shape, bool), None, None, 0.25, representation="sdf"))
+        af.flow(G, np.zeros(G.shape, bool), None, None, 0.25, representation="sdf")
+    with pytest.raises(af.InvalidArgument, match="mm: time step h must be > 0"):
+        af.flow(G, np.zeros(G.shape, bool), None, None, 0.25, h=0)
+    with pytest.raises(af.InvalidArgument, match="start: expected an array of shape"):
+        af.flow(G, np.zeros((3, 3)), None, None, 0.25, representation="levelset")
     st = af.Stepper(G, None, None, eps=0.25)
     u = np.zeros(G.shape)
     u[1, 1] = math.nan
