@@ -1,11 +1,12 @@
 # advflow -- build, tests, demo, benchmarks.  GPL-3.0-or-later.
 #
-#   make            library build/libadvflow.a and binary build/advflow
+#   make            libraries build/libadvflow.a and build/libadvflow.so, binary build/advflow
 #   make demo       install missing Debian packages, build, run cases/default.ini
 #   make check      install missing Debian packages, build and run every test
+#                   (C, CLI and the Python module's, with $(PYTHON) -m pytest)
 #   make bench      benchmarks, one `name = value` line per figure
 #   make validate   the validation study: regenerates docs/validation.md and its figures
-#   make install PREFIX=/usr/local   headers, library, advflow.pc, binary
+#   make install PREFIX=/usr/local   headers, libraries, advflow.pc, binary
 #
 # CI (CI=true) builds with -Werror.  Dependencies come from pkg-config.
 
@@ -16,6 +17,11 @@ PREFIX   ?= /usr/local
 # CI (CI=true in the environment) builds with -Werror; override with WERROR=.
 WERROR   ?= $(if $(CI),-Werror,)
 VERSION  := 0.1.0
+# The shared library's ABI version (its SONAME is libadvflow.so.$(SOVERSION)).
+SOVERSION:= 0
+# Debian's Python, which has python3-numpy and python3-pytest; the python3
+# first on PATH may be another one (pyenv, a venv) without them.
+PYTHON   ?= $(if $(wildcard /usr/bin/python3),/usr/bin/python3,python3)
 
 CC       ?= cc
 CXX      ?= c++
@@ -41,6 +47,8 @@ ALL_CXXFLAGS = -std=c++11 $(CXXFLAGS) -Wall -Wextra $(WERROR) -Iinclude -Isrc $(
 LIB_C    := $(sort $(wildcard src/*.c))
 LIB_CXX  := $(sort $(wildcard src/*.cpp))
 LIB_OBJ  := $(LIB_C:src/%.c=$(B)/obj/%.o) $(LIB_CXX:src/%.cpp=$(B)/obj/%.o)
+# The shared library's objects: the same sources compiled with -fPIC.
+PIC_OBJ  := $(LIB_C:src/%.c=$(B)/pic/%.o) $(LIB_CXX:src/%.cpp=$(B)/pic/%.o)
 CLI_C    := $(sort $(wildcard src/cli/*.c))
 CLI_OBJ  := $(CLI_C:src/cli/%.c=$(B)/obj/cli/%.o)
 TEST_C   := $(sort $(wildcard tests/test_*.c))
@@ -52,11 +60,13 @@ HEADERS  := $(wildcard include/advflow/*.h)
 .PHONY: all deps demo check bench validate install clean check-run demo-run bench-run validate-run
 .DEFAULT_GOAL := all
 
-all: $(B)/libadvflow.a $(B)/advflow
+all: $(B)/libadvflow.a $(B)/libadvflow.so $(B)/advflow
 
-# Install the Debian packages when a pkg-config lookup fails.
+# Install the Debian packages when a pkg-config lookup fails (or the
+# Python tests' numpy and pytest are missing).
 deps:
 	@pkg-config --exists $(PKGS) $(TESTPKGS) $(BENCHPKGS) && command -v $(CXX) >/dev/null 2>&1 \
+	  && $(PYTHON) -c 'import numpy, pytest' >/dev/null 2>&1 \
 	  || sh tools/install-deps.sh
 
 demo: deps
@@ -71,7 +81,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-run
 
 check-run: all $(TEST_BIN)
-	@sh tests/run.sh $(B)/tests $(B)/advflow
+	@PYTHON=$(PYTHON) sh tests/run.sh $(B)/tests $(B)/advflow $(B)/libadvflow.so
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-run
@@ -102,6 +112,22 @@ $(B)/libadvflow.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(B)/pic/%.o: src/%.c $(HEADERS) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+
+$(B)/pic/%.o: src/%.cpp $(HEADERS) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -fPIC -c $< -o $@
+
+# The shared library (for the Python module, python/, and for programs that
+# link -ladvflow dynamically); -z defs: every symbol must resolve at link
+# time, so a missing library shows here and not when Python loads it;
+# src/libadvflow.map exports the af_ symbols only.
+$(B)/libadvflow.so: $(PIC_OBJ) src/libadvflow.map
+	$(CC) $(CFLAGS) -shared -Wl,-soname,libadvflow.so.$(SOVERSION) -Wl,-z,defs \
+	  -Wl,--version-script=src/libadvflow.map $(PIC_OBJ) $(PKG_LIBS) -o $@
+
 # The CLI sees only the public headers (no -Isrc).
 $(B)/obj/cli/%.o: src/cli/%.c $(HEADERS) $(wildcard src/cli/*.h)
 	@mkdir -p $(dir $@)
@@ -124,6 +150,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/include/advflow $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/advflow/
 	install -m 644 $(B)/libadvflow.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/libadvflow.so $(DESTDIR)$(PREFIX)/lib/libadvflow.so.$(VERSION)
+	ln -sf libadvflow.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libadvflow.so.$(SOVERSION)
+	ln -sf libadvflow.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libadvflow.so
 	install -m 755 $(B)/advflow $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' advflow.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/advflow.pc

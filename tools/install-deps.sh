@@ -2,7 +2,7 @@
 # Install the Debian packages advflow needs, when they are missing.
 # Used by `make demo`, `make check` and .ci/run.  GPL-3.0-or-later.
 set -e
-PKGS="build-essential g++ pkg-config libfftw3-dev libpng-dev libgsl-dev libmaxflow-dev libinih-dev libcairo2-dev libfontconfig-dev libcmocka-dev libigraph-dev"
+PKGS="build-essential g++ pkg-config libfftw3-dev libpng-dev libgsl-dev libmaxflow-dev libinih-dev libcairo2-dev libfontconfig-dev libcmocka-dev libigraph-dev python3-numpy python3-pytest"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
