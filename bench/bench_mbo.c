@@ -14,6 +14,7 @@
 #include "advflow/mbo.h"
 #include "advflow/shape.h"
 #include "benchutil.h"
+#include "../tests/fixtures.h"
 
 #define REPEATS 31
 
@@ -27,9 +28,7 @@ static int bench_one(int n, af_edge edge)
     }
     size_t cells = af_grid_cells(&g);
     uint8_t *circle = malloc(cells), *out = malloc(cells);
-    af_shape s = {0};
-    s.kind = AF_SHAPE_CIRCLE;
-    s.radius = 0.6;
+    af_shape s = fx_circle(); /* the standard circle, r0 = 0.6 */
     if (!circle || !out || af_shape_mask(&g, &s, circle, &err) != AF_OK) {
         fprintf(stderr, "bench_mbo: could not make the circle\n");
         free(circle);

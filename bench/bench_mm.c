@@ -25,9 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gsl/gsl_fit.h>
-
 #include "advflow/advflow.h"
+#include "../tests/fixtures.h"
 #include "benchutil.h"
 #include "bk.h"
 #include "igraph_mf.h"
@@ -35,73 +34,18 @@
 
 #define PI 3.14159265358979323846
 
-typedef struct {
-    af_grid g;
-    size_t cells;
-    double *rho0, *rho1;
-    uint8_t *a, *b;
-} setup;
-
-static void setup_init(setup *s, int n)
+/* The standard field with the standard circle (fixtures.h). */
+static void setup_init(fx_field *s, int n)
 {
-    if (af_grid_init(&s->g, 2, n, -1, 1, AF_EDGE_CLAMP, NULL) != AF_OK)
-        exit(1);
-    s->cells = af_grid_cells(&s->g);
-    s->rho0 = malloc(s->cells * sizeof(double));
-    s->rho1 = malloc(s->cells * sizeof(double));
-    s->a = malloc(s->cells);
-    s->b = malloc(s->cells);
-    if (!s->rho0 || !s->rho1 || !s->a || !s->b)
-        exit(1);
-    for (size_t x = 0; x < s->cells; x++) {
-        s->rho0[x] = s->rho1[x] = 0.5;
-    }
-    af_shape c = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
-    af_shape_mask(&s->g, &c, s->a, NULL);
+    fx_field_init(s, n);
+    fx_field_circle(s);
 }
 
-static void setup_free(setup *s)
+static af_mm_plan *mm_plan(const fx_field *s, double eps_cells, double h_cells, af_mm_solver solver)
 {
-    free(s->rho0);
-    free(s->rho1);
-    free(s->a);
-    free(s->b);
-}
-
-static double area(const setup *s, const uint8_t *m)
-{
-    size_t c = 0;
-    for (size_t x = 0; x < s->cells; x++)
-        c += m[x];
-    return (double)c * s->g.dx * s->g.dx;
-}
-
-static af_mm_plan *mm_plan(setup *s, double eps_cells, double h_cells, af_mm_solver solver)
-{
-    af_mm_params prm;
-    af_mm_params_default(&prm);
-    prm.eps = eps_cells * s->g.dx;
-    prm.h = h_cells * s->g.dx;
+    af_mm_params prm = fx_params(&s->g, eps_cells, h_cells * s->g.dx);
     prm.solver = solver;
-    af_error err;
-    af_mm_plan *p = af_mm_plan_create(&s->g, &prm, s->rho0, s->rho1, &err);
-    if (!p) {
-        fprintf(stderr, "bench_mm: %s\n", err.msg);
-        exit(1);
-    }
-    return p;
-}
-
-static void step_or_die(af_mm_plan *p, setup *s, af_mm_stats *st)
-{
-    af_error err;
-    if (af_mm_plan_step(p, s->a, s->b, st, &err) != AF_OK) {
-        fprintf(stderr, "bench_mm: %s\n", err.msg);
-        exit(1);
-    }
-    uint8_t *t = s->a;
-    s->a = s->b;
-    s->b = t;
+    return fx_plan(s, &prm);
 }
 
 /* Replay the plan's last graph into BK and igraph; times in ms. */
@@ -168,38 +112,38 @@ static void replay(const af_mm_plan *p, double *bk_ms, double *ig_ms, double *bk
 /* Wall time (s) to flow the circle to t = 0.1 and its area rate / 2 pi. */
 static double mm_to_solution(int n, double eps_cells, double h_cells, double *rate)
 {
-    setup s;
+    fx_field s;
     setup_init(&s, n);
     double t0 = bu_now();
     af_mm_plan *p = mm_plan(&s, eps_cells, h_cells, AF_MM_SOLVER_OWN);
-    double a0 = area(&s, s.a), h = h_cells * s.g.dx, t = 0;
+    double a0 = af_grid_mask_area(&s.g, s.a), h = h_cells * s.g.dx, t = 0;
     while (t < 0.1 - 1e-12) {
-        step_or_die(p, &s, NULL);
+        fx_step(p, &s, NULL);
         t += h;
     }
     double wall = bu_now() - t0;
-    *rate = (a0 - area(&s, s.a)) / t / (2 * PI);
+    *rate = (a0 - af_grid_mask_area(&s.g, s.a)) / t / (2 * PI);
     af_mm_plan_free(p);
-    setup_free(&s);
+    fx_field_free(&s);
     return wall;
 }
 
 static double mbo_to_solution(int n, double sigma_cells, double *rate)
 {
-    setup s;
+    fx_field s;
     setup_init(&s, n);
     double sigma = sigma_cells * s.g.dx, h = sigma * sigma / 2;
     double t0 = bu_now();
     af_mbo *m = af_mbo_alloc(&s.g, h, NULL, NULL);
-    double a0 = area(&s, s.a), t = 0;
+    double a0 = af_grid_mask_area(&s.g, s.a), t = 0;
     while (t < 0.1 - 1e-12) {
         af_mbo_step(m, s.a, s.a);
         t += h;
     }
     double wall = bu_now() - t0;
-    *rate = (a0 - area(&s, s.a)) / t / (2 * PI);
+    *rate = (a0 - af_grid_mask_area(&s.g, s.a)) / t / (2 * PI);
     af_mbo_free(m);
-    setup_free(&s);
+    fx_field_free(&s);
     return wall;
 }
 
@@ -208,10 +152,10 @@ static double rss_of_step(int n, double cells)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        setup s;
+        fx_field s;
         setup_init(&s, n);
         af_mm_plan *p = mm_plan(&s, cells, cells, AF_MM_SOLVER_OWN);
-        step_or_die(p, &s, NULL);
+        fx_step(p, &s, NULL);
         _exit(0);
     }
     int status;
@@ -226,13 +170,13 @@ static double rss_of_step(int n, double cells)
 int main(void)
 {
     /* 1. the step at 512^2, and the same graphs in BK and igraph */
-    setup s;
+    fx_field s;
     setup_init(&s, 512);
     af_mm_plan *p = mm_plan(&s, 4, 4, AF_MM_SOLVER_OWN);
     double steps_ms[7], own = 0, bk = 0, ig = 0;
     for (int k = 0; k < 7; k++) {
         af_mm_stats st;
-        step_or_die(p, &s, &st);
+        fx_step(p, &s, &st);
         steps_ms[k] = st.ms;
         if (k == 0 || k == 3) {
             double b, i, fb, fi;
@@ -250,7 +194,7 @@ int main(void)
     }
     double mm_ms = bu_median(steps_ms, 7);
     af_mm_plan_free(p);
-    setup_free(&s);
+    fx_field_free(&s);
     bu_print("mm_step_ms", mm_ms);
     bu_print("mm_solve_ms_same_graphs", own / 2);
     bu_print("bk_solve_ms_same_graphs", bk / 2);
@@ -271,7 +215,7 @@ int main(void)
         }
         double mbo_ms = bu_median(t, 21);
         af_mbo_free(m);
-        setup_free(&s);
+        fx_field_free(&s);
         bu_print("mbo_step_ms", mbo_ms);
         bu_print("mm_vs_mbo_step_ratio", mm_ms / mbo_ms);
     }
@@ -315,14 +259,14 @@ int main(void)
         for (int q = 0; q < 4; q++) {
             setup_init(&s, ns[q]);
             p = mm_plan(&s, 4, 4, AF_MM_SOLVER_OWN);
-            step_or_die(p, &s, NULL); /* s.a = A_1 */
+            fx_step(p, &s, NULL); /* s.a = A_1 */
             uint8_t *a1 = malloc(s.cells);
             memcpy(a1, s.a, s.cells);
             double t[5];
             for (int k = 0; k < 5; k++) {
                 af_mm_stats st;
                 memcpy(s.a, a1, s.cells);
-                step_or_die(p, &s, &st);
+                fx_step(p, &s, &st);
                 t[k] = st.ms;
             }
             free(a1);
@@ -333,11 +277,9 @@ int main(void)
             x[q] = log(ns[q]);
             y[q] = log(med);
             af_mm_plan_free(p);
-            setup_free(&s);
+            fx_field_free(&s);
         }
-        double c0, c1, cov00, cov01, cov11, sumsq;
-        gsl_fit_linear(x, 1, y, 1, 4, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
-        bu_print("mm_step_exponent", c1);
+        bu_print("mm_step_exponent", fx_fit(x, y, 4, NULL));
     }
 
     /* 5. memory of a 2048^2 step */

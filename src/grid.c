@@ -93,3 +93,35 @@ int af_grid_mask_bbox(const af_grid *g, const uint8_t *mask, int box[4])
     box[3] = j1;
     return i1 >= 0;
 }
+
+size_t af_grid_mask_count(const af_grid *g, const uint8_t *mask)
+{
+    size_t c = 0, cells = af_grid_cells(g);
+    for (size_t x = 0; x < cells; x++)
+        c += mask[x] != 0;
+    return c;
+}
+
+double af_grid_mask_area(const af_grid *g, const uint8_t *mask)
+{
+    return (double)af_grid_mask_count(g, mask) * g->dx * g->dx;
+}
+
+size_t af_grid_mask_centroid(const af_grid *g, const uint8_t *mask, double c[2])
+{
+    int n = g->n;
+    size_t k = 0;
+    double sx = 0, sy = 0;
+    for (int j = 0; j < n; j++) {
+        const uint8_t *row = mask + (size_t)j * n;
+        for (int i = 0; i < n; i++)
+            if (row[i]) {
+                k++;
+                sx += af_grid_center(g, i);
+                sy += af_grid_center(g, j);
+            }
+    }
+    c[0] = k ? sx / (double)k : NAN;
+    c[1] = k ? sy / (double)k : NAN;
+    return k;
+}

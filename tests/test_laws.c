@@ -1,8 +1,10 @@
 /* Exact laws (docs/theory.md section 2) reproduced by the exact scheme:
  * the implicit Euler step of a circle, area loss 2 pi for a circle and an
  * ellipse, the unstable Gaussian equilibrium, and the stall of p = 0.
- * Box [-1, 1]^2, uniform rho split evenly unless said. */
+ * Box [-1, 1]^2, uniform rho split evenly unless said (the standard field
+ * of fixtures.h). */
 #include "testutil.h"
+#include "fixtures.h"
 
 #include <math.h>
 
@@ -10,63 +12,24 @@
 
 #define PI 3.14159265358979323846
 
-typedef struct {
-    af_grid g;
-    size_t cells;
-    double *rho0, *rho1;
-    uint8_t *a, *b;
-    af_mm_plan *plan;
-} flow;
-
-static void flow_init(flow *f, int n)
+/* The standard field of fixtures.h (n^2 cells on [-1, 1]^2, rho0 = rho1 =
+ * 0.5) and a plan with eps and h in cells. */
+static af_mm_plan *plan(const fx_field *f, double eps_cells, double h_cells, double p)
 {
-    assert_int_equal(af_grid_init(&f->g, 2, n, -1, 1, AF_EDGE_CLAMP, NULL), AF_OK);
-    f->cells = af_grid_cells(&f->g);
-    f->rho0 = malloc(f->cells * sizeof(double));
-    f->rho1 = malloc(f->cells * sizeof(double));
-    f->a = malloc(f->cells);
-    f->b = malloc(f->cells);
-    for (size_t x = 0; x < f->cells; x++)
-        f->rho0[x] = f->rho1[x] = 0.5;
-}
-
-static void flow_plan(flow *f, double eps_cells, double h_cells, double p)
-{
-    af_mm_params prm;
-    af_mm_params_default(&prm);
-    prm.eps = eps_cells * f->g.dx;
-    prm.h = h_cells * f->g.dx;
+    af_mm_params prm = fx_params(&f->g, eps_cells, h_cells * f->g.dx);
     prm.p = p;
-    af_error err;
-    f->plan = af_mm_plan_create(&f->g, &prm, f->rho0, f->rho1, &err);
-    if (!f->plan)
-        fail_msg("plan: %s", err.msg);
+    return fx_plan(f, &prm);
 }
 
-static void flow_free(flow *f)
+static double area(const fx_field *f, const uint8_t *m)
 {
-    af_mm_plan_free(f->plan);
-    free(f->rho0);
-    free(f->rho1);
-    free(f->a);
-    free(f->b);
-}
-
-static double area(const flow *f, const uint8_t *m)
-{
-    size_t c = 0;
-    for (size_t x = 0; x < f->cells; x++)
-        c += m[x] != 0;
-    return (double)c * f->g.dx * f->g.dx;
+    return af_grid_mask_area(&f->g, m);
 }
 
 /* One step in place; returns the area after it. */
-static double step(flow *f)
+static double step(af_mm_plan *pl, fx_field *f)
 {
-    af_error err;
-    if (af_mm_plan_step(f->plan, f->a, f->b, NULL, &err) != AF_OK)
-        fail_msg("step: %s", err.msg);
-    memcpy(f->a, f->b, f->cells);
+    fx_step(pl, f, NULL);
     return area(f, f->a);
 }
 
@@ -77,16 +40,15 @@ static double step(flow *f)
 static void test_circle_recursion(void **state)
 {
     (void)state;
-    flow f;
-    flow_init(&f, 256);
-    flow_plan(&f, 3, 3, 1);
-    af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
-    assert_int_equal(af_shape_mask(&f.g, &s, f.a, NULL), AF_OK);
+    fx_field f;
+    fx_field_init(&f, 256);
+    af_mm_plan *pl = plan(&f, 3, 3, 1);
+    fx_field_circle(&f);
     double h = 3 * f.g.dx, r = sqrt(area(&f, f.a) / PI);
     int k = 0;
     while (r * r - 4 * h > 0) {
         double rr = (r + sqrt(r * r - 4 * h)) / 2;
-        double req = sqrt(step(&f) / PI);
+        double req = sqrt(step(pl, &f) / PI);
         k++;
         print_message("step %d: radius %.5f, recursion %.5f, difference %+.3f cells\n", k, req, rr,
                       (req - rr) / f.g.dx);
@@ -98,13 +60,14 @@ static void test_circle_recursion(void **state)
     }
     /* the set vanishes within a few steps of the recursion's end */
     for (int q = 0; q < 3 && area(&f, f.a) > 0; q++)
-        step(&f);
+        step(pl, &f);
     assert_true(area(&f, f.a) == 0);
-    flow_free(&f);
+    af_mm_plan_free(pl);
+    fx_field_free(&f);
 }
 
 /* Aspect ratio of a mask from its second moments: sqrt(lambda_max / lambda_min). */
-static double aspect(const flow *f, const uint8_t *m)
+static double aspect(const fx_field *f, const uint8_t *m)
 {
     double s0 = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     int n = f->g.n;
@@ -132,8 +95,8 @@ static double aspect(const flow *f, const uint8_t *m)
  * the minimisers are slightly faceted, as the digital ball of radius 4 is
  * an octagon whose support function varies by 13%, and the facets add
  * length that Per_eps, measuring with that same ball, does not count.) */
-static double area_rate(flow *f, const af_shape *s, double *iso0, double *iso1, double *asp0,
-                        double *asp1)
+static double area_rate(fx_field *f, af_mm_plan *pl, const af_shape *s, double *iso0,
+                        double *iso1, double *asp0, double *asp1)
 {
     assert_int_equal(af_shape_mask(&f->g, s, f->a, NULL), AF_OK);
     *asp0 = aspect(f, f->a);
@@ -143,7 +106,7 @@ static double area_rate(flow *f, const af_shape *s, double *iso0, double *iso1, 
     af_perimeter_eval(per, f->rho0, f->rho1, f->a, &v);
     *iso0 = 4 * PI * a0 / (v.per_eps * v.per_eps);
     while (t < 0.1 - 1e-12) {
-        a = step(f);
+        a = step(pl, f);
         t += h;
     }
     af_perimeter_eval(per, f->rho0, f->rho1, f->a, &v);
@@ -156,23 +119,24 @@ static double area_rate(flow *f, const af_shape *s, double *iso0, double *iso1, 
 static void test_area_rate(void **state)
 {
     (void)state;
-    flow f;
-    flow_init(&f, 512);
-    flow_plan(&f, 4, 4, 1);
+    fx_field f;
+    fx_field_init(&f, 512);
+    af_mm_plan *pl = plan(&f, 4, 4, 1);
     double i0, i1, a0, a1;
-    af_shape c = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
-    double rate = area_rate(&f, &c, &i0, &i1, &a0, &a1);
+    af_shape c = fx_circle();
+    double rate = area_rate(&f, pl, &c, &i0, &i1, &a0, &a1);
     print_message("circle: area rate / 2 pi = %.4f\n", rate / (2 * PI));
     assert_true(fabs(rate / (2 * PI) - 1) < 0.08);
     af_shape e = {.kind = AF_SHAPE_ELLIPSE, .axes = {0.7, 0.5}};
-    rate = area_rate(&f, &e, &i0, &i1, &a0, &a1);
+    rate = area_rate(&f, pl, &e, &i0, &i1, &a0, &a1);
     print_message("ellipse: area rate / 2 pi = %.4f, isoperimetric ratio %.4f -> %.4f, "
                   "aspect ratio %.4f -> %.4f\n",
                   rate / (2 * PI), i0, i1, a0, a1);
     assert_true(fabs(rate / (2 * PI) - 1) < 0.08);
     assert_true(i1 > i0);
     assert_true(a1 < a0 - 0.02); /* it becomes rounder */
-    flow_free(&f);
+    af_mm_plan_free(pl);
+    fx_field_free(&f);
 }
 
 /* Gaussian rho of width sigma = 0.5 centred on the circle: r = sigma is an
@@ -183,18 +147,16 @@ static void test_gaussian_equilibrium(void **state)
     (void)state;
     const double sigma = 0.5, factors[] = {1.0, 0.8, 1.2};
     for (int q = 0; q < 3; q++) {
-        flow f;
-        flow_init(&f, 256);
+        fx_field f;
+        fx_field_init(&f, 256);
         af_density d = {.kind = AF_DENSITY_GAUSSIAN, .value = 1, .sigma = sigma};
-        assert_int_equal(af_density_fill(&f.g, &d, f.rho0, NULL), AF_OK);
-        for (size_t x = 0; x < f.cells; x++)
-            f.rho1[x] = f.rho0[x] *= 0.5;
-        flow_plan(&f, 3, 3, 1);
+        fx_field_density(&f, &d);
+        af_mm_plan *pl = plan(&f, 3, 3, 1);
         af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = factors[q] * sigma};
         assert_int_equal(af_shape_mask(&f.g, &s, f.a, NULL), AF_OK);
         double r0 = sqrt(area(&f, f.a) / PI), r = r0;
         for (int k = 0; k < 10; k++) {
-            r = sqrt(step(&f) / PI);
+            r = sqrt(step(pl, &f) / PI);
             if (q == 0)
                 assert_true(fabs(r - r0) <= 2 * f.g.dx);
         }
@@ -204,7 +166,8 @@ static void test_gaussian_equilibrium(void **state)
             assert_true(r < r0 - 2 * f.g.dx);
         if (q == 2)
             assert_true(r > r0 + 2 * f.g.dx);
-        flow_free(&f);
+        af_mm_plan_free(pl);
+        fx_field_free(&f);
     }
 }
 
@@ -213,19 +176,19 @@ static void test_gaussian_equilibrium(void **state)
 static void test_p0_stalls(void **state)
 {
     (void)state;
-    flow f;
-    flow_init(&f, 256);
-    flow_plan(&f, 3, 3, 0);
-    af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = 0.6};
-    assert_int_equal(af_shape_mask(&f.g, &s, f.a, NULL), AF_OK);
+    fx_field f;
+    fx_field_init(&f, 256);
+    af_mm_plan *pl = plan(&f, 3, 3, 0);
+    fx_field_circle(&f);
     uint8_t *a0 = malloc(f.cells);
     memcpy(a0, f.a, f.cells);
     for (int k = 0; k < 5; k++) {
-        step(&f);
+        step(pl, &f);
         assert_int_equal(tu_first_diff(a0, f.a, f.cells), -1);
     }
     free(a0);
-    flow_free(&f);
+    af_mm_plan_free(pl);
+    fx_field_free(&f);
 }
 
 int main(void)

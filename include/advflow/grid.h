@@ -70,6 +70,17 @@ int af_grid_cell_of(const af_grid *g, double x);
  * box = {n, -1, n, -1} when the mask is empty. */
 int af_grid_mask_bbox(const af_grid *g, const uint8_t *mask, int box[4]);
 
+/* Number of nonzero cells of a mask on g (n^dim bytes, caller-owned). */
+size_t af_grid_mask_count(const af_grid *g, const uint8_t *mask);
+
+/* Area of a 2D mask: its nonzero cells times dx^2 (0 for an empty mask). */
+double af_grid_mask_area(const af_grid *g, const uint8_t *mask);
+
+/* Centroid of a 2D mask: the mean of its nonzero cells' centres, c = {x, y}.
+ * Returns the number of nonzero cells; for an empty mask 0, with c = {NaN,
+ * NaN}. */
+size_t af_grid_mask_centroid(const af_grid *g, const uint8_t *mask, double c[2]);
+
 /* Name of an edge mode ("clamp" or "periodic"). */
 const char *af_edge_name(af_edge edge);
 
