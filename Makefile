@@ -95,7 +95,7 @@ validate: deps
 validate-run: all $(B)/validate
 	./$(B)/validate
 
-$(B)/validate: tools/validate.c $(B)/libadvflow.a
+$(B)/validate: tools/validate.c tests/fixtures.h $(B)/libadvflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -Isrc,$(ALL_CFLAGS)) $< $(B)/libadvflow.a $(PKG_LIBS) -o $@
 
@@ -136,13 +136,13 @@ $(B)/obj/cli/%.o: src/cli/%.c $(HEADERS) $(wildcard src/cli/*.h)
 $(B)/advflow: $(CLI_OBJ) $(B)/libadvflow.a
 	$(CC) $(CFLAGS) $(CLI_OBJ) $(B)/libadvflow.a $(PKG_LIBS) -o $@
 
-$(B)/tests/%: tests/%.c tests/testutil.h tests/testfiles.h $(B)/libadvflow.a
+$(B)/tests/%: tests/%.c tests/testutil.h tests/testfiles.h tests/fixtures.h $(B)/libadvflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(T_CFLAGS) -Itests $< $(B)/libadvflow.a $(PKG_LIBS) $(T_LIBS) -o $@
 
 # Benchmarks also link igraph (the push-relabel yardstick), which the
 # library itself does not use.
-$(B)/bench/%: bench/%.c bench/benchutil.h bench/igraph_mf.c bench/igraph_mf.h $(B)/libadvflow.a
+$(B)/bench/%: bench/%.c bench/benchutil.h bench/igraph_mf.c bench/igraph_mf.h tests/fixtures.h $(B)/libadvflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(B_CFLAGS) -Ibench $< bench/igraph_mf.c $(B)/libadvflow.a $(PKG_LIBS) $(B_LIBS) -o $@
 
