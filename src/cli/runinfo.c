@@ -174,22 +174,35 @@ void warn_large_h(const options *o, const state *st, const uint8_t *mask)
         return;
     /* the largest h at which a disc of radius r does not vanish in one
      * step: 3 r^2 / 16 for the exact step (p = 1, uniform density),
-     * r^2 / (4 ln 2) for MBO */
+     * r^2 / (4 ln 2) for MBO; r is the inradius of a component, which for
+     * a long strip of half-width r is on the safe side (docs/cases.md) */
     int mbo = sc->method == AF_METHOD_MBO;
     double factor = mbo ? 1 / (4 * log(2.0)) : 3.0 / 16;
     size_t cells = af_grid_cells(g);
     long *label = malloc(cells * sizeof *label);
-    if (!label)
+    double *sd = malloc(cells * sizeof *sd);
+    af_error err;
+    af_dist_work *w = label && sd ? af_dist_work_alloc(g, &err) : NULL;
+    if (!w) {
+        free(label);
+        free(sd);
         return;
+    }
+    af_dist_signed(w, AF_SDIST_SIMPLE, mask, sd); /* -inside, +outside, to the boundary */
+    af_dist_work_free(w);
     int found = 0;
     long at_risk = 0, largest = 0, total = 0;
     int largest_free = 0; /* the largest component lies off the box edge */
-    double worst_r = 0;
+    double worst_r = 0, worst_eq = 0;
     for (int inside = 1; inside >= 0; inside--) {
         long *sizes = NULL;
         uint8_t *edge = NULL;
         long m = components(g, mask, inside, label, &sizes, &edge);
-        for (long q = 0; q < m; q++) {
+        double *rin = m > 0 ? calloc((size_t)m, sizeof *rin) : NULL;
+        for (size_t x = 0; rin && x < cells; x++)
+            if (label[x] >= 0)
+                rin[label[x]] = fmax(rin[label[x]], inside ? -sd[x] : sd[x]);
+        for (long q = 0; rin && q < m; q++) {
             if (inside && sizes[q] > largest) {
                 largest = sizes[q];
                 largest_free = !edge[q] && g->edge != AF_EDGE_PERIODIC;
@@ -197,20 +210,23 @@ void warn_large_h(const options *o, const state *st, const uint8_t *mask)
             total += inside;
             if (!inside && edge[q])
                 continue; /* the outside, not a hole */
-            double r = sqrt((double)sizes[q] * g->dx * g->dx / 3.14159265358979323846);
-            /* smaller than the budget's ball: below what Per_eps resolves */
-            if (sc->h <= factor * r * r || r < sc->epsilon)
+            double r = rin[q];
+            /* thinner than the budget's ball: below what Per_eps resolves */
+            if (!isfinite(r) || sc->h <= factor * r * r || r < sc->epsilon)
                 continue;
             at_risk++;
             if (r > worst_r) {
                 worst_r = r;
+                worst_eq = sqrt((double)sizes[q] * g->dx * g->dx / 3.14159265358979323846);
                 found = inside ? 1 : 2;
             }
         }
+        free(rin);
         free(sizes);
         free(edge);
     }
     free(label);
+    free(sd);
     if (found) {
         double bound = factor * worst_r * worst_r;
         char others[64] = "";
@@ -218,11 +234,11 @@ void warn_large_h(const options *o, const state *st, const uint8_t *mask)
             snprintf(others, sizeof others, " (and %ld smaller %s)", at_risk - 1,
                      at_risk > 2 ? "ones" : "one");
         fprintf(stderr,
-                "advflow: warning: %s: [scheme] h = %g is large next to a %s of equivalent radius "
-                "r = %.3g (sqrt(area / pi), %.1f cells)%s: for h > %s = %.3g the %s may %s it in "
+                "advflow: warning: %s: [scheme] h = %g is large next to a %s of inradius r = %.3g "
+                "(%.1f cells; equivalent radius %.3g)%s: for h > %s = %.3g the %s may %s it in "
                 "one step; take h <= %.3g to see it move (docs/cases.md, \"How large h may be\")\n",
                 o->case_path, sc->h, found == 1 ? "component" : "hole", worst_r, worst_r / g->dx,
-                others, mbo ? "r^2 / (4 ln 2)" : "3 r^2 / 16", bound,
+                worst_eq, others, mbo ? "r^2 / (4 ln 2)" : "3 r^2 / 16", bound,
                 mbo ? "MBO step" : "exact step's minimiser", found == 1 ? "remove" : "fill", bound);
         return;
     }
