@@ -508,8 +508,8 @@ int cmd_run(const options *o)
             progress_step(bar, k, k * sc->h, v.area, ms_sum / k);
         vanished = v.area == 0;
         int last = k >= total || vanished || interrupted || still;
-        if (k % c->output.every == 0 || last)
-            progress_phase(bar, k + 1, "writing frame");
+        if (k % c->output.every == 0 || last) /* the last frame belongs to step k */
+            progress_phase(bar, last ? k : k + 1, last ? "writing the outputs" : "writing frame");
         if ((k % c->output.every == 0 || last) && write_frame(&r, dir, k, &rc))
             break;
         if ((k % r.gap == 0 || last) && !vanished && snapshot(&r, k, cells)) {
@@ -619,8 +619,8 @@ int cmd_run(const options *o)
         rc = write_run_record(o, c, dir, outcome);
     }
     if (rc == 0 && !o->quiet)
-        printf("advflow: %s: %d steps to t = %.6g in %.1f s, %s; wrote %s/\n", o->case_path, k,
-               k * sc->h, now_s() - t_start, why, dir);
+        printf("advflow: %s: %d step%s to t = %.6g in %.1f s, %s; wrote %s/\n", o->case_path, k,
+               k == 1 ? "" : "s", k * sc->h, now_s() - t_start, why, dir);
     run_free(&r);
     return rc ? rc : (interrupted ? EXIT_RUNTIME : 0);
 }
