@@ -112,6 +112,9 @@ int attack_output_name(const char *name);
  * the result is EXIT_USAGE.  Call it before anything is written. */
 int output_dir_check(const options *o, const char *dir, int (*own)(const char *),
                      const char *what);
+/* EXIT_USAGE (printed) when the case file being run is dir/case.ini, which
+ * a run replaces (with or without --force); else 0. */
+int case_in_output_dir(const options *o, const char *dir);
 /* With --force, remove the files `own` accepts from dir (regular files and
  * links only, never folders); 0, or EXIT_RUNTIME (printed). */
 int output_dir_clear(const options *o, const char *dir, int (*own)(const char *));

@@ -84,21 +84,28 @@ int attack_output_name(const char *name)
     return !strcmp(name, "attack_paths.csv") || !strcmp(name, "attack.png");
 }
 
-/* Files in dir that own accepts: their count, the first name in *first;
- * with remove, each is removed unless keep (NULL or staged outputs) names it. */
+/* Files in dir that own accepts: their count, the first name in *first
+ * (history.csv if it is one); with remove, each is removed unless keep (NULL
+ * or staged outputs) names it.  The names are collected first and removed
+ * after the folder is read (readdir is unspecified for entries removed
+ * while it reads). */
 static long scan(const char *dir, int (*own)(const char *), char *first, size_t size, int remove,
                  int *failed, const outputs *keep)
 {
     DIR *d = opendir(dir);
     if (!d)
         return 0; /* missing (or unreadable: make_output_dir will say) */
-    long count = 0;
+    long count = 0, cap = 0;
+    char **names = NULL;
     struct dirent *e;
     char path[4400];
     while ((e = readdir(d)) != NULL) {
         if (!own_or_temporary(e->d_name, own))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat sb;
+        if (lstat(path, &sb) != 0 || !(S_ISREG(sb.st_mode) || S_ISLNK(sb.st_mode)))
+            continue;
         int kept = 0;
         for (int q = 0; keep && q < keep->n; q++) {
             const char *f = strrchr(keep->final[q], '/'), *t = strrchr(keep->staged[q], '/');
@@ -107,18 +114,38 @@ static long scan(const char *dir, int (*own)(const char *), char *first, size_t 
         }
         if (kept)
             continue;
-        struct stat sb;
-        if (lstat(path, &sb) != 0 || !(S_ISREG(sb.st_mode) || S_ISLNK(sb.st_mode)))
-            continue;
         if (first && (count == 0 || !strcmp(e->d_name, "history.csv")))
             snprintf(first, size, "%s", e->d_name); /* history.csv says "a run" best */
         count++;
-        if (remove && unlink(path) != 0) {
-            fprintf(stderr, "advflow: cannot remove %s: %s\n", path, strerror(errno));
+        if (!remove)
+            continue;
+        if (count > cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nn = realloc(names, (size_t)cap * sizeof *nn);
+            if (!nn) {
+                *failed = 1;
+                break;
+            }
+            names = nn;
+        }
+        if (!(names[count - 1] = strdup(e->d_name))) {
             *failed = 1;
+            count--;
+            break;
         }
     }
     closedir(d);
+    if (remove && *failed)
+        fprintf(stderr, "advflow: out of memory while reading %s\n", dir);
+    for (long k = 0; remove && k < count; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        if (!*failed && unlink(path) != 0 && errno != ENOENT) {
+            fprintf(stderr, "advflow: cannot remove %s: %s\n", path, strerror(errno));
+            *failed = 1;
+        }
+        free(names[k]);
+    }
+    free(names);
     return count;
 }
 
@@ -135,6 +162,21 @@ int output_dir_check(const options *o, const char *dir, int (*own)(const char *)
             "%s writes)\n",
             o->cmd, dir, what, first, count > 1 ? ", ..." : "", count, count > 1 ? "s" : "",
             o->cmd);
+    return EXIT_USAGE;
+}
+
+int case_in_output_dir(const options *o, const char *dir)
+{
+    char path[4400];
+    struct stat a, b;
+    snprintf(path, sizeof path, "%s/case.ini", dir);
+    if (stat(o->case_path, &a) != 0 || stat(path, &b) != 0 || a.st_dev != b.st_dev
+        || a.st_ino != b.st_ino)
+        return 0;
+    fprintf(stderr,
+            "advflow %s: the case file %s is the output folder's case.ini, which the run "
+            "replaces: nothing was written; choose another --out (advflow run %s --out DIR)\n",
+            o->cmd, o->case_path, o->case_path);
     return EXIT_USAGE;
 }
 

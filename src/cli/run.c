@@ -325,7 +325,8 @@ int cmd_run(const options *o)
         return rc;
     }
     /* A folder holding an earlier run is refused before any work (--force). */
-    if ((rc = output_dir_check(o, dir, run_output_name, "the outputs of a run")) != 0) {
+    if ((rc = case_in_output_dir(o, dir)) != 0
+        || (rc = output_dir_check(o, dir, run_output_name, "the outputs of a run")) != 0) {
         run_free(&r);
         return rc;
     }
@@ -382,8 +383,9 @@ int cmd_run(const options *o)
         snprintf(what, sizeof what, "[scheme] epsilon = %g (%.1f cells)", sc->epsilon,
                  sc->epsilon / g->dx);
         /* the level set: u, v, the step's intervals and classes, the
-         * redistancing's buffers (about 80 bytes a cell) */
-        double extra = r.ls ? 80.0 * (double)cells : 0;
+         * redistancing's buffers (about 80 bytes a cell), and u at rest
+         * (stop_when_still) */
+        double extra = r.ls ? 88.0 * (double)cells : 0;
         if ((rc = memory_fits(o, af_mm_plan_bytes(g, &prm) + extra, what)) != 0) {
             run_free(&r);
             return rc;

@@ -73,8 +73,8 @@ int write_run_record(const options *o, const af_case *c, const char *dir, const 
 /* Label the 4-connected components of {mask == inside} (label[x] = -1
  * elsewhere); their cell counts into *sizes, whether each touches the box
  * edge (clamped grids) into *edge.  Returns the count, or -1 without memory. */
-static long components(const af_grid *g, const uint8_t *mask, int inside, long *label, long **sizes,
-                       uint8_t **edge)
+static long components(const af_grid *g, const uint8_t *mask, int inside, int32_t *label,
+                       long **sizes, uint8_t **edge)
 {
     int n = g->n, periodic = g->edge == AF_EDGE_PERIODIC;
     size_t cells = af_grid_cells(g);
@@ -107,7 +107,7 @@ static long components(const af_grid *g, const uint8_t *mask, int inside, long *
         int touches = 0;
         size_t head = 0, tail = 0;
         queue[tail++] = s;
-        label[s] = count;
+        label[s] = (int32_t)count;
         while (head < tail) {
             size_t x = queue[head++];
             size++;
@@ -124,7 +124,7 @@ static long components(const af_grid *g, const uint8_t *mask, int inside, long *
                 }
                 size_t y = (size_t)b * (size_t)n + (size_t)a;
                 if (label[y] == -2) {
-                    label[y] = count;
+                    label[y] = (int32_t)count;
                     queue[tail++] = y;
                 }
             }
@@ -179,7 +179,7 @@ void warn_large_h(const options *o, const state *st, const uint8_t *mask)
     int mbo = sc->method == AF_METHOD_MBO;
     double factor = mbo ? 1 / (4 * log(2.0)) : 3.0 / 16;
     size_t cells = af_grid_cells(g);
-    long *label = malloc(cells * sizeof *label);
+    int32_t *label = malloc(cells * sizeof *label); /* n^2 <= 2^30 */
     double *sd = malloc(cells * sizeof *sd);
     af_error err;
     af_dist_work *w = label && sd ? af_dist_work_alloc(g, &err) : NULL;

@@ -81,8 +81,12 @@ cut -d, -f1-7,10- "$T/r1/history.csv" > "$T/h1"; cut -d, -f1-7,10- "$T/r2/histor
 cmp -s "$T/h1" "$T/h2" && ok || bad "case.ini gave another run: $(diff "$T/h1" "$T/h2" | head -5)"
 sed 1d "$T/r1/case.ini" | grep -v '^dir = ' > "$T/c1"; sed 1d "$T/r2/case.ini" | grep -v '^dir = ' > "$T/c2"
 cmp -s "$T/c1" "$T/c2" && ok || bad "case.ini of the repeated run differs: $(diff "$T/c1" "$T/c2")"
-# without --out it would write into its own folder, which holds the run
-expect 2 "--force" -- "$BIN" run "$T/r1/case.ini"
+# without --out it would write into its own folder, over the case file it
+# reads: refused, with --force too
+before=$(state "$T/r1")
+expect 2 "is the output folder's case.ini" -- "$BIN" run "$T/r1/case.ini"
+expect 2 "is the output folder's case.ini" -- "$BIN" run "$T/r1/case.ini" --force
+[ "$(state "$T/r1")" = "$before" ] && ok || bad "a refused forced run changed the folder"
 # a case naming a file (blob.png, relative to the case's folder) and data
 for c in png_shape moons; do
     "$BIN" run "cases/$c.ini" --out "$T/$c" --quiet --set scheme.steps=1 --set grid.n=64 --set scheme.epsilon=0.16 \
