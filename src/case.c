@@ -5,8 +5,10 @@
  * (marking it used) and reports, with the entry's origin, any value that is
  * malformed or out of range and any key the chosen kinds do not use.
  * Invariant: after a successful finish every entry has been used. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "advflow/case.h"
 
+#include "advflow/advflow.h"
 #include "advflow/kde.h"
 
 #include <ctype.h>
@@ -54,8 +56,9 @@ static const char *const density_keys[] = {"kind", "value", "center", "sigma", "
 static const char *const data_keys[] = {"file", "generate", "count", "noise", "seed",
                                         "weight0", "weight1", NULL};
 static const char *const scheme_keys[] = {"epsilon", "h", "p", "norm", "selection", "method",
-                                          "distance", "representation", "steps", "t_end", NULL};
-static const char *const output_keys[] = {"dir", "every", "frames", "scale", NULL};
+                                          "distance", "representation", "steps", "t_end",
+                                          "stop_when_still", NULL};
+static const char *const output_keys[] = {"dir", "every", "frames", "scale", "format", NULL};
 
 static const struct {
     const char *name;
@@ -900,6 +903,8 @@ af_status af_case_finish(af_case *c, af_error *err)
     require(&x, s->steps >= 0, S, "steps", "must be >= 0");
     s->t_end = get_num(&x, S, "t_end", 0, 0, NULL);
     require(&x, s->t_end >= 0, S, "t_end", "must be >= 0 (0: no time limit)");
+    static const char *const yesno[] = {"no", "yes", "false", "true", "0", "1", "off", "on", NULL};
+    s->stop_when_still = get_choice(&x, S, "stop_when_still", yesno, 1) % 2;
 
     /* [output] */
     af_case_output *o = &c->output;
@@ -910,11 +915,12 @@ af_status af_case_finish(af_case *c, af_error *err)
         x.status = af_error_set(err, AF_ENOMEM, "case: out of memory");
     o->every = get_int(&x, "output", "every", 1, 0);
     require(&x, o->every >= 1, "output", "every", "must be >= 1");
-    static const char *const yesno[] = {"no", "yes", "false", "true", "0", "1", "off", "on", NULL};
     o->frames = get_choice(&x, "output", "frames", yesno, 1) % 2;
     o->scale = get_int(&x, "output", "scale", 0, 0);
     require(&x, o->scale >= 0 && o->scale <= 4096, "output", "scale",
             "must be in 0..4096 (0: automatic)");
+    static const char *const formats[] = {"png", "npy", "both", NULL};
+    o->format = (af_output_format)get_choice(&x, "output", "format", formats, 0);
 
     if (x.status != AF_OK)
         return x.status;
@@ -1092,4 +1098,228 @@ af_status af_case_densities(const af_case *c, const af_points *points, double *r
     if ((s = af_density_fill(&c->grid, &c->rho0, rho0, err)) != AF_OK)
         return prefixed(c, "rho0", s, err);
     return prefixed(c, "rho1", af_density_fill(&c->grid, &c->rho1, rho1, err), err);
+}
+
+/* ---- writing a resolved case ---- */
+
+/* The fewest significant digits (15 ... 17) that read back as v. */
+static void put_num(FILE *f, double v)
+{
+    char buf[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, f);
+}
+
+static void put_key_num(FILE *f, const char *key, double v)
+{
+    fprintf(f, "%s = ", key);
+    put_num(f, v);
+    fputc('\n', f);
+}
+
+static void put_key_pair(FILE *f, const char *key, const double v[2])
+{
+    fprintf(f, "%s = ", key);
+    put_num(f, v[0]);
+    fputc(' ', f);
+    put_num(f, v[1]);
+    fputc('\n', f);
+}
+
+/* Numbers in groups of `group` per line-part, separated by blanks. */
+static void put_key_list(FILE *f, const char *key, const double *v, int count, int group)
+{
+    fprintf(f, "%s =", key);
+    for (int k = 0; k < count; k++) {
+        fputs(k > 0 && k % group == 0 ? "   " : " ", f);
+        put_num(f, v[k]);
+    }
+    fputc('\n', f);
+}
+
+/* A text value as inih will read it back: no line break, no blanks at its
+ * ends (inih strips them), no blank before ';' (an inline comment). */
+static af_status put_key_text(FILE *f, const char *section, const char *key, const char *v,
+                              af_error *err)
+{
+    size_t len = strlen(v);
+    int ok = len > 0 && !isspace((unsigned char)v[0]) && !isspace((unsigned char)v[len - 1])
+             && !strpbrk(v, "\n\r");
+    for (size_t k = 1; ok && k < len; k++)
+        ok = !(v[k] == ';' && isspace((unsigned char)v[k - 1]));
+    if (!ok)
+        return af_error_set(err, AF_EINVAL,
+                            "case: [%s] %s = '%s' cannot be written to a case file (line breaks, "
+                            "blanks at its ends or a blank before ';')",
+                            section, key, v);
+    fprintf(f, "%s = %s\n", key, v);
+    return AF_OK;
+}
+
+/* A file of the case, as an absolute path when it exists. */
+static af_status put_key_file(FILE *f, const char *section, const char *key, const char *path,
+                              af_error *err)
+{
+    char *abs = realpath(path, NULL);
+    af_status s = put_key_text(f, section, key, abs ? abs : path, err);
+    free(abs);
+    return s;
+}
+
+static af_status write_density(FILE *f, const char *sec, const af_density *d, af_error *err)
+{
+    fprintf(f, "\n[%s]\nkind = %s\n", sec, af_density_kind_name(d->kind));
+    switch (d->kind) {
+    case AF_DENSITY_UNIFORM:
+        put_key_num(f, "value", d->value);
+        break;
+    case AF_DENSITY_GAUSSIAN:
+        put_key_num(f, "value", d->value);
+        put_key_pair(f, "center", d->center);
+        put_key_num(f, "sigma", d->sigma);
+        break;
+    case AF_DENSITY_MIXTURE:
+        put_key_list(f, "components", d->components, 4 * d->ncomponents, 4);
+        break;
+    case AF_DENSITY_EXP:
+        put_key_num(f, "value", d->value);
+        put_key_pair(f, "a", d->a);
+        break;
+    case AF_DENSITY_PNG:
+        put_key_num(f, "scale", d->scale);
+        return put_key_file(f, sec, "file", d->file, err);
+    case AF_DENSITY_KDE:
+        if (d->bandwidth > 0)
+            put_key_num(f, "bandwidth", d->bandwidth);
+        else
+            fputs("bandwidth = silverman\n", f);
+        put_key_num(f, "floor", d->floor);
+        break;
+    }
+    return AF_OK;
+}
+
+static af_status write_shape(FILE *f, const af_shape *s, af_error *err)
+{
+    const char *I = "initial";
+    fprintf(f, "\n[initial]\nshape = %s\n", af_shape_kind_name(s->kind));
+    switch (s->kind) {
+    case AF_SHAPE_CIRCLE:
+    case AF_SHAPE_ELLIPSE:
+    case AF_SHAPE_RECTANGLE:
+    case AF_SHAPE_STAR:
+    case AF_SHAPE_DUMBBELL:
+        put_key_pair(f, "center", s->center);
+        if (s->kind != AF_SHAPE_CIRCLE)
+            put_key_num(f, "angle", s->angle);
+        break;
+    default:
+        break;
+    }
+    switch (s->kind) {
+    case AF_SHAPE_CIRCLE:
+        put_key_num(f, "radius", s->radius);
+        break;
+    case AF_SHAPE_ELLIPSE:
+        put_key_pair(f, "axes", s->axes);
+        break;
+    case AF_SHAPE_RECTANGLE:
+        put_key_pair(f, "size", s->size);
+        break;
+    case AF_SHAPE_STAR:
+        put_key_num(f, "radius", s->radius);
+        fprintf(f, "points = %d\n", s->points);
+        put_key_num(f, "amplitude", s->amplitude);
+        break;
+    case AF_SHAPE_DUMBBELL:
+        put_key_num(f, "radius", s->radius);
+        put_key_num(f, "length", s->length);
+        put_key_num(f, "neck", s->neck);
+        break;
+    case AF_SHAPE_HALFPLANE:
+        put_key_pair(f, "normal", s->normal);
+        put_key_num(f, "offset", s->offset);
+        break;
+    case AF_SHAPE_POLYGON:
+        put_key_list(f, "vertices", s->vertices, 2 * s->nvertices, 2);
+        break;
+    case AF_SHAPE_PNG:
+        put_key_num(f, "threshold", s->threshold);
+        return put_key_file(f, I, "file", s->file, err);
+    case AF_SHAPE_BAYES:
+        break;
+    case AF_SHAPE_SCORE:
+        put_key_num(f, "level", s->level);
+        return put_key_file(f, I, "file", s->file, err);
+    }
+    return AF_OK;
+}
+
+af_status af_case_write(const af_case *c, FILE *f, af_error *err)
+{
+    static const char *const sels[] = {"minimal", "maximal"};
+    static const char *const methods[] = {"mm", "mbo"};
+    static const char *const dists[] = {"subcell", "simple"};
+    static const char *const reprs[] = {"mask", "levelset"};
+    static const char *const formats[] = {"png", "npy", "both"};
+    af_status s = AF_OK;
+    const char *from = c->path && !strpbrk(c->path, "\n\r") ? c->path : "(a case)";
+    fprintf(f, "; the resolved case of %s (every key, defaults included), written by advflow %s\n",
+            from, af_version());
+    fprintf(f, "[grid]\ndim = %d\nn = %d\nbox = ", c->grid.dim, c->grid.n);
+    put_num(f, c->grid.lo);
+    fputc(' ', f);
+    put_num(f, c->grid.hi);
+    fprintf(f, "\nboundary = %s\n", c->grid.edge == AF_EDGE_PERIODIC ? "periodic" : "clamp");
+
+    if (c->data.present) {
+        const af_case_data *d = &c->data;
+        fputs("\n[data]\n", f);
+        if (d->file) {
+            s = put_key_file(f, "data", "file", d->file, err);
+        } else {
+            fprintf(f, "generate = %s\ncount = %zu\n", af_data_kind_name(d->gen.kind), d->gen.count);
+            put_key_num(f, "noise", d->gen.noise);
+            fprintf(f, "seed = %lu\n", d->gen.seed);
+        }
+        put_key_num(f, "weight0", d->weight[0]);
+        put_key_num(f, "weight1", d->weight[1]);
+    }
+    if (s == AF_OK)
+        s = write_shape(f, &c->shape, err);
+    if (s == AF_OK && c->split)
+        s = write_density(f, "density", &c->density, err);
+    if (s == AF_OK && !c->split && (s = write_density(f, "rho0", &c->rho0, err)) == AF_OK)
+        s = write_density(f, "rho1", &c->rho1, err);
+    if (s != AF_OK)
+        return s;
+
+    const af_case_scheme *sc = &c->scheme;
+    fputs("\n[scheme]\n", f);
+    put_key_num(f, "epsilon", sc->epsilon);
+    put_key_num(f, "h", sc->h);
+    put_key_num(f, "p", sc->p);
+    fprintf(f, "norm = %s\n", af_norm_name(sc->norm));
+    fprintf(f, "selection = %s\n", sels[sc->selection == AF_SELECT_MAXIMAL]);
+    fprintf(f, "method = %s\n", methods[sc->method == AF_METHOD_MBO]);
+    fprintf(f, "distance = %s\n", dists[sc->sdist == AF_SDIST_SIMPLE]);
+    fprintf(f, "representation = %s\n", reprs[sc->representation == AF_REPR_LEVELSET]);
+    fprintf(f, "steps = %d\n", sc->steps);
+    put_key_num(f, "t_end", sc->t_end);
+    fprintf(f, "stop_when_still = %s\n", sc->stop_when_still ? "yes" : "no");
+
+    const af_case_output *o = &c->output;
+    fputs("\n[output]\n", f);
+    if (o->dir && (s = put_key_text(f, "output", "dir", o->dir, err)) != AF_OK)
+        return s;
+    fprintf(f, "every = %d\nframes = %s\nscale = %d\nformat = %s\n", o->every,
+            o->frames ? "yes" : "no", o->scale, formats[o->format]);
+    if (fflush(f) != 0 || ferror(f))
+        return af_error_set(err, AF_EIO, "case: writing the resolved case failed: %s",
+                            strerror(errno));
+    return AF_OK;
 }

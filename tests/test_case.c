@@ -1,5 +1,6 @@
 /* Tests of the case-file reader: every error path names the file and line
  * (or the --set override), and good files give the documented values. */
+#define _XOPEN_SOURCE 700 /* realpath, popen */
 #include "testutil.h"
 
 #include <math.h>
@@ -76,6 +77,8 @@ static void test_good_defaults(void **state)
     assert_int_equal(c->scheme.sdist, AF_SDIST_SUBCELL);
     assert_int_equal(c->output.every, 1);
     assert_int_equal(c->output.frames, 1);
+    assert_int_equal(c->output.format, AF_FORMAT_PNG);
+    assert_int_equal(c->scheme.stop_when_still, 1);
     assert_true(strstr(c->output.dir, "out/case") != NULL);
     af_case_free(c);
 }
@@ -244,6 +247,10 @@ static void test_bad_values(void **state)
     expect_error(GOOD "[scheme]\nselection = middle\n", NULL, AF_EINVAL, "case.ini:8:", "minimal, maximal");
     expect_error(GOOD "[output]\nevery = 0\n", NULL, AF_EINVAL, "case.ini:8: [output] every", ">= 1");
     expect_error(GOOD "[output]\nframes = maybe\n", NULL, AF_EINVAL, "case.ini:8: [output] frames", NULL);
+    expect_error(GOOD "[output]\nformat = tiff\n", NULL, AF_EINVAL, "case.ini:8: [output] format",
+                 "png, npy, both");
+    expect_error(GOOD "[scheme]\nstop_when_still = sometimes\n", NULL, AF_EINVAL,
+                 "case.ini:8: [scheme] stop_when_still", "yes");
 }
 
 static void test_set_errors(void **state)
@@ -515,6 +522,210 @@ static void test_fuzz(void **state)
     free(r1);
 }
 
+/* ---- af_case_write: the resolved case reads back as the same case ---- */
+
+/* Same file: both absent, or both naming the same existing file (the
+ * writer makes paths absolute), or textually equal. */
+static int same_file(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (strcmp(a, b) == 0)
+        return 1;
+    char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+    int same = ra && rb && strcmp(ra, rb) == 0;
+    free(ra);
+    free(rb);
+    return same;
+}
+
+static int same_list(const double *a, const double *b, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (a[k] != b[k])
+            return 0;
+    return 1;
+}
+
+static int same_density(const af_density *a, const af_density *b)
+{
+    return a->kind == b->kind && a->value == b->value && a->center[0] == b->center[0]
+           && a->center[1] == b->center[1] && a->sigma == b->sigma
+           && a->ncomponents == b->ncomponents
+           && same_list(a->components, b->components, 4 * a->ncomponents) && a->a[0] == b->a[0]
+           && a->a[1] == b->a[1] && same_file(a->file, b->file) && a->scale == b->scale
+           && a->bandwidth == b->bandwidth && a->floor == b->floor;
+}
+
+/* Every field a case's reader fills, compared exactly (numbers bit for bit). */
+static void assert_same_case(const af_case *a, const af_case *b, const char *what)
+{
+    const af_shape *p = &a->shape, *q = &b->shape;
+    const af_case_scheme *s = &a->scheme, *t = &b->scheme;
+    const af_case_data *d = &a->data, *e = &b->data;
+    struct {
+        const char *name;
+        int same;
+    } f[] = {
+        {"grid", a->grid.dim == b->grid.dim && a->grid.n == b->grid.n && a->grid.lo == b->grid.lo
+                     && a->grid.hi == b->grid.hi && a->grid.dx == b->grid.dx
+                     && a->grid.edge == b->grid.edge},
+        {"shape kind", p->kind == q->kind},
+        {"shape numbers",
+         p->center[0] == q->center[0] && p->center[1] == q->center[1] && p->radius == q->radius
+             && p->axes[0] == q->axes[0] && p->axes[1] == q->axes[1] && p->size[0] == q->size[0]
+             && p->size[1] == q->size[1] && p->angle == q->angle && p->points == q->points
+             && p->amplitude == q->amplitude && p->length == q->length && p->neck == q->neck
+             && p->normal[0] == q->normal[0] && p->normal[1] == q->normal[1]
+             && p->offset == q->offset && p->threshold == q->threshold && p->level == q->level},
+        {"vertices", p->nvertices == q->nvertices && same_list(p->vertices, q->vertices, 2 * p->nvertices)},
+        {"shape file", same_file(p->file, q->file)},
+        {"split", a->split == b->split},
+        {"density", !a->split || same_density(&a->density, &b->density)},
+        {"rho0, rho1", a->split || (same_density(&a->rho0, &b->rho0) && same_density(&a->rho1, &b->rho1))},
+        {"data", d->present == e->present && same_file(d->file, e->file)
+                     && (d->file || (d->gen.kind == e->gen.kind && d->gen.count == e->gen.count
+                                     && d->gen.noise == e->gen.noise && d->gen.seed == e->gen.seed))
+                     && d->weight[0] == e->weight[0] && d->weight[1] == e->weight[1]},
+        {"scheme", s->epsilon == t->epsilon && s->h == t->h && s->p == t->p && s->norm == t->norm
+                       && s->selection == t->selection && s->method == t->method
+                       && s->sdist == t->sdist && s->representation == t->representation
+                       && s->steps == t->steps && s->t_end == t->t_end
+                       && s->stop_when_still == t->stop_when_still},
+        {"output", strcmp(a->output.dir, b->output.dir) == 0 && a->output.every == b->output.every
+                       && a->output.frames == b->output.frames && a->output.scale == b->output.scale
+                       && a->output.format == b->output.format},
+    };
+    for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+        if (!f[k].same)
+            fail_msg("%s: the written case reads back with a different %s", what, f[k].name);
+}
+
+/* Write c into path (a file in dir); returns the text (caller frees). */
+static char *write_text(const af_case *c, const char *path)
+{
+    FILE *f = fopen(path, "w+");
+    assert_non_null(f);
+    af_error err;
+    af_status s = af_case_write(c, f, &err);
+    if (s != AF_OK)
+        fail_msg("af_case_write: %s", err.msg);
+    long len = ftell(f);
+    char *text = malloc((size_t)len + 1);
+    rewind(f);
+    assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+    text[len] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* Read, write, read the written file: the same case; written again: the
+ * same text after the first (comment) line. */
+static void round_trip(af_case *c, const char *what)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/written.ini", dir);
+    char *t1 = write_text(c, path);
+    af_case *c2 = af_case_alloc();
+    af_error err;
+    af_status s = af_case_read(c2, path, &err);
+    if (s == AF_OK)
+        s = af_case_finish(c2, &err);
+    if (s != AF_OK)
+        fail_msg("%s: the written case does not read back: %s\n%s", what, err.msg, t1);
+    assert_same_case(c, c2, what);
+    char path2[256];
+    snprintf(path2, sizeof path2, "%s/written2.ini", dir);
+    char *t2 = write_text(c2, path2);
+    if (strcmp(strchr(t1, '\n'), strchr(t2, '\n')) != 0)
+        fail_msg("%s: written twice, the texts differ:\n%s\n---\n%s", what, t1, t2);
+    free(t1);
+    free(t2);
+    af_case_free(c2);
+}
+
+static void test_write_round_trip(void **state)
+{
+    (void)state;
+    /* files the cases name, so that paths are made absolute */
+    fclose(fopen(write_case("shape.png", ""), "w"));
+    fclose(fopen(write_case("scores.npy", ""), "w"));
+    fclose(fopen(write_case("points.csv", ""), "w"));
+    const char *texts[] = {
+        GOOD,
+        "[grid]\nn = 100\nbox = -1.5 2.25\nboundary = periodic\n[initial]\nshape = ellipse\n"
+        "axes = 0.5 0.3\nangle = 20\n[scheme]\nepsilon = 0.1\nh = 0.003\nsteps = 7\nt_end = 0.5\n"
+        "stop_when_still = off\n[output]\nformat = both\nframes = no\nevery = 3\nscale = 2\n",
+        "[initial]\nshape = rectangle\nsize = 0.5 0.3\ncenter = 0.1, 0.2\n[scheme]\nnorm = inf\n"
+        "selection = maximal\ndistance = simple\np = 2\n",
+        "[initial]\nshape = star\nradius = 0.5\npoints = 6\namplitude = 0.1\n[scheme]\n"
+        "representation = levelset\n[output]\nformat = npy\n",
+        "[initial]\nshape = dumbbell\nradius = 0.3\nlength = 1\nneck = 0.1\n[scheme]\nmethod = mbo\n",
+        "[initial]\nshape = halfplane\nnormal = 0 1\noffset = 0.2\n",
+        "[initial]\nshape = polygon\nvertices = 0 0 1 0 0 1 0.1 0.3333333333333333\n",
+        "[initial]\nshape = png\nfile = shape.png\nthreshold = 0.25\n",
+        GOOD "[density]\nkind = mixture\ncomponents = 1 0 0 0.3 2 0.5 0.5 0.2\n",
+        GOOD "[density]\nkind = exp\na = 1 -1\nvalue = 0.1\n",
+        GOOD "[density]\nkind = gaussian\nsigma = 0.3\ncenter = 0.1 0.7\n",
+        GOOD "[density]\nkind = png\nfile = shape.png\nscale = 3\n",
+        GOOD "[rho0]\nkind = uniform\nvalue = 0.2\n[rho1]\nkind = gaussian\nsigma = 0.4\n",
+        "[data]\ngenerate = moons\n",
+        "[data]\ngenerate = xor\ncount = 1001\nnoise = 0.123456789\nseed = 4294967295\nweight1 = 3\n"
+        "[density]\nkind = kde\nbandwidth = 0.07\nfloor = 0\n[initial]\nshape = score\n"
+        "file = scores.npy\nlevel = 0.25\n",
+        "[data]\nfile = points.csv\nweight0 = 0.5\n[initial]\nshape = circle\nradius = 0.2\n"
+        "[density]\nkind = uniform\n",
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        af_case *c;
+        af_error err;
+        if (load(texts[k], NULL, &c, &err) != AF_OK)
+            fail_msg("case %zu: %s", k, err.msg);
+        char what[32];
+        snprintf(what, sizeof what, "case %zu", k);
+        round_trip(c, what);
+        af_case_free(c);
+    }
+    /* with overrides: the values after them */
+    af_case *c;
+    af_error err;
+    const char *sets[] = {"grid.n=96", "scheme.h=0.00123", "output.dir=somewhere/else",
+                          "scheme.stop_when_still=no", NULL};
+    assert_int_equal(load(GOOD, sets, &c, &err), AF_OK);
+    round_trip(c, "overrides");
+    af_case_free(c);
+    /* a value an INI file cannot hold is refused, naming the key */
+    const char *bad[] = {"output.dir=a ;b", NULL};
+    assert_int_equal(load(GOOD, bad, &c, &err), AF_OK);
+    FILE *f = fopen(write_case("bad.ini", ""), "w");
+    assert_int_equal(af_case_write(c, f, &err), AF_EINVAL);
+    assert_non_null(strstr(err.msg, "[output] dir"));
+    fclose(f);
+    af_case_free(c);
+}
+
+/* The examples in cases/ (run from the top of the repository). */
+static void test_write_examples(void **state)
+{
+    (void)state;
+    FILE *ls = popen("ls cases/*.ini 2>/dev/null", "r");
+    assert_non_null(ls);
+    char path[512];
+    int count = 0;
+    while (fgets(path, sizeof path, ls)) {
+        path[strcspn(path, "\n")] = '\0';
+        af_case *c = af_case_alloc();
+        af_error err;
+        if (af_case_read(c, path, &err) != AF_OK || af_case_finish(c, &err) != AF_OK)
+            fail_msg("%s: %s", path, err.msg);
+        round_trip(c, path);
+        af_case_free(c);
+        count++;
+    }
+    pclose(ls);
+    assert_true(count >= 10);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -539,6 +750,7 @@ int main(void)
         cmocka_unit_test(test_bad_values),      cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_files),           cmocka_unit_test(test_density_values),
         cmocka_unit_test(test_data), cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_write_round_trip), cmocka_unit_test(test_write_examples),
     };
     return cmocka_run_group_tests_name("case", tests, setup, teardown);
 }

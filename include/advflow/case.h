@@ -23,6 +23,7 @@
 #define ADVFLOW_CASE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "advflow/ball.h"
 #include "advflow/density.h"
@@ -61,13 +62,22 @@ typedef struct {
     af_representation representation; /* default mask */
     int steps;               /* number of steps (>= 0); default 100 */
     double t_end;            /* stop time (> 0) or 0 for none; default 0 */
+    int stop_when_still;     /* 1: a run stops at the first step that changes nothing
+                              * (docs/cases.md); default 1 */
 } af_case_scheme;
+
+typedef enum {
+    AF_FORMAT_PNG = 0,  /* masks as mask_NNNNN.png (8-bit, 255 inside) */
+    AF_FORMAT_NPY = 1,  /* masks as mask_NNNNN.npy (uint8, 1 inside), densities as rho0/rho1.npy */
+    AF_FORMAT_BOTH = 2  /* both */
+} af_output_format;
 
 typedef struct {
     char *dir;   /* output folder; default "out/<case file stem>" */
     int every;   /* write a frame every `every` steps (>= 1); default 1 */
     int frames;  /* 1: write frame_NNNNN.png, 0: masks only; default 1 */
     int scale;   /* frame pixels per cell, 0 = automatic; default 0 */
+    af_output_format format; /* how masks (and densities) are written; default png */
 } af_case_output;
 
 typedef struct {
@@ -137,6 +147,19 @@ double af_case_bandwidth(const af_case *c, const af_points *points, int label);
  * Errors are prefixed with the case file and section. */
 af_status af_case_mask(const af_case *c, const double *rho0, const double *rho1, uint8_t *mask,
                        af_error *err);
+
+/* Write the finished case c as a case file: every key that applies, with
+ * its value, defaults included ("the resolved case", after overrides), so
+ * that reading the file back (af_case_read, af_case_finish) gives the same
+ * grid, shape, densities, data, scheme and output.  Numbers are written
+ * with the fewest digits (15 to 17) that read back exactly.  Files named
+ * in the case (png shapes and densities, score maps, points CSVs) are
+ * written as absolute paths (realpath), so the file may be read from any
+ * folder.  The first lines are comments: the case file it came from and
+ * the version.  AF_EINVAL (naming the key; nothing useful written) when a
+ * text value cannot be written as an INI value (a line break, blanks at
+ * its ends, a blank followed by ';'); AF_EIO when writing fails. */
+af_status af_case_write(const af_case *c, FILE *f, af_error *err);
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,10 @@ int cmd_attack(const options *o)
         state_free(&s);
         return rc;
     }
+    if ((rc = output_dir_check(o, dir, attack_output_name, "the outputs of advflow attack")) != 0) {
+        state_free(&s);
+        return rc;
+    }
     /* the classifier: the case's initial region or a mask from a file */
     uint8_t *mask = s.mask;
     if (o->mask) {
@@ -156,6 +160,7 @@ int cmd_attack(const options *o)
     f.path_len = plen;
     f.npaths = (int)K;
     if ((rc = write_or_fail(af_png_write_frame(png_part, &f, &err), &err)) != 0
+        || (rc = output_dir_clear_stale(o, dir, attack_output_name, &written)) != 0
         || (rc = outputs_commit(&written)) != 0)
         goto done;
     printf("points = %ld\n", K);

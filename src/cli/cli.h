@@ -18,12 +18,15 @@ typedef struct {
     const char **sets;
     int nsets;
     int quiet;
-    int scale;
+    int force;            /* --force: replace the outputs of an earlier run */
+    int scale;            /* render --scale, -1 unset */
     const char *eps_list; /* robust --eps-list */
     const char *mask;     /* attack --mask */
     long npoints;         /* attack --points, -1 unset */
     int steps;            /* attack --steps, -1 unset */
     double tau;           /* attack --tau, -1 unset */
+    int argc;             /* the command line, for run.txt */
+    char **argv;
 } options;
 
 /* Everything a command needs from a case, checked before any output. */
@@ -96,6 +99,61 @@ int pictures_fit(const options *o, const af_grid *g, int scale);
 void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f);
 /* The help text of a command, or the main help for NULL; NULL if unknown. */
 const char *help_of(const char *cmd);
+
+/* Output folders (outdir.c).  A command refuses a folder that already
+ * holds its own outputs (an earlier run's frames would mix with this
+ * one's), unless --force: then it removes them, and only them, before
+ * writing.  Each command's own file names: */
+int run_output_name(const char *name);
+int robust_output_name(const char *name);
+int attack_output_name(const char *name);
+/* 0 when dir is missing or holds no file `own` accepts, or with --force;
+ * else the refusal is printed (naming the folder, a file and --force) and
+ * the result is EXIT_USAGE.  Call it before anything is written. */
+int output_dir_check(const options *o, const char *dir, int (*own)(const char *),
+                     const char *what);
+/* EXIT_USAGE (printed) when the case file being run is dir/case.ini, which
+ * a run replaces (with or without --force); else 0. */
+int case_in_output_dir(const options *o, const char *dir);
+/* With --force, remove the files `own` accepts from dir (regular files and
+ * links only, never folders); 0, or EXIT_RUNTIME (printed). */
+int output_dir_clear(const options *o, const char *dir, int (*own)(const char *));
+/* For commands whose outputs are staged and committed together (robust,
+ * attack): with --force, remove the files `own` accepts that the staged
+ * outputs w will not replace (a sweep's table after a single budget's
+ * run), just before outputs_commit; so a command that fails leaves the
+ * earlier outputs as they were.  0, or EXIT_RUNTIME (printed). */
+int output_dir_clear_stale(const options *o, const char *dir, int (*own)(const char *),
+                           const outputs *w);
+
+/* The run's record and checks (runinfo.c). */
+/* Write dir/case.ini (the resolved case, its [output] dir the folder used)
+ * and dir/run.txt (version, command line, folder, start time and, when
+ * outcome is not NULL, how the run ended); 0 or EXIT_RUNTIME (printed). */
+int write_run_record(const options *o, const af_case *c, const char *dir, const char *outcome);
+/* Warn (stderr, not with --quiet) when h is large next to the squared size
+ * of a component or hole of mask: the exact step may remove it in one
+ * step; or, under uniform density, when the largest component would
+ * vanish within 8 steps (docs/cases.md, "How large h may be"). */
+void warn_large_h(const options *o, const state *s, const uint8_t *mask);
+/* Steps a run makes at most: [scheme] steps, cut by t_end. */
+int planned_steps_of(const af_case_scheme *sc);
+
+/* Progress on a terminal (progress.c): a line per step, and during a long
+ * step a timer thread shows the phase and its elapsed time. */
+typedef struct progress_bar progress_bar;
+/* NULL (and every call a no-op) unless stderr is a terminal and not quiet. */
+progress_bar *progress_start(const options *o, int total);
+/* The loop enters a phase of step k, e.g. "solving", "writing frames". */
+void progress_phase(progress_bar *p, int k, const char *phase);
+/* Step k is done: t, area, seconds it took, mean ms per step so far. */
+void progress_step(progress_bar *p, int k, double t, double area, double ms_per_step);
+/* After the first step (first_s seconds): when the planned steps may take
+ * over a minute, say how long (stderr, also off a terminal; not quiet). */
+void progress_estimate(const options *o, progress_bar *p, int total, double first_s);
+/* Clear the progress line, so that a message can be printed. */
+void progress_clear(progress_bar *p);
+void progress_stop(progress_bar *p); /* accepts NULL; ends the line */
 
 int cmd_run(const options *o);
 int cmd_data(const options *o);

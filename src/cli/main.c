@@ -27,9 +27,9 @@ static int takes(const char *cmd, const char *opt)
     static const struct {
         const char *cmd, *opts;
     } table[] = {
-        {"run", " out "},      {"perimeter", " "},        {"render", " out what scale "},
-        {"data", " out "},     {"robust", " out eps-list "},
-        {"attack", " out mask points tau steps "},
+        {"run", " out force "}, {"perimeter", " "},        {"render", " out what scale "},
+        {"data", " out "},      {"robust", " out eps-list force "},
+        {"attack", " out mask points tau steps force "},
     };
     char key[32];
     snprintf(key, sizeof key, " %s ", opt);
@@ -59,6 +59,9 @@ static int parse_options(int argc, char **argv, options *o)
     o->npoints = -1;
     o->steps = -1;
     o->tau = -1;
+    o->scale = -1;
+    o->argc = argc;
+    o->argv = argv;
     for (int k = 2; k < argc; k++) {
         const char *a = argv[k];
         const char *val = NULL;
@@ -78,8 +81,13 @@ static int parse_options(int argc, char **argv, options *o)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(help_of(o->cmd), stdout);
             return 0;
+        } else if (!strcmp(a, "--version")) {
+            printf("advflow %s\n", af_version());
+            return 0;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             o->quiet = 1;
+        } else if (!strcmp(a, "--force")) {
+            o->force = 1;
         } else if ((t = TAKE("--set")) != 0) {
             if (t < 0) return usage_error(o->cmd, "--set needs SECTION.KEY=VALUE", NULL);
             o->sets[o->nsets++] = val;
@@ -413,13 +421,17 @@ static int cmd_render(const options *o)
         return usage_error("render", "--what must be mask, density or frame, not", what);
     if (!o->out)
         return usage_error("render", "missing -o FILE.png", NULL);
+    if (o->scale >= 0 && strcmp(what, "frame"))
+        return usage_error("render",
+                           "--scale applies to --what frame (masks and densities have one pixel "
+                           "per cell), not to --what", what);
     state s;
     int rc = load(o, &s, 1);
     if (rc >= 0) {
         state_free(&s);
         return rc;
     }
-    int scale = o->scale ? o->scale : s.c->output.scale;
+    int scale = o->scale >= 0 ? o->scale : s.c->output.scale; /* 0: automatic */
     if ((rc = pictures_fit(o, &s.c->grid, strcmp(what, "frame") ? 1 : scale)) != 0) {
         state_free(&s);
         return rc;

@@ -162,6 +162,11 @@ int cmd_robust(const options *o)
         state_free(&s);
         return rc;
     }
+    if (o->out && (rc = output_dir_check(o, o->out, robust_output_name,
+                                         "the outputs of advflow robust")) != 0) {
+        state_free(&s);
+        return rc;
+    }
     for (int q = 0; q < k; q++) {
         /* every budget is checked before anything is made or solved: the
          * perimeter's conditions (a ball of a cell at least; within half a
@@ -273,6 +278,8 @@ int cmd_robust(const options *o)
         }
         if (rc == 0 && o->eps_list)
             rc = plot_sweep(part[2], fig, k, points);
+        if (rc == 0)
+            rc = output_dir_clear_stale(o, o->out, robust_output_name, &out);
         if (rc == 0)
             rc = outputs_commit(&out);
         outputs_abort(&out);

@@ -59,6 +59,10 @@ typedef struct {
     size_t snap_len[SNAP_KEEP + 1]; /* segments of each kept contour (ls) */
     int nsnap, gap;
     af_file hist;
+    /* stop_when_still in the level-set representation: u at the last step
+     * that changed the mask, and the steps since (at_rest) */
+    double *u_ref;
+    int still_steps;
     double *series;              /* per step: time, clean, adv, clean_points, adv_points */
     size_t nseries, cap_series;
 } run_state;
@@ -76,6 +80,7 @@ static void run_free(run_state *r)
     free(r->b);
     free(r->u);
     free(r->v);
+    free(r->u_ref);
     af_dist_work_free(r->dist);
     af_contour_free(r->ct);
     free(r->series);
@@ -133,6 +138,81 @@ static int plot_risks(const run_state *r, const char *dir, double bound)
     return rc;
 }
 
+/* A mask as [output] format says: NAME.png (8-bit, 255 inside), NAME.npy
+ * (uint8, 1 inside) or both; name is a printf format taking k. */
+static int write_mask(const af_case *c, const char *dir, const char *name, int k, const uint8_t *m)
+{
+    char base[64], path[4300];
+    af_error err;
+    int rc = 0;
+    snprintf(base, sizeof base, name, k);
+    if (c->output.format != AF_FORMAT_NPY) {
+        snprintf(path, sizeof path, "%s/%s.png", dir, base);
+        rc = write_or_fail(af_png_write_mask(path, &c->grid, m, &err), &err);
+    }
+    if (rc == 0 && c->output.format != AF_FORMAT_PNG) {
+        snprintf(path, sizeof path, "%s/%s.npy", dir, base);
+        rc = write_or_fail(af_array_write_npy(path, &c->grid, m, AF_DTYPE_U8, &err), &err);
+    }
+    return rc;
+}
+
+/* rho0.npy and rho1.npy (float64), once per run, with format = npy or both. */
+static int write_densities(const state *s, const char *dir)
+{
+    char path[4300];
+    af_error err;
+    int rc = 0;
+    if (s->c->output.format == AF_FORMAT_PNG)
+        return 0;
+    snprintf(path, sizeof path, "%s/rho0.npy", dir);
+    rc = write_or_fail(af_array_write_npy(path, &s->c->grid, s->rho0, AF_DTYPE_F64, &err), &err);
+    snprintf(path, sizeof path, "%s/rho1.npy", dir);
+    if (rc == 0)
+        rc = write_or_fail(af_array_write_npy(path, &s->c->grid, s->rho1, AF_DTYPE_F64, &err), &err);
+    return rc;
+}
+
+/* Level sets at rest: the mask unchanged for LS_STILL_STEPS steps and, over
+ * them, the zero contour moved less than LS_STILL_TOL cells (u, a signed
+ * distance to it, changed by less near it).  A contour drifting slower than
+ * that per step still adds up over the steps; one creeping by less than
+ * 1/640 of a cell per step is below what the step resolves (dx / 64). */
+#define LS_STILL_STEPS 10
+#define LS_STILL_TOL (1.0 / 64)
+
+/* After step k + 1 (st its statistics; for level sets r->u is u_{k+1}):
+ * 1 when the scheme is at rest ([scheme] stop_when_still), 0 when not,
+ * -1 without memory. */
+static int at_rest(run_state *r, const af_mm_stats *st, size_t cells, double dx)
+{
+    if (!r->s.c->scheme.stop_when_still)
+        return 0;
+    if (!r->ls) /* the step is a function of A_k: A_{k+1} = A_k stays so */
+        return st->changed == 0;
+    if (!r->u_ref) { /* the first step: the window starts here */
+        if (!(r->u_ref = malloc(cells * sizeof *r->u_ref)))
+            return -1;
+        memcpy(r->u_ref, r->u, cells * sizeof *r->u);
+        r->still_steps = 0;
+        return 0;
+    }
+    if (st->changed == 0 && ++r->still_steps >= LS_STILL_STEPS) {
+        double moved = 0;
+        for (size_t x = 0; x < cells; x++)
+            if (fabs(r->u_ref[x]) <= 2 * dx)
+                moved = fmax(moved, fabs(r->u[x] - r->u_ref[x]));
+        if (moved <= LS_STILL_TOL * dx)
+            return 1;
+    } else if (st->changed == 0) {
+        return 0;
+    }
+    /* the mask changed, or the contour crept: a new window from here */
+    memcpy(r->u_ref, r->u, cells * sizeof *r->u);
+    r->still_steps = 0;
+    return 0;
+}
+
 static int write_frame(run_state *r, const char *dir, int k, int *rc)
 {
     char path[4300];
@@ -149,8 +229,7 @@ static int write_frame(run_state *r, const char *dir, int k, int *rc)
         if ((*rc = write_or_fail(af_png_write_frame(path, &f, &err), &err)) != 0)
             return -1;
     }
-    snprintf(path, sizeof path, "%s/mask_%05d.png", dir, k);
-    if ((*rc = write_or_fail(af_png_write_mask(path, &c->grid, r->a, &err), &err)) != 0)
+    if ((*rc = write_mask(c, dir, "mask_%05d", k, r->a)) != 0)
         return -1;
     if (r->ls) {
         snprintf(path, sizeof path, "%s/levelset_%05d.npy", dir, k);
@@ -193,8 +272,7 @@ static int snapshot(run_state *r, int k, size_t cells)
     return 0;
 }
 
-/* Steps the run will make at most: [scheme] steps, cut by t_end. */
-static int planned_steps(const af_case_scheme *sc)
+int planned_steps_of(const af_case_scheme *sc)
 {
     int n = sc->steps;
     if (sc->t_end > 0) {
@@ -203,6 +281,26 @@ static int planned_steps(const af_case_scheme *sc)
             n = (int)k;
     }
     return n;
+}
+
+/* Why the run ended, in words. */
+static void stop_reason(char *buf, size_t size, int ls, int k, int vanished, int still,
+                        int stopped)
+{
+    if (stopped)
+        snprintf(buf, size, "interrupted");
+    else if (vanished)
+        snprintf(buf, size, "the set vanished");
+    else if (still && ls)
+        snprintf(buf, size,
+                 "at rest: the mask has not changed for %d steps and the boundary moved less than "
+                 "1/%.0f cell over them (stop_when_still = yes)",
+                 LS_STILL_STEPS, 1 / LS_STILL_TOL);
+    else if (still)
+        snprintf(buf, size, "at rest: step %d changed nothing, so no later step would "
+                            "(stop_when_still = yes)", k);
+    else
+        snprintf(buf, size, "the last planned step");
 }
 
 int cmd_run(const options *o)
@@ -223,6 +321,12 @@ int cmd_run(const options *o)
 
     /* Images are at most AF_PNG_MAX_SIDE pixels wide: refuse before writing. */
     if ((rc = pictures_fit(o, g, c->output.frames ? c->output.scale : 1)) != 0) {
+        run_free(&r);
+        return rc;
+    }
+    /* A folder holding an earlier run is refused before any work (--force). */
+    if ((rc = case_in_output_dir(o, dir)) != 0
+        || (rc = output_dir_check(o, dir, run_output_name, "the outputs of a run")) != 0) {
         run_free(&r);
         return rc;
     }
@@ -279,8 +383,9 @@ int cmd_run(const options *o)
         snprintf(what, sizeof what, "[scheme] epsilon = %g (%.1f cells)", sc->epsilon,
                  sc->epsilon / g->dx);
         /* the level set: u, v, the step's intervals and classes, the
-         * redistancing's buffers (about 80 bytes a cell) */
-        double extra = r.ls ? 80.0 * (double)cells : 0;
+         * redistancing's buffers (about 80 bytes a cell), and u at rest
+         * (stop_when_still) */
+        double extra = r.ls ? 88.0 * (double)cells : 0;
         if ((rc = memory_fits(o, af_mm_plan_bytes(g, &prm) + extra, what)) != 0) {
             run_free(&r);
             return rc;
@@ -307,6 +412,9 @@ int cmd_run(const options *o)
                 "fronts pin; raise h or refine the grid\n",
                 sqrt(2 * sc->h), sqrt(2 * sc->h) / g->dx);
 
+    /* h against the sizes of the components (a warning) */
+    warn_large_h(o, &r.s, r.a);
+
     /* The bound on the points, before anything is written. */
     double bound;
     size_t conflicts;
@@ -315,9 +423,17 @@ int cmd_run(const options *o)
         return rc;
     }
 
+    if ((rc = output_dir_clear(o, dir, run_output_name)) != 0) {
+        run_free(&r);
+        return rc;
+    }
     if (make_output_dir(dir) != 0) {
         run_free(&r);
         return EXIT_USAGE;
+    }
+    if ((rc = write_run_record(o, c, dir, NULL)) != 0 || (rc = write_densities(&r.s, dir)) != 0) {
+        run_free(&r);
+        return rc;
     }
     char hist_path[4300];
     snprintf(hist_path, sizeof hist_path, "%s/history.csv", dir);
@@ -345,11 +461,11 @@ int cmd_run(const options *o)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    int total = planned_steps(sc);
+    int total = planned_steps_of(sc);
     r.gap = 1;
-    int progress = !o->quiet && isatty(2);
+    progress_bar *bar = progress_start(o, total);
     double t_start = now_s(), ms_sum = 0;
-    int k = 0, vanished = 0;
+    int k = 0, vanished = 0, still = 0;
     af_mm_stats st;
     memset(&st, 0, sizeof st);
     for (;;) {
@@ -390,14 +506,12 @@ int cmd_run(const options *o)
             rc = EXIT_RUNTIME;
             break;
         }
-        if (progress && k > 0) {
-            double per_step = ms_sum / k;
-            fprintf(stderr, "\rstep %d/%d  t = %.5g  area = %.5g  %.1f ms/step  ~%.0f s left   ", k,
-                    total, k * sc->h, v.area, per_step, per_step * (total - k) / 1e3);
-            fflush(stderr);
-        }
+        if (k > 0)
+            progress_step(bar, k, k * sc->h, v.area, ms_sum / k);
         vanished = v.area == 0;
-        int last = k >= total || vanished || interrupted;
+        int last = k >= total || vanished || interrupted || still;
+        if (k % c->output.every == 0 || last) /* the last frame belongs to step k */
+            progress_phase(bar, last ? k : k + 1, last ? "writing the outputs" : "writing frame");
         if ((k % c->output.every == 0 || last) && write_frame(&r, dir, k, &rc))
             break;
         if ((k % r.gap == 0 || last) && !vanished && snapshot(&r, k, cells)) {
@@ -410,8 +524,10 @@ int cmd_run(const options *o)
 
         /* one step */
         memset(&st, 0, sizeof st);
+        progress_phase(bar, k + 1, "solving");
         if (r.ls) {
             if (af_mm_plan_step_levelset(r.mm, r.u, r.v, &st, &err) != AF_OK
+                || (progress_phase(bar, k + 1, "redistancing"), 0)
                 || af_dist_redistance(r.dist, r.v, r.u, &err) != AF_OK) {
                 fprintf(stderr, "\nadvflow: step %d: %s\n", k + 1, err.msg);
                 rc = EXIT_RUNTIME;
@@ -432,25 +548,32 @@ int cmd_run(const options *o)
             for (size_t x = 0; x < cells; x++)
                 st.changed += r.a[x] != r.b[x];
         }
-        if (k == 0 && r.mm && !r.ls && !o->quiet && st.changed > 0 && st.max_shift < 2 * g->dx)
+        if (k == 0 && r.mm && !r.ls && !o->quiet && st.changed > 0 && st.max_shift < 2 * g->dx) {
+            progress_clear(bar);
             fprintf(stderr,
-                    "%sadvflow: warning: the boundary moved at most %.2f cells in the first step: "
+                    "advflow: warning: the boundary moved at most %.2f cells in the first step: "
                     "under two cells per step fronts pin; raise h or refine the grid\n",
-                    progress ? "\n" : "", st.max_shift / g->dx);
+                    st.max_shift / g->dx);
+        }
+        if (k == 0)
+            progress_estimate(o, bar, total, (now_s() - t_start));
+        progress_phase(bar, k + 1, "risks and perimeters");
+        if ((still = at_rest(&r, &st, cells, g->dx)) < 0) {
+            fprintf(stderr, "advflow: out of memory\n");
+            rc = EXIT_RUNTIME;
+            break;
+        }
         uint8_t *t = r.a;
         r.a = r.b;
         r.b = t;
         k++;
         ms_sum += st.ms;
     }
-    if (progress)
-        fputc('\n', stderr);
+    progress_stop(bar);
 
     char path[4300];
-    if (rc == 0) {
-        snprintf(path, sizeof path, "%s/mask_final.png", dir);
-        rc = write_or_fail(af_png_write_mask(path, g, r.a, &err), &err);
-    }
+    if (rc == 0)
+        rc = write_mask(c, dir, "mask_final", 0, r.a);
     if (rc == 0 && r.ls) {
         snprintf(path, sizeof path, "%s/levelset_final.npy", dir);
         rc = write_or_fail(af_array_write_npy(path, g, r.u, AF_DTYPE_F64, &err), &err);
@@ -489,10 +612,17 @@ int cmd_run(const options *o)
         rc = plot_risks(&r, dir, bound);
     if (rc == 0 && out_close(&r.hist) != 0)
         rc = EXIT_RUNTIME;
+    char why[256];
+    stop_reason(why, sizeof why, r.ls, k, vanished, still, interrupted);
+    if (rc == 0) {
+        char outcome[512];
+        snprintf(outcome, sizeof outcome, "steps: %d (t = %.10g)\nstopped: %s\nseconds: %.1f\n", k,
+                 k * sc->h, why, now_s() - t_start);
+        rc = write_run_record(o, c, dir, outcome);
+    }
     if (rc == 0 && !o->quiet)
-        printf("advflow: %s: %d steps to t = %.6g in %.1f s%s%s; wrote %s/\n", o->case_path, k,
-               k * sc->h, now_s() - t_start, vanished ? ", the set vanished" : "",
-               interrupted ? ", interrupted" : "", dir);
+        printf("advflow: %s: %d step%s to t = %.6g in %.1f s, %s; wrote %s/\n", o->case_path, k,
+               k == 1 ? "" : "s", k * sc->h, now_s() - t_start, why, dir);
     run_free(&r);
     return rc ? rc : (interrupted ? EXIT_RUNTIME : 0);
 }

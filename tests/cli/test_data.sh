@@ -54,11 +54,11 @@ for c in moons blobs circles xor; do
 done
 
 # outputs appear together or not at all, and a failed run leaves an earlier
-# run's files as they were
+# run's files as they were (--force too: it replaces them only at the end)
 "$BIN" attack cases/moons.ini $SMALL --points 5 --steps 3 --out "$T/again" > /dev/null 2>&1
 sum1=$(cksum < "$T/again/attack_paths.csv")
 rm "$T/again/attack.png" && mkdir "$T/again/attack.png"
-expect 2 "is a folder" -- "$BIN" attack cases/moons.ini $SMALL --points 7 --steps 3 --out "$T/again"
+expect 2 "is a folder" -- "$BIN" attack cases/moons.ini $SMALL --points 7 --steps 3 --out "$T/again" --force
 [ "$(cksum < "$T/again/attack_paths.csv")" = "$sum1" ] && ok || bad "a failed attack changed the earlier attack_paths.csv"
 [ -z "$(ls -A "$T/again" | grep -v '^attack_paths.csv$\|^attack.png$')" ] && ok || bad "a failed attack left: $(ls -A "$T/again")"
 
