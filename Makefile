@@ -73,7 +73,7 @@ demo: deps
 	@$(MAKE) --no-print-directory demo-run
 
 demo-run: all
-	./$(B)/advflow run cases/default.ini --out out/default
+	./$(B)/advflow run cases/default.ini --out out/default --force
 	./$(B)/advflow perimeter cases/default.ini
 	@echo "frames written to out/default/"
 

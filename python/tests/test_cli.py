@@ -17,10 +17,11 @@ CASE = os.path.join(ROOT, "cases", "circle.ini")
 
 # --set overrides, and the same scheme for advflow.flow.  circle.ini: box
 # [-1, 1], a circle of radius 0.6 at 0, uniform density 1 split evenly,
-# epsilon = 0.0390625 (1.25 cells at n = 64: the set vanishes at step 3),
-# h = epsilon, p = 1, norm 2, minimal selection.
+# epsilon = 0.0390625 (1.25 cells at n = 64), p = 1, norm 2, minimal
+# selection; its h is one cell of n = 256, so "default" sets h = epsilon
+# (the set vanishes at step 3) on both sides.
 VARIANTS = {
-    "default": ([], {}),
+    "default": (["scheme.h=0.0390625"], {"h": 0.0390625}),
     "eps4": (["scheme.epsilon=0.125", "scheme.h=0.03125"], {"eps": 0.125, "h": 0.03125}),
     "inf-maximal-periodic": (
         ["scheme.epsilon=0.125", "scheme.h=0.03125", "scheme.norm=inf",
