@@ -39,6 +39,7 @@
 #include <fontconfig/fontconfig.h>
 
 #include "advflow/file.h"
+#include "draw_internal.h"
 #include "internal.h"
 
 #define AF_PLOT_DEFAULT_W 800
@@ -52,10 +53,6 @@
 /* A data range narrower than this share of its magnitude is treated as a
  * constant: tick labels could not tell its ends apart. */
 #define AF_PLOT_NARROW 1e-9
-
-/* U+2212 MINUS SIGN and U+00D7 MULTIPLICATION SIGN in UTF-8. */
-#define AF_MINUS "\xe2\x88\x92"
-#define AF_TIMES "\xc3\x97"
 
 typedef enum { AF_FMT_PNG, AF_FMT_SVG, AF_FMT_PDF } af_plot_format;
 
@@ -183,19 +180,11 @@ static af_status af_axis_range(af_axis *a, const char *name, double gmin, double
 /* ------------------------------------------------------------------ */
 /* Text                                                                */
 
-static void af_font(cairo_t *cr, double size, int bold)
-{
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-}
+static void af_font(cairo_t *cr, double size, int bold) { af_draw_font(cr, size, bold); }
 
 static double af_text_width(cairo_t *cr, const char *s, double fs, int bold)
 {
-    cairo_text_extents_t e;
-    af_font(cr, fs, bold);
-    cairo_text_extents(cr, s, &e);
-    return e.x_advance;
+    return af_draw_text_width(cr, s, fs, bold);
 }
 
 /* Draw s with its baseline at y; align 0 left, 0.5 centre, 1 right of x. */
@@ -277,29 +266,14 @@ static int af_axis_title_parts(const char *text, int sci, const char *exp, af_pa
     return n;
 }
 
-/* Copy src to dst (size bytes), writing '-' as the typographic minus. */
-static void af_minus_copy(char *dst, size_t size, const char *src)
-{
-    size_t k = 0;
-    for (; *src && k + 4 < size; src++) {
-        if (*src == '-') {
-            memcpy(dst + k, AF_MINUS, 3);
-            k += 3;
-        } else {
-            dst[k++] = *src;
-        }
-    }
-    dst[k] = '\0';
-}
-
 static void af_label_set(af_label *l, const char *base, int has_exp, int exp)
 {
-    af_minus_copy(l->base, sizeof l->base, base);
+    af_draw_minus_copy(l->base, sizeof l->base, base);
     l->sup[0] = '\0';
     if (has_exp) {
         char e[16];
         snprintf(e, sizeof e, "%d", exp);
-        af_minus_copy(l->sup, sizeof l->sup, e);
+        af_draw_minus_copy(l->sup, sizeof l->sup, e);
     }
 }
 
@@ -396,7 +370,7 @@ static void af_ticks_linear(cairo_t *cr, const af_layout *L, af_axis *a, int hor
     }
     char e[16];
     snprintf(e, sizeof e, "%d", a->sci_exp);
-    af_minus_copy(a->sci_sup, sizeof a->sci_sup, e);
+    af_draw_minus_copy(a->sci_sup, sizeof a->sci_sup, e);
 }
 
 static void af_add_minor(af_axis *a, double v)
@@ -1007,38 +981,8 @@ static void af_draw(cairo_t *cr, const af_layout *L, const af_plot_axes *axes,
     af_draw_legend(cr, L, series, ns);
 }
 
-/* Text measurements must agree between the scratch surface and the output
- * surface: no metric hinting anywhere, grayscale antialiasing. */
-static void af_font_setup(cairo_t *cr)
-{
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    cairo_set_font_options(cr, fo);
-    cairo_font_options_destroy(fo);
-    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
-}
-
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
-
-typedef struct {
-    FILE *fp;
-    int err; /* errno of the first failed write, -1 if unknown */
-} af_sink;
-
-static cairo_status_t af_sink_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    af_sink *s = closure;
-    if (s->err)
-        return CAIRO_STATUS_WRITE_ERROR;
-    errno = 0;
-    if (fwrite(data, 1, length, s->fp) != length) {
-        s->err = errno ? errno : -1;
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-    return CAIRO_STATUS_SUCCESS;
-}
 
 /* Render into fp; the status is cairo's, and sink->err tells a stdio
  * failure apart. */
@@ -1068,7 +1012,7 @@ static cairo_status_t af_render(af_plot_format fmt, af_sink *sink, const af_layo
     cairo_status_t st = cairo_surface_status(surf);
     if (st == CAIRO_STATUS_SUCCESS) {
         cairo_t *cr = cairo_create(surf);
-        af_font_setup(cr);
+        af_draw_font_setup(cr);
         af_draw(cr, L, axes, series, ns);
         st = cairo_status(cr);
         cairo_destroy(cr);
@@ -1199,7 +1143,7 @@ af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plo
     /* layout on a scratch surface: nothing touches the disk before it is done */
     cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
     cairo_t *cr = cairo_create(scratch);
-    af_font_setup(cr);
+    af_draw_font_setup(cr);
     st = af_layout_make(cr, axes, series, ns, L, path, err);
     cairo_status_t cst = cairo_status(cr);
     cairo_destroy(cr);
