@@ -493,12 +493,15 @@ static void af_rows_get(af_rows *r, int j, double *out)
         out[i] = -out[i];
 }
 
-/* Scratch for the sweeps: a few rows of the grid. */
+/* Scratch for the sweeps: a few rows of the grid, and of the map's
+ * pixels the cell and the interpolation of each column. */
 typedef struct {
     af_smooth_kernel k;
     double *ring, *lo, *hi, *mix;
     uint8_t *pad;
-    uint32_t *crow;      /* colours of one row of cells */
+    uint32_t *crow, *crow_in; /* colours of one row of cells, and marked as the region */
+    int *cell, *i0, *i1;      /* per map column: its cell; the two cells it lies between */
+    double *fx;               /* per map column: the fraction from i0 to i1 */
 } af_scratch;
 
 static void af_scratch_free(af_scratch *s)
@@ -509,9 +512,22 @@ static void af_scratch_free(af_scratch *s)
     free(s->mix);
     free(s->pad);
     free(s->crow);
+    free(s->crow_in);
+    free(s->cell);
+    free(s->i0);
+    free(s->i1);
+    free(s->fx);
 }
 
-static int af_scratch_alloc(af_scratch *s, int n)
+/* Index of column (or row) a of the square lattice: clamped or wrapped. */
+static int af_wrap(int a, int n, int per)
+{
+    if (per)
+        return ((a % n) + n) % n;
+    return a < 0 ? 0 : (a >= n ? n - 1 : a);
+}
+
+static int af_scratch_alloc(af_scratch *s, int n, int scale, int per)
 {
     memset(s, 0, sizeof *s);
     af_smooth_kernel_init(&s->k);
@@ -521,9 +537,26 @@ static int af_scratch_alloc(af_scratch *s, int n)
     s->mix = malloc((size_t)n * sizeof *s->mix);
     s->pad = malloc((size_t)n + 2 * AF_SMOOTH_R);
     s->crow = malloc((size_t)n * sizeof *s->crow);
-    if (!s->ring || !s->lo || !s->hi || !s->mix || !s->pad || !s->crow) {
+    s->crow_in = malloc((size_t)n * sizeof *s->crow_in);
+    size_t side = (size_t)n * (size_t)scale;
+    s->cell = malloc(side * sizeof *s->cell);
+    s->i0 = malloc(side * sizeof *s->i0);
+    s->i1 = malloc(side * sizeof *s->i1);
+    s->fx = malloc(side * sizeof *s->fx);
+    if (!s->ring || !s->lo || !s->hi || !s->mix || !s->pad || !s->crow || !s->crow_in || !s->cell
+        || !s->i0 || !s->i1 || !s->fx) {
         af_scratch_free(s);
         return -1;
+    }
+    /* pixel centre in cell units: x = (px + 1/2) / scale; the squares'
+     * columns a = floor(x - 1/2) and a + 1 */
+    for (size_t px = 0; px < side; px++) {
+        double x = (px + 0.5) / scale - 0.5;
+        int a = (int)floor(x);
+        s->cell[px] = (int)(px / (size_t)scale);
+        s->i0[px] = af_wrap(a, n, per);
+        s->i1[px] = af_wrap(a + 1, n, per);
+        s->fx[px] = x - a;
     }
     return 0;
 }
@@ -555,8 +588,8 @@ static uint32_t af_rgb(int r, int g, int b)
  * would give a dark green that reads as a third class). */
 static uint32_t af_shade(int two_hue, double t0, double t1)
 {
-    if (!two_hue) {
-        int v = (int)lround(255 + (AF_SHADE_DARK - 255) * t0);
+    if (!two_hue) { /* values >= 0: (int)(v + 1/2) rounds as lround */
+        int v = (int)(255 + (AF_SHADE_DARK - 255) * t0 + 0.5);
         return af_rgb(v, v, v);
     }
     double s = t0 > t1 ? t0 : t1;
@@ -566,13 +599,24 @@ static uint32_t af_shade(int two_hue, double t0, double t1)
     int c[3];
     for (int ch = 0; ch < 3; ch++) {
         double hue = (1 - fr) * af_class_rgb[0][ch] + fr * af_class_rgb[1][ch];
-        c[ch] = (int)lround(255 + (hue - 255) * AF_HUE_STRENGTH * s);
+        c[ch] = (int)(255 + (hue - 255) * AF_HUE_STRENGTH * s + 0.5);
     }
     return af_rgb(c[0], c[1], c[2]);
 }
 
-/* Colours of cell row j. */
-static void af_cell_colours(const af_frame_lay *L, int j, uint32_t *crow)
+/* The region's mark on colour p: multiplying keeps the density shading
+ * visible under the tint (gray mode) or the hatching (two hues; applied
+ * only on the hatch's pixels, see af_fill_row). */
+static uint32_t af_mark_region(int two_hue, uint32_t p)
+{
+    int c[3] = {(int)(p >> 16 & 255), (int)(p >> 8 & 255), (int)(p & 255)};
+    for (int ch = 0; ch < 3; ch++)
+        c[ch] = (c[ch] * (two_hue ? AF_HATCH_LEVEL : af_tint[ch]) + 127) / 255;
+    return af_rgb(c[0], c[1], c[2]);
+}
+
+/* Colours of cell row j, plain and marked as the region. */
+static void af_cell_colours(const af_frame_lay *L, int j, uint32_t *crow, uint32_t *crow_in)
 {
     const af_png_frame *f = L->f;
     size_t base = (size_t)j * (size_t)L->n;
@@ -580,60 +624,50 @@ static void af_cell_colours(const af_frame_lay *L, int j, uint32_t *crow)
         size_t c = base + (size_t)i;
         crow[i] = af_shade(L->two_hue, af_shade_t(f->density, c, L->dmax),
                            af_shade_t(f->density1, c, L->dmax));
+        crow_in[i] = af_mark_region(L->two_hue, crow[i]);
     }
-}
-
-/* Multiplying keeps the density shading visible under the tint or the
- * hatching.  The hatch runs along the map's anti-diagonals, continuous
- * across cells. */
-static uint32_t af_mark_region(int two_hue, uint32_t p, int x, int y)
-{
-    int c[3] = {(int)(p >> 16 & 255), (int)(p >> 8 & 255), (int)(p & 255)};
-    if (!two_hue) {
-        for (int ch = 0; ch < 3; ch++)
-            c[ch] = (c[ch] * af_tint[ch] + 127) / 255;
-    } else if ((x + y) % AF_HATCH_STEP == 0) {
-        for (int ch = 0; ch < 3; ch++)
-            c[ch] = (c[ch] * AF_HATCH_LEVEL + 127) / 255;
-    } else {
-        return p;
-    }
-    return af_rgb(c[0], c[1], c[2]);
-}
-
-/* Index of column (or row) a of the square lattice: clamped or wrapped. */
-static int af_wrap(int a, int n, int per)
-{
-    if (per)
-        return ((a % n) + n) % n;
-    return a < 0 ? 0 : (a >= n ? n - 1 : a);
 }
 
 /* Map pixel row py (0 at the top).  mix: the region's field interpolated
- * to the row's height (NULL: no region), inside where < level. */
-static void af_fill_row(const af_frame_lay *L, uint8_t *data, int stride, int py,
-                        uint32_t *crow, int *crow_j, const double *mix, double level)
+ * to the row's height (NULL: no region), inside where < level; two hues
+ * hatch the region along the map's anti-diagonals, one pixel in
+ * AF_HATCH_STEP, continuous across cells. */
+static void af_fill_row(const af_frame_lay *L, af_scratch *sc, uint8_t *data, int stride, int py,
+                        int *crow_j, const double *mix, double level)
 {
-    const int n = L->n, s = L->scale, per = L->f->grid->edge == AF_EDGE_PERIODIC;
-    const int j = n - 1 - py / s;
+    const int j = L->n - 1 - py / L->scale;
     if (*crow_j != j) {
-        af_cell_colours(L, j, crow);
+        af_cell_colours(L, j, sc->crow, sc->crow_in);
         *crow_j = j;
     }
+    const uint32_t *crow = sc->crow, *crow_in = sc->crow_in;
+    const int *cell = sc->cell, *i0 = sc->i0, *i1 = sc->i1;
+    const double *fx = sc->fx;
     uint32_t *row = (uint32_t *)(data + (size_t)(L->my + py) * (size_t)stride) + L->mx;
-    for (int px = 0; px < L->side; px++) {
-        uint32_t p = crow[px / s];
-        if (mix) {
-            /* pixel centre in cell units: x = (px + 1/2) / s; the squares'
-             * columns a = floor(x - 1/2), a + 1 */
-            double x = (px + 0.5) / s - 0.5;
-            int a = (int)floor(x);
-            double fx = x - a;
-            double v0 = mix[af_wrap(a, n, per)], v1 = mix[af_wrap(a + 1, n, per)];
-            if (v0 + fx * (v1 - v0) < level)
-                p = af_mark_region(L->two_hue, p, px, py);
+    if (!mix) {
+        for (int px = 0; px < L->side; px++)
+            row[px] = crow[cell[px]];
+        return;
+    }
+    if (L->two_hue) {
+        /* the hatch's columns: the first in this row, then every
+         * AF_HATCH_STEP-th; the rest keep their colour */
+        for (int px = 0; px < L->side; px++)
+            row[px] = crow[cell[px]];
+        for (int px = (AF_HATCH_STEP - py % AF_HATCH_STEP) % AF_HATCH_STEP; px < L->side;
+             px += AF_HATCH_STEP) {
+            const double v0 = mix[i0[px]], v1 = mix[i1[px]];
+            if (v0 + fx[px] * (v1 - v0) < level)
+                row[px] = crow_in[cell[px]];
         }
-        row[px] = p;
+    } else if (L->scale == 1) { /* pixel centres are cell centres */
+        for (int px = 0; px < L->side; px++)
+            row[px] = mix[px] < level ? crow_in[px] : crow[px];
+    } else {
+        for (int px = 0; px < L->side; px++) {
+            const double v0 = mix[i0[px]], v1 = mix[i1[px]];
+            row[px] = v0 + fx[px] * (v1 - v0) < level ? crow_in[cell[px]] : crow[cell[px]];
+        }
     }
 }
 
@@ -677,12 +711,10 @@ static int af_clip(double s[4], const double r[4])
     return 1;
 }
 
-/* Add a segment in image pixels to the path: clipped to the map grown by
- * AF_CLIP_MARGIN, continuing the current point when it starts there. */
-static void af_path_segment(cairo_t *cr, const af_frame_lay *L, double x0, double y0, double x1,
-                            double y1)
+/* Clip segment s (image pixels) to the map grown by AF_CLIP_MARGIN; 0 if
+ * nothing finite is left. */
+static int af_clip_to_map(const af_frame_lay *L, double s[4])
 {
-    double s[4] = {x0, y0, x1, y1};
     /* clipping a segment with one end 1e300 pixels away would lose the
      * other end to rounding: first pull such an end in along the segment
      * to AF_FAR pixels from the near end, still well outside the image */
@@ -691,7 +723,7 @@ static void af_path_segment(cairo_t *cr, const af_frame_lay *L, double x0, doubl
         if (fmax(fabs(a[0]), fabs(a[1])) > AF_FAR && fmax(fabs(b[0]), fabs(b[1])) <= AF_FAR) {
             double ux = a[0] - b[0], uy = a[1] - b[1], len = hypot(ux, uy);
             if (!(len > 0) || !isfinite(len))
-                return; /* overflowed: two such far apart points */
+                return 0; /* overflowed: two such far apart points */
             a[0] = b[0] + ux / len * (2 * AF_FAR);
             a[1] = b[1] + uy / len * (2 * AF_FAR);
         }
@@ -700,12 +732,23 @@ static void af_path_segment(cairo_t *cr, const af_frame_lay *L, double x0, doubl
     const double r[4] = {L->mx - m, L->mx + L->side + m, L->my - m, L->my + L->side + m};
     for (int k = 0; k < 4; k++)
         if (!isfinite(s[k]))
-            return;
+            return 0;
     if (!af_clip(s, r))
-        return;
+        return 0;
     for (int k = 0; k < 4; k++)
         if (!isfinite(s[k]))
-            return;
+            return 0;
+    return 1;
+}
+
+/* Add a segment in image pixels to the path, clipped, continuing the
+ * current point when it starts there. */
+static void af_path_segment(cairo_t *cr, const af_frame_lay *L, double x0, double y0, double x1,
+                            double y1)
+{
+    double s[4] = {x0, y0, x1, y1};
+    if (!af_clip_to_map(L, s))
+        return;
     double cx, cy;
     if (cairo_has_current_point(cr)) {
         cairo_get_current_point(cr, &cx, &cy);
@@ -718,16 +761,133 @@ static void af_path_segment(cairo_t *cr, const af_frame_lay *L, double x0, doubl
     cairo_line_to(cr, s[2], s[3]);
 }
 
-/* Segments in box coordinates (4 doubles each) into the path. */
-static void af_path_segments(cairo_t *cr, const af_frame_lay *L, const double *seg, size_t count)
+/* A line's segments in image pixels, collected before they are stroked:
+ * traced square by square, a line arrives in short unconnected pieces, and
+ * stroking each piece on its own (a round cap at either end) costs cairo
+ * more than the rest of the frame.  af_path_chains joins them first. */
+typedef struct {
+    double (*s)[4];
+    size_t n, cap;
+    int oom;
+} af_segbuf;
+
+static void af_segbuf_push(af_segbuf *b, const double s[4])
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 1024;
+        double (*q)[4] = realloc(b->s, cap * sizeof *q);
+        if (!q) {
+            b->oom = 1;
+            return;
+        }
+        b->s = q;
+        b->cap = cap;
+    }
+    memcpy(b->s[b->n++], s, sizeof b->s[0]);
+}
+
+/* Segments in box coordinates (4 doubles each), clipped, into b. */
+static void af_segbuf_box(af_segbuf *b, const af_frame_lay *L, const double *seg, size_t count)
 {
     for (size_t k = 0; k < count; k++) {
         const double *q = seg + 4 * k;
-        double x0, y0, x1, y1;
-        af_to_px(L, q[0], q[1], &x0, &y0);
-        af_to_px(L, q[2], q[3], &x1, &y1);
-        af_path_segment(cr, L, x0, y0, x1, y1);
+        double s[4];
+        af_to_px(L, q[0], q[1], &s[0], &s[1]);
+        af_to_px(L, q[2], q[3], &s[2], &s[3]);
+        if (af_clip_to_map(L, s))
+            af_segbuf_push(b, s);
     }
+}
+
+static const af_segbuf *af_chain_buf; /* qsort has no context argument */
+
+/* Order of segment indices by start point (x, then y). */
+static int af_chain_cmp(const void *pa, const void *pb)
+{
+    const double *a = af_chain_buf->s[*(const size_t *)pa], *b = af_chain_buf->s[*(const size_t *)pb];
+    if (a[0] != b[0])
+        return a[0] < b[0] ? -1 : 1;
+    if (a[1] != b[1])
+        return a[1] < b[1] ? -1 : 1;
+    return 0;
+}
+
+/* An unused segment starting at (x, y), or -1: binary search in order. */
+static long af_chain_find(const af_segbuf *b, const size_t *order, const uint8_t *used, double x,
+                          double y)
+{
+    size_t lo = 0, hi = b->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const double *s = b->s[order[mid]];
+        if (s[0] < x || (s[0] == x && s[1] < y))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < b->n; lo++) {
+        const double *s = b->s[order[lo]];
+        if (s[0] != x || s[1] != y)
+            break;
+        if (!used[order[lo]])
+            return (long)order[lo];
+    }
+    return -1;
+}
+
+/* The segments of b into the path as polylines: a segment continues the
+ * one whose end is its start, bit for bit (marching squares computes a
+ * shared crossing the same way from both squares, contour.h); chains start
+ * where no segment ends, closed loops are closed.  Without memory for the
+ * matching, the segments go in one by one (the same picture, slower).  0,
+ * or -1 when even that failed earlier (b->oom). */
+static int af_path_chains(cairo_t *cr, const af_segbuf *b)
+{
+    if (b->oom)
+        return -1;
+    size_t n = b->n;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    uint8_t *used = calloc(n ? n : 1, 1), *pred = calloc(n ? n : 1, 1);
+    if (!order || !used || !pred) {
+        for (size_t k = 0; k < n; k++) {
+            cairo_move_to(cr, b->s[k][0], b->s[k][1]);
+            cairo_line_to(cr, b->s[k][2], b->s[k][3]);
+        }
+        free(order);
+        free(used);
+        free(pred);
+        return 0;
+    }
+    for (size_t k = 0; k < n; k++)
+        order[k] = k;
+    af_chain_buf = b;
+    qsort(order, n, sizeof *order, af_chain_cmp);
+    for (size_t k = 0; k < n; k++) { /* pred[j]: some segment ends where j starts */
+        long j = af_chain_find(b, order, pred, b->s[k][2], b->s[k][3]);
+        if (j >= 0)
+            pred[j] = 1;
+    }
+    for (int pass = 0; pass < 2; pass++) /* open chains first, then loops */
+        for (size_t k = 0; k < n; k++) {
+            if (used[k] || (pass == 0 && pred[k]))
+                continue;
+            size_t first = k, i = k;
+            cairo_move_to(cr, b->s[i][0], b->s[i][1]);
+            for (;;) {
+                used[i] = 1;
+                cairo_line_to(cr, b->s[i][2], b->s[i][3]);
+                long j = af_chain_find(b, order, used, b->s[i][2], b->s[i][3]);
+                if (j < 0)
+                    break;
+                i = (size_t)j;
+            }
+            if (b->s[i][2] == b->s[first][0] && b->s[i][3] == b->s[first][1])
+                cairo_close_path(cr);
+        }
+    free(order);
+    free(used);
+    free(pred);
+    return 0;
 }
 
 /* The level line of F over square row b (rows lo = F row wrap(b), hi = F
@@ -736,7 +896,7 @@ static void af_path_segments(cairo_t *cr, const af_frame_lay *L, const double *s
  * straight out of the box and the map's clip cuts them at its edge), on a
  * torus they are the wrapped squares, whose pieces beyond the box are cut
  * there as well: the visible part is the wrapped line. */
-static void af_trace_row(cairo_t *cr, const af_frame_lay *L, int b, const double *lo,
+static void af_trace_row(af_segbuf *out, const af_frame_lay *L, int b, const double *lo,
                          const double *hi, double level)
 {
     const int n = L->n, per = L->f->grid->edge == AF_EDGE_PERIODIC, s = L->scale;
@@ -749,18 +909,22 @@ static void af_trace_row(cairo_t *cr, const af_frame_lay *L, int b, const double
         af_segment seg[2];
         const int k = af_ms_square(v, level, code, seg);
         for (int q = 0; q < k; q++) {
-            double x0 = L->mx + (a + 0.5 + seg[q].x0) * s, y0 = L->my + L->side - (b + 0.5 + seg[q].y0) * s;
-            double x1 = L->mx + (a + 0.5 + seg[q].x1) * s, y1 = L->my + L->side - (b + 0.5 + seg[q].y1) * s;
-            af_path_segment(cr, L, x0, y0, x1, y1);
+            /* (a + 1/2 + x) is exact for the crossings on the square's
+             * sides, so neighbours' shared ends stay equal in pixels */
+            const double px[4] = {L->mx + (a + 0.5 + seg[q].x0) * s,
+                                  L->my + L->side - (b + 0.5 + seg[q].y0) * s,
+                                  L->mx + (a + 0.5 + seg[q].x1) * s,
+                                  L->my + L->side - (b + 0.5 + seg[q].y1) * s};
+            af_segbuf_push(out, px);
         }
     }
 }
 
 /* One sweep over the squares' rows b = -1 .. n - 1 of the field of rows r:
- * its level line into cr's path, and (data set) the map's pixels, with
- * the region {F < level} marked. */
-static void af_sweep(cairo_t *cr, const af_frame_lay *L, af_scratch *sc, af_rows *r, double level,
-                     uint8_t *data, int stride)
+ * its level line into out, and (data set) the map's pixels, with the
+ * region {F < level} marked. */
+static void af_sweep(af_segbuf *out, const af_frame_lay *L, af_scratch *sc, af_rows *r,
+                     double level, uint8_t *data, int stride)
 {
     const int n = L->n, per = L->f->grid->edge == AF_EDGE_PERIODIC, s = L->scale;
     int crow_j = -1;
@@ -773,7 +937,7 @@ static void af_sweep(cairo_t *cr, const af_frame_lay *L, af_scratch *sc, af_rows
             hi = t;
         }
         af_rows_get(r, af_wrap(b + 1, n, per), hi);
-        af_trace_row(cr, L, b, lo, hi, level);
+        af_trace_row(out, L, b, lo, hi, level);
         if (!data)
             continue;
         /* pixel rows whose centre y = (side - py - 1/2) / s (cell units)
@@ -788,7 +952,7 @@ static void af_sweep(cairo_t *cr, const af_frame_lay *L, af_scratch *sc, af_rows
             double fy = (L->side - py - 0.5) / s - (b + 0.5);
             for (int i = 0; i < n; i++)
                 sc->mix[i] = lo[i] + fy * (hi[i] - lo[i]);
-            af_fill_row(L, data, stride, py, sc->crow, &crow_j, sc->mix, level);
+            af_fill_row(L, sc, data, stride, py, &crow_j, sc->mix, level);
         }
     }
 }
@@ -1023,7 +1187,7 @@ static cairo_status_t af_frame_draw(cairo_surface_t *surf, const af_frame_lay *L
     const af_png_frame *f = L->f;
     const int n = L->n, per = f->grid->edge == AF_EDGE_PERIODIC;
     af_scratch sc;
-    if (af_scratch_alloc(&sc, n) != 0)
+    if (af_scratch_alloc(&sc, n, L->scale, per) != 0)
         return CAIRO_STATUS_NO_MEMORY;
     cairo_t *cr = cairo_create(surf);
     af_draw_font_setup(cr);
@@ -1033,19 +1197,16 @@ static cairo_status_t af_frame_draw(cairo_surface_t *surf, const af_frame_lay *L
     uint8_t *data = cairo_image_surface_get_data(surf);
     const int stride = cairo_image_surface_get_stride(surf);
 
-    /* the map, and the region's line into a saved path */
-    cairo_path_t *region_line = NULL;
+    /* the map, and the region's line (kept until the contours are drawn) */
+    af_segbuf region = {0}, line = {0};
+    int oom = 0;
     if (data && (f->mask || f->levelset)) {
         af_rows r = {n, per, f->levelset ? NULL : f->mask, f->levelset, &sc.k, sc.ring, sc.pad, 0, 0};
-        cairo_new_path(cr);
-        af_sweep(cr, L, &sc, &r, f->levelset ? 0.0 : -0.5, data, stride);
-        if (!f->boundary)
-            region_line = cairo_copy_path(cr);
-        cairo_new_path(cr);
+        af_sweep(&region, L, &sc, &r, f->levelset ? 0.0 : -0.5, data, stride);
     } else if (data) {
         int crow_j = -1;
         for (int py = 0; py < L->side; py++)
-            af_fill_row(L, data, stride, py, sc.crow, &crow_j, NULL, 0);
+            af_fill_row(L, &sc, data, stride, py, &crow_j, NULL, 0);
     }
     if (data)
         af_fill_bars(L, data, stride);
@@ -1058,20 +1219,23 @@ static cairo_status_t af_frame_draw(cairo_surface_t *surf, const af_frame_lay *L
     for (int k = 0; k < L->nlines; k++) {
         double rgb[3], w;
         af_contour_style(L, k, rgb, &w);
-        cairo_new_path(cr);
+        line.n = 0;
         if (f->lines) {
-            af_path_segments(cr, L, f->lines[k], f->line_len[k]);
+            af_segbuf_box(&line, L, f->lines[k], f->line_len[k]);
         } else {
             af_rows r = {n, per, f->contours[k], NULL, &sc.k, sc.ring, sc.pad, 0, 0};
-            af_sweep(cr, L, &sc, &r, -0.5, NULL, 0);
+            af_sweep(&line, L, &sc, &r, -0.5, NULL, 0);
         }
+        cairo_new_path(cr);
+        oom |= af_path_chains(cr, &line);
         af_stroke_line(cr, rgb, w);
     }
+    if (f->boundary) {
+        region.n = 0;
+        af_segbuf_box(&region, L, f->boundary, f->nboundary);
+    }
     cairo_new_path(cr);
-    if (f->boundary)
-        af_path_segments(cr, L, f->boundary, f->nboundary);
-    else if (region_line && region_line->status == CAIRO_STATUS_SUCCESS)
-        cairo_append_path(cr, region_line);
+    oom |= af_path_chains(cr, &region);
     /* a light halo first, so that the line stands out on dark shading */
     cairo_set_source_rgba(cr, 1, 1, 1, AF_HALO_ALPHA);
     cairo_set_line_width(cr, L->lw + 2 * L->halo);
@@ -1079,8 +1243,8 @@ static cairo_status_t af_frame_draw(cairo_surface_t *surf, const af_frame_lay *L
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_stroke_preserve(cr);
     af_stroke_line(cr, af_region_line, L->lw);
-    if (region_line)
-        cairo_path_destroy(region_line);
+    free(region.s);
+    free(line.s);
     af_draw_paths(cr, L);
     af_draw_points(cr, L);
     cairo_restore(cr);
@@ -1094,6 +1258,8 @@ static cairo_status_t af_frame_draw(cairo_surface_t *surf, const af_frame_lay *L
     af_scratch_free(&sc);
     if (cst == CAIRO_STATUS_SUCCESS)
         cst = cairo_surface_status(surf);
+    if (cst == CAIRO_STATUS_SUCCESS && oom)
+        cst = CAIRO_STATUS_NO_MEMORY; /* a line could not be kept */
     return cst;
 }
 
