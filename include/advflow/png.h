@@ -1,8 +1,9 @@
-/* advflow: PNG input and output (libpng's simplified API).
+/* advflow: PNG input and output (libpng's simplified API), and frames
+ * (pictures of a state, drawn with cairo).
  *
- * Images cover the whole box: image column c and row r sample the cell
- * whose centre is nearest to the pixel centre, with image row 0 at the top
- * (largest y, grid row j = n - 1).
+ * Masks, gray fields and the images read cover the whole box: image column
+ * c and row r sample the cell whose centre is nearest to the pixel centre,
+ * with image row 0 at the top (largest y, grid row j = n - 1).
  *
  * Writing is atomic: the image goes to a temporary file beside the target,
  * which is renamed over the target only when complete, so a failed write
@@ -48,22 +49,26 @@ af_status af_png_write_gray(const char *path, const af_grid *g, const double *fi
  *     scale with side <= 1024, at least 1).  AF_PNG_MAX_SIDE bounds the
  *     map; the margins come on top of it.
  *   - a thin dark frame just outside the map, with outward ticks at round
- *     box coordinates (1, 2 or 5 x 10^k apart, as many as fit, at most 6)
- *     numbered on the left (y) and bottom (x) sides;
+ *     box coordinates (1, 2 or 5 x 10^k apart, the most whose numbers fit
+ *     side by side, at most 7) numbered on the left (y) and bottom (x);
  *   - above the map, when there is a title or show_time, a header line:
  *     the title on the left, "t = 0.0391   step 10" on the right;
- *   - right of the map, when the density is shaded, its colour bar (two
- *     bars, rho0 and rho1 on one scale, in two-hue mode) from 0 to the
- *     value shown darkest, numbered; below it, when line_values is set,
- *     the legend of the contour lines (a sample of each line's colour and
- *     width, and its value).
+ *   - right of the map, when the density is shaded, its colour bar
+ *     (captioned rho; in two-hue mode two bars, rho0 and rho1 on one
+ *     scale, each in the colour of a cell holding that class alone), 0.6
+ *     side (at least 6 fs) high, from 0 at the bottom to the value shown
+ *     darkest, numbered; below it, when line_values is set, the legend of
+ *     the contour lines (a sample of each line's colour and width, and its
+ *     value).
  *   Text, ticks and line widths scale with the font size fs = max(11,
  *   side / 50) pixels (20 at side 1024), so that a larger frame is the
- *   same picture: the margins are a few fs wide, and the image is at least
- *   side + 3 fs wide and high (at most side + 30 fs, more only when a long
- *   title needs it).  The size depends on the grid, the scale, the box
- *   (its numbers), the density's maximum, the header and the legend, not
- *   on the time or the step: the frames of a run all have one size.
+ *   same picture: the margins are about 3.7 fs on the left (with numbers
+ *   like "-0.5"), 2.5 fs below, 1.2 fs above (2.3 fs with a header) and
+ *   1.2 fs on the right, plus 3 to 8 fs for the colour bar or the legend.  The size depends on the
+ *   grid, the scale, the box (its numbers), the density's maximum, whether
+ *   there is a header and the legend's texts, not on the time or the step
+ *   (the header is wide enough for "t = 0.0000   step 00000"): the frames
+ *   of a run all have one size.
  *
  * Densities: with density alone, one field shaded from white (0) to dark
  * gray (the value shown darkest): high density is dark.  With density1 as
@@ -88,8 +93,10 @@ af_status af_png_write_gray(const char *path, const af_grid *g, const double *fi
  * covers the pixels whose centre lies inside the bilinear interpolation of
  * the same field between cell centres, so the two agree to a fraction of a
  * pixel.  The boundary is drawn over it as an antialiased dark red line
- * (#960000) about 0.12 fs wide; when boundary is set, those segments are
- * drawn instead of the traced line.  Segments are 4 doubles x0 y0 x1 y1 in
+ * (#960000) 0.12 fs (at least 1.5 pixels) wide on a light halo (white at
+ * 70%, 0.06 fs each side), which keeps it visible on the darkest shading;
+ * when boundary is set, those segments are drawn instead of the traced
+ * line (joined into polylines where their ends meet exactly).  Segments are 4 doubles x0 y0 x1 y1 in
  * box coordinates (the layout of af_segment, contour.h).
  *
  * Contour lines (flow overviews): the boundaries of ncontours extra masks
@@ -148,8 +155,9 @@ typedef struct {
  * for an inconsistent descriptor (counts against NULL arrays, labels, NaN
  * in levelset, scale < 0 or a map wider than AF_PNG_MAX_SIDE, invalid
  * UTF-8); AF_ENOMEM; AF_EIO when the file cannot be written (nothing is
- * left behind).  Messages name path.  Memory: the image (4 bytes a pixel)
- * and a few rows of the grid, nothing per cell. */
+ * left behind).  Messages name path.  Memory: the image (4 bytes a pixel),
+ * a few rows of the grid and of the map, and the lines' segments while
+ * they are drawn; nothing per cell. */
 af_status af_png_write_frame(const char *path, const af_png_frame *frame, af_error *err);
 
 /* Where af_png_write_frame puts things, in pixels (image row 0 at the
