@@ -125,8 +125,6 @@ typedef struct {
     const double *density1;       /* rho1: two-hue shading; NULL: one field */
     double density_max;           /* value shown darkest; <= 0: the fields' maximum */
     const uint8_t *mask;          /* region, one byte per cell (nonzero inside) */
-    const double *levelset;       /* region {levelset < 0}, n * n values, no NaN; in place
-                                     of mask */
     const uint8_t *const *contours; /* extra masks whose boundaries are drawn */
     int ncontours;                /* number of extra masks, colours run blue -> red */
     const double *boundary;       /* nboundary segments: the region's boundary, drawn in
@@ -135,9 +133,6 @@ typedef struct {
     const double *const *lines;   /* nlines sets of line_len[k] segments, in place of contours */
     const size_t *line_len;
     int nlines;
-    const double *line_values;    /* one value per contour line (ncontours, or nlines when
-                                     lines is set), for the legend; NULL: no legend */
-    const char *line_label;       /* the legend's heading; NULL: "t" */
     int scale;                    /* pixels per cell; 0 = automatic */
     const double *points;         /* 2 * npoints coordinates x0 y0 x1 y1 ... (length units) */
     const uint8_t *point_labels;  /* npoints classes, 0 or 1 */
@@ -145,6 +140,13 @@ typedef struct {
     const double *const *paths;   /* npaths polylines, each 2 * path_len[k] coordinates */
     const int *path_len;
     int npaths;
+    /* Later additions, kept after the fields above so that those keep
+     * their places (bindings that mirror the struct, e.g. ctypes): */
+    const double *levelset;       /* region {levelset < 0}, n * n values, no NaN; in place
+                                     of mask */
+    const double *line_values;    /* one value per contour line (ncontours, or nlines when
+                                     lines is set), for the legend; NULL: no legend */
+    const char *line_label;       /* the legend's heading; NULL: "t" */
     const char *title;            /* header, left; NULL: none */
     int show_time;                /* nonzero: the header shows time and step (right) */
     double time;                  /* model time t */
