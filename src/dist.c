@@ -87,10 +87,11 @@
 #include <string.h>
 
 #include "contour_internal.h"
+#include "smooth_internal.h"
 
 /* Gaussian radius in cells: truncation at 4 sigma, sigma = 1 cell. */
-#define AF_KR 4
-#define AF_KW (2 * AF_KR + 1)
+#define AF_KR AF_SMOOTH_R
+#define AF_KW AF_SMOOTH_W
 /* Columns gathered per block for the envelope along y. */
 #define AF_BLK 16
 /* Side of the tiles of a transposing pass (af_redist_lines). */
@@ -111,13 +112,12 @@ struct af_dist_work {
     int m;                  /* length of an envelope line: n + 2h */
     int hr;                 /* halo of the redistancing's torus lines: n / 2 + 1 (0 when clamped) */
     double dx;              /* cell side, length units */
-    double kern[AF_KW];     /* Gaussian weights, multiples of 2^-48 summing to 1 exactly */
+    af_smooth_kernel sk;    /* the Gaussian of af_dist_smooth (smooth_internal.h) */
     double *a;              /* n * n: sub-cell u; simple form: EDT of the complement */
     double *b;              /* n * n: sub-cell: distances to the horizontal-edge crossings */
     double *line;           /* n + 2 hr: one unrolled line, or the crossings of one row */
     double *ring;           /* AF_KW * n: rows smoothed along x, row jj in slot jj mod AF_KW */
     uint8_t *pad;           /* n + 2 AF_KR: one mask row with its edge extension */
-    double tab[1 << AF_KW]; /* sum of the weights k[t] over the set bits t */
     double *blk;            /* AF_BLK * (n + 2 hr): gathered columns */
     int *v;                 /* n + 2 hr: envelope vertices */
     double *zn, *zd;        /* n + 2 hr: left end of each envelope piece, zn / zd relative
@@ -172,34 +172,7 @@ af_dist_work *af_dist_work_alloc(const af_grid *g, af_error *err)
         return NULL;
     }
 
-    /* Normalised Gaussian, sigma = 1 cell.  The weights are rounded to
-     * multiples of 2^-48 and the centre weight is 1 minus the others, so
-     * any sum of a subset of weights is exact in double (48 bits suffice
-     * for values in [0, 1]): a full mask smooths to exactly 1, the pass
-     * along x is exact and independent of the order of the sum.  The
-     * rounding moves a weight by at most 2^-49 (relative 3e-11 at the tail). */
-    double sum = 0;
-    for (int k = 0; k < AF_KW; k++) {
-        w->kern[k] = exp(-0.5 * (double)((k - AF_KR) * (k - AF_KR)));
-        sum += w->kern[k];
-    }
-    double rest = 0;
-    for (int k = 0; k < AF_KW; k++) {
-        if (k == AF_KR)
-            continue;
-        w->kern[k] = ldexp(nearbyint(ldexp(w->kern[k] / sum, 48)), -48);
-        rest += w->kern[k];
-    }
-    w->kern[AF_KR] = 1.0 - rest;
-    /* The pass along x reads 9 cells of a 0/1 row: a table of the 512
-     * subset sums (each exact) replaces the 9 multiply-adds. */
-    for (int bits = 0; bits < (1 << AF_KW); bits++) {
-        double t = 0;
-        for (int k = 0; k < AF_KW; k++)
-            if (bits >> k & 1)
-                t += w->kern[k];
-        w->tab[bits] = t;
-    }
+    af_smooth_kernel_init(&w->sk);
     return w;
 }
 
@@ -411,61 +384,22 @@ void af_dist_edt(af_dist_work *w, const uint8_t *mask, double *d2)
 
 /* ---- Gaussian smoothing ---------------------------------------------- */
 
-/* Row wrap(jj) of the mask (jj may lie up to AF_KR outside [0, n)) smoothed
- * along x into out.  Outside the box: the edge value (clamp) or the wrapped
- * one.  bits holds the 9 mask values under the kernel, bit t = cell
- * i + t - AF_KR, so out[i] = tab[bits] is the exact weighted sum. */
-static void af_smooth_x(af_dist_work *w, const uint8_t *mask, int jj, double *out)
-{
-    const int n = w->n;
-    const int j = w->per ? ((jj % n) + n) % n : (jj < 0 ? 0 : (jj >= n ? n - 1 : jj));
-    const uint8_t *mr = mask + (size_t)j * n;
-    uint8_t *pad = w->pad; /* pad[p] = cell p - AF_KR of the row */
-    for (int p = 0; p < AF_KR; p++) {
-        const int lo = w->per ? ((p - AF_KR) % n + n) % n : 0;
-        const int hi = w->per ? (n + p) % n : n - 1;
-        pad[p] = mr[lo] != 0;
-        pad[n + AF_KR + p] = mr[hi] != 0;
-    }
-    for (int i = 0; i < n; i++)
-        pad[AF_KR + i] = mr[i] != 0;
-    unsigned bits = 0;
-    for (int t = 0; t < AF_KW - 1; t++)
-        bits |= (unsigned)pad[t] << (t + 1);
-    for (int i = 0; i < n; i++) {
-        bits = (bits >> 1) | ((unsigned)pad[i + AF_KW - 1] << (AF_KW - 1));
-        out[i] = w->tab[bits];
-    }
-}
-
 void af_dist_smooth(af_dist_work *w, const uint8_t *mask, double *u)
 {
     const int n = w->n;
-    const double *k = w->kern;
     double *ring = w->ring;
 #define AF_SLOT(jj) (ring + (size_t)(((jj) + AF_KW) % AF_KW) * n)
     /* The rows smoothed along x live in a ring of AF_KW rows (in cache),
      * indexed by the unrolled row jj in [-AF_KR, n + AF_KR); the ring holds
      * rows j - AF_KR .. j + AF_KR when output row j is formed. */
     for (int jj = -AF_KR; jj < AF_KR; jj++)
-        af_smooth_x(w, mask, jj, AF_SLOT(jj));
+        af_smooth_row_x(&w->sk, mask, n, w->per, jj, w->pad, AF_SLOT(jj));
     for (int j = 0; j < n; j++) {
-        af_smooth_x(w, mask, j + AF_KR, AF_SLOT(j + AF_KR));
-        double *out = u + (size_t)j * n;
-        /* Along y, a whole row at a time (vectorisable).  Weights >= 0
-         * summed in a fixed order: u is monotone in the mask. */
-        const double *src = AF_SLOT(j - AF_KR);
-        for (int i = 0; i < n; i++)
-            out[i] = k[0] * src[i];
-        for (int t = 1; t < AF_KW; t++) {
-            src = AF_SLOT(j + t - AF_KR);
-            const double kt = k[t];
-            for (int i = 0; i < n; i++)
-                out[i] += kt * src[i];
-        }
-        /* The weights sum to exactly 1; guard the last bit anyway. */
-        for (int i = 0; i < n; i++)
-            out[i] = out[i] > 1.0 ? 1.0 : out[i];
+        af_smooth_row_x(&w->sk, mask, n, w->per, j + AF_KR, w->pad, AF_SLOT(j + AF_KR));
+        const double *src[AF_KW];
+        for (int t = 0; t < AF_KW; t++)
+            src[t] = AF_SLOT(j + t - AF_KR);
+        af_smooth_row_y(&w->sk, src, n, u + (size_t)j * n);
     }
 #undef AF_SLOT
 }

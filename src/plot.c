@@ -39,6 +39,7 @@
 #include <fontconfig/fontconfig.h>
 
 #include "advflow/file.h"
+#include "draw_internal.h"
 #include "internal.h"
 
 #define AF_PLOT_DEFAULT_W 800
@@ -52,10 +53,6 @@
 /* A data range narrower than this share of its magnitude is treated as a
  * constant: tick labels could not tell its ends apart. */
 #define AF_PLOT_NARROW 1e-9
-
-/* U+2212 MINUS SIGN and U+00D7 MULTIPLICATION SIGN in UTF-8. */
-#define AF_MINUS "\xe2\x88\x92"
-#define AF_TIMES "\xc3\x97"
 
 typedef enum { AF_FMT_PNG, AF_FMT_SVG, AF_FMT_PDF } af_plot_format;
 
@@ -89,6 +86,9 @@ typedef struct {
     int nleg;
     double lx, ly, lw, lh; /* legend box */
     double leg_row, leg_ip, leg_sample, leg_textgap;
+    /* panels (af_plot_write_panels): the scale, and margins at least this
+     * wide, so that the panels' plot areas line up; 0: none */
+    double force_s, force_left, force_right;
 } af_layout;
 
 /* ------------------------------------------------------------------ */
@@ -183,19 +183,11 @@ static af_status af_axis_range(af_axis *a, const char *name, double gmin, double
 /* ------------------------------------------------------------------ */
 /* Text                                                                */
 
-static void af_font(cairo_t *cr, double size, int bold)
-{
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-}
+static void af_font(cairo_t *cr, double size, int bold) { af_draw_font(cr, size, bold); }
 
 static double af_text_width(cairo_t *cr, const char *s, double fs, int bold)
 {
-    cairo_text_extents_t e;
-    af_font(cr, fs, bold);
-    cairo_text_extents(cr, s, &e);
-    return e.x_advance;
+    return af_draw_text_width(cr, s, fs, bold);
 }
 
 /* Draw s with its baseline at y; align 0 left, 0.5 centre, 1 right of x. */
@@ -277,29 +269,14 @@ static int af_axis_title_parts(const char *text, int sci, const char *exp, af_pa
     return n;
 }
 
-/* Copy src to dst (size bytes), writing '-' as the typographic minus. */
-static void af_minus_copy(char *dst, size_t size, const char *src)
-{
-    size_t k = 0;
-    for (; *src && k + 4 < size; src++) {
-        if (*src == '-') {
-            memcpy(dst + k, AF_MINUS, 3);
-            k += 3;
-        } else {
-            dst[k++] = *src;
-        }
-    }
-    dst[k] = '\0';
-}
-
 static void af_label_set(af_label *l, const char *base, int has_exp, int exp)
 {
-    af_minus_copy(l->base, sizeof l->base, base);
+    af_draw_minus_copy(l->base, sizeof l->base, base);
     l->sup[0] = '\0';
     if (has_exp) {
         char e[16];
         snprintf(e, sizeof e, "%d", exp);
-        af_minus_copy(l->sup, sizeof l->sup, e);
+        af_draw_minus_copy(l->sup, sizeof l->sup, e);
     }
 }
 
@@ -396,7 +373,7 @@ static void af_ticks_linear(cairo_t *cr, const af_layout *L, af_axis *a, int hor
     }
     char e[16];
     snprintf(e, sizeof e, "%d", a->sci_exp);
-    af_minus_copy(a->sci_sup, sizeof a->sci_sup, e);
+    af_draw_minus_copy(a->sci_sup, sizeof a->sci_sup, e);
 }
 
 static void af_add_minor(af_axis *a, double v)
@@ -680,6 +657,8 @@ static af_status af_layout_make(cairo_t *cr, const af_plot_axes *axes, const af_
 {
     double s = fmin(L->w / (double)AF_PLOT_DEFAULT_W, L->h / (double)AF_PLOT_DEFAULT_H);
     s = fmax(0.75, fmin(4.0, s)); /* small figures keep readable text */
+    if (L->force_s > 0)
+        s = L->force_s;
     L->s = s;
     L->fs_tick = 13 * s;
     L->fs_label = 15 * s;
@@ -720,7 +699,8 @@ static af_status af_layout_make(cairo_t *cr, const af_plot_axes *axes, const af_
 
     double left = L->pad + (yrow ? fe_label.ascent + fe_label.descent + L->gap : 0) +
                   af_max_label_width(cr, &L->ay, L->fs_tick) + L->gap + L->ticklen;
-    double right = 1.5 * L->pad;
+    double right = fmax(1.5 * L->pad, L->force_right);
+    left = fmax(left, L->force_left);
     L->x0 = round(left);
     for (int pass = 0; pass < 2; pass++) {
         L->x1 = round(L->w - right);
@@ -1007,55 +987,29 @@ static void af_draw(cairo_t *cr, const af_layout *L, const af_plot_axes *axes,
     af_draw_legend(cr, L, series, ns);
 }
 
-/* Text measurements must agree between the scratch surface and the output
- * surface: no metric hinting anywhere, grayscale antialiasing. */
-static void af_font_setup(cairo_t *cr)
-{
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    cairo_set_font_options(cr, fo);
-    cairo_font_options_destroy(fo);
-    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
-}
-
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
 
-typedef struct {
-    FILE *fp;
-    int err; /* errno of the first failed write, -1 if unknown */
-} af_sink;
-
-static cairo_status_t af_sink_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    af_sink *s = closure;
-    if (s->err)
-        return CAIRO_STATUS_WRITE_ERROR;
-    errno = 0;
-    if (fwrite(data, 1, length, s->fp) != length) {
-        s->err = errno ? errno : -1;
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/* Render into fp; the status is cairo's, and sink->err tells a stdio
- * failure apart. */
+/* Render the panels (stacked, each L[k].w x L[k].h) into the sink; the
+ * status is cairo's, and sink->err tells a stdio failure apart. */
 static cairo_status_t af_render(af_plot_format fmt, af_sink *sink, const af_layout *L,
-                                const af_plot_axes *axes, const af_plot_series *series, int ns)
+                                const af_plot_panel *panels, int np)
 {
+    int w = L[0].w, h = 0;
+    for (int k = 0; k < np; k++)
+        h += L[k].h;
+    const af_plot_axes *axes = panels[0].axes;
     cairo_surface_t *surf = NULL;
     switch (fmt) {
-    case AF_FMT_PNG: surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, L->w, L->h); break;
+    case AF_FMT_PNG: surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h); break;
 #if CAIRO_HAS_SVG_SURFACE
     case AF_FMT_SVG:
-        surf = cairo_svg_surface_create_for_stream(af_sink_write, sink, L->w, L->h);
+        surf = cairo_svg_surface_create_for_stream(af_sink_write, sink, w, h);
         break;
 #endif
 #if CAIRO_HAS_PDF_SURFACE
     case AF_FMT_PDF:
-        surf = cairo_pdf_surface_create_for_stream(af_sink_write, sink, L->w, L->h);
+        surf = cairo_pdf_surface_create_for_stream(af_sink_write, sink, w, h);
         if (cairo_surface_status(surf) == CAIRO_STATUS_SUCCESS) {
             cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "advflow");
             if (axes->title && axes->title[0])
@@ -1068,8 +1022,17 @@ static cairo_status_t af_render(af_plot_format fmt, af_sink *sink, const af_layo
     cairo_status_t st = cairo_surface_status(surf);
     if (st == CAIRO_STATUS_SUCCESS) {
         cairo_t *cr = cairo_create(surf);
-        af_font_setup(cr);
-        af_draw(cr, L, axes, series, ns);
+        af_draw_font_setup(cr);
+        int y = 0;
+        for (int k = 0; k < np; k++) {
+            cairo_save(cr);
+            cairo_translate(cr, 0, y);
+            cairo_rectangle(cr, 0, 0, L[k].w, L[k].h);
+            cairo_clip(cr);
+            af_draw(cr, &L[k], panels[k].axes, panels[k].series, panels[k].ns);
+            cairo_restore(cr);
+            y += L[k].h;
+        }
         st = cairo_status(cr);
         cairo_destroy(cr);
     }
@@ -1084,9 +1047,7 @@ static cairo_status_t af_render(af_plot_format fmt, af_sink *sink, const af_layo
     return st;
 }
 
-static af_status af_check_args(const char *path, const af_plot_axes *axes,
-                               const af_plot_series *series, int ns, af_plot_format *fmt,
-                               af_error *err)
+static af_status af_check_format(const char *path, af_plot_format *fmt, af_error *err)
 {
     if (!path)
         return af_error_set(err, AF_EINVAL, "plot: path is NULL");
@@ -1107,42 +1068,48 @@ static af_status af_check_args(const char *path, const af_plot_axes *axes,
     if (*fmt == AF_FMT_PDF)
         return af_error_set(err, AF_EUNSUP, "plot: '%s': this cairo has no PDF output", path);
 #endif
+    return AF_OK;
+}
+
+/* One panel's arguments; name is the path, or the path and the panel. */
+static af_status af_check_args(const char *name, const af_plot_axes *axes,
+                               const af_plot_series *series, int ns, af_error *err)
+{
     if (!axes)
-        return af_error_set(err, AF_EINVAL, "plot: '%s': axes is NULL", path);
+        return af_error_set(err, AF_EINVAL, "plot: '%s': axes is NULL", name);
     if ((axes->width != 0 && (axes->width < AF_PLOT_MIN_SIDE || axes->width > AF_PLOT_MAX_SIDE)) ||
         (axes->height != 0 && (axes->height < AF_PLOT_MIN_SIDE || axes->height > AF_PLOT_MAX_SIDE)))
         return af_error_set(err, AF_EINVAL, "plot: '%s': size %d x %d outside %d..%d (0: default)",
-                            path, axes->width, axes->height, AF_PLOT_MIN_SIDE, AF_PLOT_MAX_SIDE);
+                            name, axes->width, axes->height, AF_PLOT_MIN_SIDE, AF_PLOT_MAX_SIDE);
     if (ns < 0)
-        return af_error_set(err, AF_EINVAL, "plot: '%s': ns = %d is negative", path, ns);
+        return af_error_set(err, AF_EINVAL, "plot: '%s': ns = %d is negative", name, ns);
     if (ns > 0 && !series)
-        return af_error_set(err, AF_EINVAL, "plot: '%s': series is NULL with ns = %d", path, ns);
+        return af_error_set(err, AF_EINVAL, "plot: '%s': series is NULL with ns = %d", name, ns);
     for (int j = 0; j < ns; j++) {
         const af_plot_series *s = &series[j];
         if (s->count < 0)
-            return af_error_set(err, AF_EINVAL, "plot: '%s': series %d has count = %d", path, j,
+            return af_error_set(err, AF_EINVAL, "plot: '%s': series %d has count = %d", name, j,
                                 s->count);
         if (s->count > 0 && (!s->x || !s->y))
-            return af_error_set(err, AF_EINVAL, "plot: '%s': series %d has a NULL x or y", path, j);
+            return af_error_set(err, AF_EINVAL, "plot: '%s': series %d has a NULL x or y", name, j);
         if (s->style != AF_PLOT_LINE && s->style != AF_PLOT_DASHED && s->style != AF_PLOT_MARKERS &&
             s->style != AF_PLOT_LINE_MARKERS)
-            return af_error_set(err, AF_EINVAL, "plot: '%s': series %d has style %d", path, j,
+            return af_error_set(err, AF_EINVAL, "plot: '%s': series %d has style %d", name, j,
                                 (int)s->style);
     }
     return AF_OK;
 }
 
-/* Write the plot to path atomically (file.h). */
+/* Write the panels to path atomically (file.h). */
 static af_status af_write_atomic(const char *path, af_plot_format fmt, const af_layout *L,
-                                 const af_plot_axes *axes, const af_plot_series *series, int ns,
-                                 af_error *err)
+                                 const af_plot_panel *panels, int np, af_error *err)
 {
     af_file f;
     af_status code = af_file_open(&f, path, "plot", err);
     if (code != AF_OK)
         return code;
     af_sink sink = {f.fp, 0};
-    cairo_status_t st = af_render(fmt, &sink, L, axes, series, ns);
+    cairo_status_t st = af_render(fmt, &sink, L, panels, np);
     if (st != CAIRO_STATUS_SUCCESS || sink.err) {
         const char *why = sink.err > 0 ? strerror(sink.err) : cairo_status_to_string(st);
         code = st == CAIRO_STATUS_NO_MEMORY && !sink.err ? AF_ENOMEM : AF_EIO;
@@ -1152,28 +1119,18 @@ static af_status af_write_atomic(const char *path, af_plot_format fmt, const af_
     return af_file_commit(&f, err);
 }
 
-af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plot_series *series,
-                        int ns, af_error *err)
+/* The axis ranges of one panel, over the points that can be drawn. */
+static af_status af_panel_ranges(af_layout *L, const af_plot_panel *p, const char *name,
+                                 af_error *err)
 {
-    af_plot_format fmt = AF_FMT_PNG;
-    af_status st = af_check_args(path, axes, series, ns, &fmt, err);
-    if (st != AF_OK)
-        return st;
-
-    af_layout *L = calloc(1, sizeof *L);
-    if (!L)
-        return af_error_set(err, AF_ENOMEM, "plot: '%s': out of memory", path);
-    L->w = axes->width ? axes->width : AF_PLOT_DEFAULT_W;
-    L->h = axes->height ? axes->height : AF_PLOT_DEFAULT_H;
+    const af_plot_axes *axes = p->axes;
     L->ax.log = axes->logx != 0;
     L->ay.log = axes->logy != 0;
-
-    /* data ranges over the points that can be drawn */
     double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
     long npoints = 0;
-    for (int j = 0; j < ns; j++)
-        for (int i = 0; i < series[j].count; i++) {
-            double x = series[j].x[i], y = series[j].y[i];
+    for (int j = 0; j < p->ns; j++)
+        for (int i = 0; i < p->series[j].count; i++) {
+            double x = p->series[j].x[i], y = p->series[j].y[i];
             if (!af_usable(&L->ax, x) || !af_usable(&L->ay, y))
                 continue;
             npoints++;
@@ -1182,25 +1139,40 @@ af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plo
             ymin = fmin(ymin, y);
             ymax = fmax(ymax, y);
         }
-    if (npoints == 0) {
-        int anylog = L->ax.log || L->ay.log;
-        free(L);
-        return af_error_set(err, AF_EINVAL, "plot: '%s': no finite point to plot%s", path,
-                            anylog ? " (log axes need positive values)" : "");
-    }
-    st = af_axis_range(&L->ax, "x", axes->xmin, axes->xmax, xmin, xmax, path, err);
+    if (npoints == 0)
+        return af_error_set(err, AF_EINVAL, "plot: '%s': no finite point to plot%s", name,
+                            L->ax.log || L->ay.log ? " (log axes need positive values)" : "");
+    af_status st = af_axis_range(&L->ax, "x", axes->xmin, axes->xmax, xmin, xmax, name, err);
     if (st == AF_OK)
-        st = af_axis_range(&L->ay, "y", axes->ymin, axes->ymax, ymin, ymax, path, err);
-    if (st != AF_OK) {
-        free(L);
-        return st;
-    }
+        st = af_axis_range(&L->ay, "y", axes->ymin, axes->ymax, ymin, ymax, name, err);
+    return st;
+}
 
-    /* layout on a scratch surface: nothing touches the disk before it is done */
+/* Lay out every panel on a scratch surface (nothing touches the disk
+ * before it is done); with more than one, twice, the second time with
+ * the widest margins of the first, so that the plot areas line up. */
+static af_status af_panels_layout(af_layout *L, const af_plot_panel *panels, int np,
+                                  char (*names)[4400], af_error *err)
+{
     cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
     cairo_t *cr = cairo_create(scratch);
-    af_font_setup(cr);
-    st = af_layout_make(cr, axes, series, ns, L, path, err);
+    af_draw_font_setup(cr);
+    af_status st = AF_OK;
+    for (int pass = 0; pass < (np > 1 ? 2 : 1) && st == AF_OK; pass++) {
+        double left = 0, right = 0;
+        for (int k = 0; k < np; k++) {
+            left = fmax(left, L[k].x0);
+            right = fmax(right, L[k].w - L[k].x1);
+        }
+        for (int k = 0; k < np && st == AF_OK; k++) {
+            if (pass == 1) {
+                L[k].force_left = left;
+                L[k].force_right = right;
+            }
+            st = af_layout_make(cr, panels[k].axes, panels[k].series, panels[k].ns, &L[k],
+                                names[k], err);
+        }
+    }
     cairo_status_t cst = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_destroy(scratch);
@@ -1208,15 +1180,72 @@ af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plo
         if (cst == CAIRO_STATUS_INVALID_STRING)
             st = af_error_set(err, AF_EINVAL,
                               "plot: '%s': a title, axis label or legend text is not valid UTF-8",
-                              path);
+                              names[0]);
         else
             st = af_error_set(err, cst == CAIRO_STATUS_NO_MEMORY ? AF_ENOMEM : AF_EFAILED,
-                              "plot: '%s': cairo: %s", path, cairo_status_to_string(cst));
+                              "plot: '%s': cairo: %s", names[0], cairo_status_to_string(cst));
+    }
+    return st;
+}
+
+af_status af_plot_write_panels(const char *path, const af_plot_panel *panels, int np,
+                               af_error *err)
+{
+    af_plot_format fmt = AF_FMT_PNG;
+    af_status st = af_check_format(path, &fmt, err);
+    if (st != AF_OK)
+        return st;
+    if (np < 1 || np > AF_PLOT_MAX_PANELS || !panels)
+        return af_error_set(err, AF_EINVAL, "plot: '%s': %d panels (1..%d, panels %s)", path, np,
+                            AF_PLOT_MAX_PANELS, panels ? "set" : "NULL");
+    char names[AF_PLOT_MAX_PANELS][4400];
+    int height = 0;
+    for (int k = 0; k < np; k++) {
+        if (np == 1)
+            snprintf(names[k], sizeof names[k], "%s", path);
+        else
+            snprintf(names[k], sizeof names[k], "%s, panel %d", path, k + 1);
+        st = af_check_args(names[k], panels[k].axes, panels[k].series, panels[k].ns, err);
+        if (st != AF_OK)
+            return st;
+        int w0 = panels[0].axes->width, w = panels[k].axes->width;
+        if (w != 0 && w0 != 0 && w != w0)
+            return af_error_set(err, AF_EINVAL,
+                                "plot: '%s': panel %d is %d wide, panel 1 %d: panels share one width",
+                                path, k + 1, w, w0);
+        height += panels[k].axes->height ? panels[k].axes->height : AF_PLOT_DEFAULT_H;
+    }
+    if (height > AF_PLOT_MAX_SIDE)
+        return af_error_set(err, AF_EINVAL, "plot: '%s': the panels are %d high together, more than %d",
+                            path, height, AF_PLOT_MAX_SIDE);
+
+    af_layout *L = calloc((size_t)np, sizeof *L);
+    if (!L)
+        return af_error_set(err, AF_ENOMEM, "plot: '%s': out of memory", path);
+    int width = 0;
+    for (int k = 0; k < np; k++)
+        width = width ? width : panels[k].axes->width;
+    for (int k = 0; k < np && st == AF_OK; k++) {
+        L[k].w = width ? width : AF_PLOT_DEFAULT_W;
+        L[k].h = panels[k].axes->height ? panels[k].axes->height : AF_PLOT_DEFAULT_H;
+        /* panels: text sized by the width alone, alike in every panel */
+        if (np > 1)
+            L[k].force_s = fmax(0.75, fmin(4.0, L[k].w / (double)AF_PLOT_DEFAULT_W));
+        st = af_panel_ranges(&L[k], &panels[k], names[k], err);
     }
     if (st == AF_OK)
-        st = af_write_atomic(path, fmt, L, axes, series, ns, err);
+        st = af_panels_layout(L, panels, np, names, err);
+    if (st == AF_OK)
+        st = af_write_atomic(path, fmt, L, panels, np, err);
     free(L);
     return st;
+}
+
+af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plot_series *series,
+                        int ns, af_error *err)
+{
+    af_plot_panel p = {axes, series, ns};
+    return af_plot_write_panels(path, &p, 1, err);
 }
 
 void af_plot_release(void)

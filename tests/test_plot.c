@@ -510,6 +510,105 @@ static void test_write_errors(void **state)
     assert_int_equal(count_entries(tmpdir, NULL), 0);
 }
 
+/* Left frame column of the rows [y0, y1): the column with the most dark
+ * pixels in the left half. */
+static int frame_left(const image *im, int y0, int y1)
+{
+    int best = -1, at = -1;
+    for (int x = 0; x < im->w / 2; x++) {
+        int n = 0;
+        for (int y = y0; y < y1; y++)
+            n += is_dark(px(im, x, y));
+        if (n > best) {
+            best = n;
+            at = x;
+        }
+    }
+    assert_true(best > (y1 - y0) / 3);
+    return at;
+}
+
+/* Panels: stacked to the sum of their heights, plot areas lined up even
+ * when the y labels differ in width, every format, errors naming the
+ * panel. */
+static void test_panels(void **state)
+{
+    (void)state;
+    af_plot_series s[3];
+    int ns = make_history(s);
+    enum { N = 20 };
+    double x[N], big[N];
+    for (int i = 0; i < N; i++) {
+        x[i] = 0.3 * i;
+        big[i] = 123456.0 * (1 + sin(0.3 * i)); /* wide tick labels */
+    }
+    af_plot_series b = {x, big, N, "big", af_plot_colour(1), AF_PLOT_LINE};
+    af_plot_axes a1 = {.title = "small", .ylabel = "R", .width = 640, .height = 200};
+    af_plot_axes a2 = {.title = "big", .xlabel = "t", .ylabel = "B", .height = 300};
+    af_plot_panel p[2] = {{&a1, s, ns}, {&a2, &b, 1}};
+    char path[256];
+    tpath(path, sizeof path, "panels.png");
+    af_error err;
+    if (af_plot_write_panels(path, p, 2, &err) != AF_OK)
+        fail_msg("%s", err.msg);
+    image im = read_png(path);
+    assert_int_equal(im.w, 640);
+    assert_int_equal(im.h, 500);
+    assert_int_equal(frame_left(&im, 40, 160), frame_left(&im, 250, 440));
+    free(im.rgb);
+    unlink(path);
+    const char *sample = getenv("AF_PLOT_SAMPLE");
+    if (sample && sample[0]) {
+        char sp[512];
+        snprintf(sp, sizeof sp, "%s/panels.png", sample);
+        assert_int_equal(af_plot_write_panels(sp, p, 2, &err), AF_OK);
+    }
+    static const char *const names[] = {"panels.svg", "panels.pdf"};
+    for (int k = 0; k < 2; k++) {
+        tpath(path, sizeof path, names[k]);
+        assert_int_equal(af_plot_write_panels(path, p, 2, &err), AF_OK);
+        struct stat sb;
+        assert_int_equal(stat(path, &sb), 0);
+        assert_true(sb.st_size > 500);
+        unlink(path);
+    }
+    /* one panel is af_plot_write */
+    tpath(path, sizeof path, "one.png");
+    assert_int_equal(af_plot_write_panels(path, p, 1, &err), AF_OK);
+    image one = read_png(path);
+    assert_int_equal(one.w, 640);
+    assert_int_equal(one.h, 200);
+    free(one.rgb);
+    unlink(path);
+
+    /* errors */
+    tpath(path, sizeof path, "panels.png");
+    check_error(af_plot_write_panels(path, p, 0, &err), &err, AF_EINVAL, path);
+    check_error(af_plot_write_panels(path, NULL, 2, &err), &err, AF_EINVAL, path);
+    check_error(af_plot_write_panels(path, p, AF_PLOT_MAX_PANELS + 1, &err), &err, AF_EINVAL, path);
+    a2.width = 700;
+    check_error(af_plot_write_panels(path, p, 2, &err), &err, AF_EINVAL, path);
+    assert_non_null(strstr(err.msg, "panel 2"));
+    a2.width = 0;
+    a2.height = AF_PLOT_MAX_SIDE;
+    check_error(af_plot_write_panels(path, p, 2, &err), &err, AF_EINVAL, path);
+    a2.height = 300;
+    b.count = -1;
+    check_error(af_plot_write_panels(path, p, 2, &err), &err, AF_EINVAL, path);
+    assert_non_null(strstr(err.msg, "panel 2"));
+    b.count = N;
+    p[1].axes = NULL;
+    check_error(af_plot_write_panels(path, p, 2, &err), &err, AF_EINVAL, path);
+    p[1].axes = &a2;
+    double nan1[1] = {NAN};
+    af_plot_series none = {nan1, nan1, 1, NULL, 0, AF_PLOT_LINE};
+    p[1].series = &none;
+    check_error(af_plot_write_panels(path, p, 2, &err), &err, AF_EINVAL, path);
+    assert_non_null(strstr(err.msg, "panel 2"));
+    assert_false(file_exists(path));
+    assert_int_equal(count_entries(tmpdir, NULL), 0);
+}
+
 static void test_colours(void **state)
 {
     (void)state;
@@ -538,6 +637,7 @@ int main(void)
         cmocka_unit_test(test_bad_args),
         cmocka_unit_test(test_write_errors),
         cmocka_unit_test(test_colours),
+        cmocka_unit_test(test_panels),
     };
     return cmocka_run_group_tests_name("plot", tests, setup_dir, teardown_dir);
 }

@@ -61,6 +61,28 @@ typedef struct {
 af_status af_plot_write(const char *path, const af_plot_axes *axes, const af_plot_series *series,
                         int ns, af_error *err);
 
+/* One panel of a figure: af_plot_write's arguments. */
+typedef struct {
+    const af_plot_axes *axes;
+    const af_plot_series *series;
+    int ns;
+} af_plot_panel;
+
+#define AF_PLOT_MAX_PANELS 8
+
+/* Panels stacked from top to bottom in one figure, one file (PNG, SVG or
+ * PDF as af_plot_write).  The figure is as wide as the panels' width (the
+ * first nonzero axes->width; the others must be 0 or the same) and as high
+ * as their heights together (each axes->height, default 560; at most
+ * AF_PLOT_MAX_SIDE in all).  Each panel is drawn as af_plot_write draws a
+ * plot, with its own title, labels, ranges and legend, except that text is
+ * sized by the width alone, and that the plot areas share their left and
+ * right edges, so that x axes of the same range line up.  np is 1 ..
+ * AF_PLOT_MAX_PANELS; the errors are af_plot_write's, their messages name
+ * the path and the panel (counting from 1).  np = 1 is af_plot_write. */
+af_status af_plot_write_panels(const char *path, const af_plot_panel *panels, int np,
+                               af_error *err);
+
 /* Release the font caches that cairo and fontconfig keep between plots, so
  * that leak checkers see a clean exit: call it once at the end of a
  * program that drew plots.  Plots drawn afterwards work, and pay the set-up

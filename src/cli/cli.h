@@ -97,6 +97,15 @@ int pictures_fit(const options *o, const af_grid *g, int scale);
 /* A frame of the state's densities (two hues when the classes differ) and
  * data points, with mask as the region (may be NULL). */
 void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f);
+/* history.png, history.svg and risks.png of the run folder dir, drawn
+ * from dir/history.csv (src/cli/plot.c); all three are written or none.
+ * 0, or the exit code (printed): EXIT_USAGE when history.csv is missing
+ * or malformed (the message names the file and line). */
+int history_plots(const char *dir);
+/* The comment lines a run's history.csv starts with for history_plots:
+ * "# area_rate_exact = -2 pi" when the density is uniform and the initial
+ * region lies inside the box (then its boundary curves are closed). */
+void history_comments(FILE *fp, const state *s);
 /* The help text of a command, or the main help for NULL; NULL if unknown. */
 const char *help_of(const char *cmd);
 
@@ -159,5 +168,6 @@ int cmd_run(const options *o);
 int cmd_data(const options *o);
 int cmd_robust(const options *o);
 int cmd_attack(const options *o);
+int cmd_plot(const options *o);
 
 #endif

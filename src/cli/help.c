@@ -12,17 +12,18 @@ static const char *const main_help =
     "minimizing-movements scheme for it exactly (each step a minimum cut), which\n"
     "approximates weighted mean curvature flow V = kappa + d_nu log rho.\n"
     "\n"
-    "usage: advflow COMMAND CASE.ini [options]\n"
+    "usage: advflow COMMAND CASE.ini [options]    (advflow plot DIR)\n"
     "\n"
     "commands:\n"
     "  run        run the flow of a case: history.csv (areas, perimeters, risks),\n"
-    "             frames, masks, overview.png, risks.png\n"
+    "             frames, masks, overview.png, history.png/.svg, risks.png\n"
     "  perimeter  print Per_eps and its parts for the case's initial shape\n"
     "  render     write a PNG of the case's initial mask, density or frame\n"
     "  data       write the case's data points as CSV and a scatter picture\n"
     "  robust     the robust-optimal classifier: the exact minimiser of the\n"
     "             adversarial risk, its risks, and the best any classifier can do\n"
     "  attack     attack paths (iterated FGSM) against the case's classifier\n"
+    "  plot DIR   redraw history.png/.svg and risks.png of a finished run\n"
     "  help CMD   explain a command (same as advflow CMD --help)\n"
     "\n"
     "options for every command:\n"
@@ -63,9 +64,13 @@ static const char *const run_help =
     "  history.csv        one row per step: step,time,area,perimeter_eps,\n"
     "                     perimeter_local,energy,...,risk_clean,risk_adv and, with\n"
     "                     [data], risk_clean_points,risk_adv_points (docs/cases.md);\n"
-    "                     with [data] a first line '# risk_adv_points_bound = ...'\n"
-    "  frame_NNNNN.png    every [output] every steps: region over the density (two\n"
-    "                     hues when the classes differ) and the data points\n"
+    "                     first comment lines: '# risk_adv_points_bound = ...'\n"
+    "                     (with [data]), '# area_rate_exact = ...' (a uniform\n"
+    "                     density, the region inside the box)\n"
+    "  frame_NNNNN.png    every [output] every steps: the region (its boundary in\n"
+    "                     dark red) over the density (dark = dense; two hues when\n"
+    "                     the classes differ) with the data points, box axes, a\n"
+    "                     colour bar and the time and step\n"
     "  mask_NNNNN.png     the same steps as 8-bit masks (255 inside)\n"
     "  mask_final.png     the last step's mask\n"
     "  mask_NNNNN.npy     with [output] format = npy or both (png: the default):\n"
@@ -75,7 +80,11 @@ static const char *const run_help =
     "  levelset_NNNNN.npy with representation = levelset, at the frames' steps: u_k,\n"
     "                     the signed distance to the sub-cell boundary (float64,\n"
     "                     a[j, i] at (x_i, y_j), negative inside); levelset_final.npy\n"
-    "  overview.png       boundaries at several times over the density\n"
+    "  overview.png       boundaries at up to nine times (blue to red, their times\n"
+    "                     in a legend) over the density\n"
+    "  history.png, history.svg   area (with the exact law dA/dt = -2 pi of a\n"
+    "                     uniform density), perimeters and, with [data], risks\n"
+    "                     against time; advflow plot DIR redraws them\n"
     "  risks.png          clean and adversarial risks against time\n"
     "risk_clean = E|1_A - y| and risk_adv = E sup_{B_eps} |1_A - y| are fractions of\n"
     "the density's mass; risk_adv = risk_clean + w_B Per_eps / mass exactly\n"
@@ -129,12 +138,14 @@ static const char *const render_help =
     "\n"
     "Writes one PNG of the case's initial state:\n"
     "  mask     8-bit gray, one pixel per cell, 255 inside (default)\n"
-    "  density  8-bit gray, rho0 + rho1 scaled so that its maximum is white\n"
+    "  density  rho0 + rho1 shaded as frames shade it, dark = dense, with box\n"
+    "           axes and a colour bar (N pixels per cell, as frame)\n"
     "  frame    colour picture: density shading (two hues when the classes\n"
-    "           differ), region tint, boundary line, data points; N pixels per\n"
-    "           cell (--scale N; 0: automatic, the largest that keeps the picture\n"
-    "           within 1024 pixels; without --scale, [output] scale, default 0)\n"
-    "--scale applies to frames only (exit 2 with --what mask or density).\n"
+    "           differ; dark = dense), region tint, boundary line, data points,\n"
+    "           box axes and colour bar; N pixels per cell of map (--scale N;\n"
+    "           0: automatic, the largest that keeps the map within 1024\n"
+    "           pixels; without --scale, [output] scale, default 0)\n"
+    "--scale applies to frames and densities (exit 2 with --what mask).\n"
     "\n"
     "example:\n"
     "  advflow render cases/moons.ini --what frame -o moons.png\n";
@@ -229,6 +240,29 @@ static const char *const attack_help =
     "example:\n"
     "  advflow attack cases/moons.ini --points 30 --out out/attack\n";
 
+static const char *const plot_help =
+    "usage: advflow plot DIR [--quiet]\n"
+    "\n"
+    "Redraws the pictures of a run's history from DIR/history.csv, the table\n"
+    "advflow run wrote into its output folder DIR (also of a run still going, or\n"
+    "stopped):\n"
+    "  history.png, history.svg  stacked panels against time t: the area of the\n"
+    "                     region (with the exact law A(t) = A0 - 2 pi t, dashed,\n"
+    "                     when the density is uniform and the region started\n"
+    "                     inside the box: the line history.csv's comment\n"
+    "                     '# area_rate_exact' asks for), the perimeters\n"
+    "                     perimeter_eps and perimeter_local, and with [data] the\n"
+    "                     risks\n"
+    "  risks.png          clean and adversarial risks (densities; with [data] the\n"
+    "                     points and the bound '# risk_adv_points_bound')\n"
+    "The same code draws them at the end of advflow run, so a redraw matches.\n"
+    "The three are replaced together or not at all.  A missing or malformed\n"
+    "history.csv is an input error (exit status 2) naming the file and line.\n"
+    "\n"
+    "example:\n"
+    "  advflow run cases/default.ini --out out/default\n"
+    "  advflow plot out/default\n";
+
 const char *help_of(const char *cmd)
 {
     static const struct {
@@ -236,6 +270,7 @@ const char *help_of(const char *cmd)
     } helps[] = {
         {"run", run_help},       {"perimeter", perimeter_help}, {"render", render_help},
         {"data", data_help},     {"robust", robust_help},       {"attack", attack_help},
+        {"plot", plot_help},
     };
     if (!cmd)
         return main_help;

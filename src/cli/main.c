@@ -29,7 +29,7 @@ static int takes(const char *cmd, const char *opt)
     } table[] = {
         {"run", " out force "}, {"perimeter", " "},        {"render", " out what scale "},
         {"data", " out "},      {"robust", " out eps-list force "},
-        {"attack", " out mask points tau steps force "},
+        {"attack", " out mask points tau steps force "}, {"plot", " "},
     };
     char key[32];
     snprintf(key, sizeof key, " %s ", opt);
@@ -131,12 +131,13 @@ static int parse_options(int argc, char **argv, options *o)
         } else if (!o->case_path) {
             o->case_path = a;
         } else {
-            return usage_error(o->cmd, "more than one case file:", a);
+            return usage_error(o->cmd, strcmp(o->cmd, "plot") ? "more than one case file:"
+                                                              : "more than one folder:", a);
         }
 #undef TAKE
     }
     if (!o->case_path)
-        return usage_error(o->cmd, "missing CASE.ini", NULL);
+        return usage_error(o->cmd, strcmp(o->cmd, "plot") ? "missing CASE.ini" : "missing DIR", NULL);
     return -1;
 }
 
@@ -421,9 +422,9 @@ static int cmd_render(const options *o)
         return usage_error("render", "--what must be mask, density or frame, not", what);
     if (!o->out)
         return usage_error("render", "missing -o FILE.png", NULL);
-    if (o->scale >= 0 && strcmp(what, "frame"))
+    if (o->scale >= 0 && !strcmp(what, "mask"))
         return usage_error("render",
-                           "--scale applies to --what frame (masks and densities have one pixel "
+                           "--scale applies to --what frame and density (masks have one pixel "
                            "per cell), not to --what", what);
     state s;
     int rc = load(o, &s, 1);
@@ -432,7 +433,7 @@ static int cmd_render(const options *o)
         return rc;
     }
     int scale = o->scale >= 0 ? o->scale : s.c->output.scale; /* 0: automatic */
-    if ((rc = pictures_fit(o, &s.c->grid, strcmp(what, "frame") ? 1 : scale)) != 0) {
+    if ((rc = pictures_fit(o, &s.c->grid, strcmp(what, "mask") ? scale : 1)) != 0) {
         state_free(&s);
         return rc;
     }
@@ -441,7 +442,13 @@ static int cmd_render(const options *o)
     if (!strcmp(what, "mask")) {
         st = af_png_write_mask(o->out, &s.c->grid, s.mask, &err);
     } else if (!strcmp(what, "density")) {
-        st = af_png_write_gray(o->out, &s.c->grid, s.rho, 0, &err);
+        /* the frames' shading of rho0 + rho1 (dark = dense), with its bar */
+        af_png_frame f = {.grid = &s.c->grid, .density = s.rho, .scale = scale};
+        size_t cells = af_grid_cells(&s.c->grid);
+        for (size_t x = 0; x < cells; x++) /* a constant too is shown (dark), with its bar */
+            if (isfinite(s.rho[x]) && s.rho[x] > f.density_max)
+                f.density_max = s.rho[x];
+        st = af_png_write_frame(o->out, &f, &err);
     } else {
         af_png_frame f;
         frame_of(&s, s.mask, scale, &f);
@@ -480,6 +487,7 @@ int main(int argc, char **argv)
     } commands[] = {
         {"run", cmd_run},   {"perimeter", cmd_perimeter}, {"render", cmd_render},
         {"data", cmd_data}, {"robust", cmd_robust},       {"attack", cmd_attack},
+        {"plot", cmd_plot},
     };
     int (*fn)(const options *) = NULL;
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)

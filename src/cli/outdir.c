@@ -56,7 +56,7 @@ int run_output_name(const char *name)
     static const char *const fixed[] = {
         "history.csv", "overview.png", "risks.png",   "case.ini", "run.txt",   "mask_final.png",
         "mask_final.npy", "levelset_final.npy", "rho0.npy", "rho1.npy",
-        "flow.mp4", "flow.gif", /* tools/frames-to-video.sh, made from the frames */
+        "history.svg", "flow.mp4", "flow.gif", /* flow.*: tools/frames-to-video.sh */
         NULL,
     };
     for (int k = 0; fixed[k]; k++)

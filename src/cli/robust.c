@@ -248,6 +248,10 @@ int cmd_robust(const options *o)
         const uint8_t *bayes_c[1] = {bayes};
         f.contours = o->eps_list ? (const uint8_t *const *)masks : bayes_c;
         f.ncontours = o->eps_list ? k : 1;
+        if (o->eps_list) { /* the budgets in a legend */
+            f.line_values = eps;
+            f.line_label = "\xce\xb5"; /* epsilon */
+        }
         /* every output staged first (a bad name fails before any is
          * written), then written, then renamed into place together */
         outputs out = {0};

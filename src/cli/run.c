@@ -3,7 +3,8 @@
  * The library does one step at a time; this file drives the loop (GSL's
  * model): step until [scheme] steps or t_end, or until the set vanishes,
  * and write history.csv (areas, perimeters, risks), frames, masks,
- * overview.png and risks.png.  Every input is checked and every plan is
+ * overview.png, and from history.csv (plot.c) history.png, history.svg and
+ * risks.png.  Every input is checked and every plan is
  * made before the output folder is touched, and history.csv is written
  * under a temporary name and renamed at the end, so a run that fails leaves
  * no half-written file under a final name. */
@@ -57,17 +58,14 @@ typedef struct {
     af_contour *ct;
     uint8_t *snap[SNAP_KEEP + 1];   /* masks, or (ls) copies of zero contours */
     size_t snap_len[SNAP_KEEP + 1]; /* segments of each kept contour (ls) */
+    int snap_step[SNAP_KEEP + 1];   /* the step of each */
     int nsnap, gap;
     af_file hist;
     /* stop_when_still in the level-set representation: u at the last step
      * that changed the mask, and the steps since (at_rest) */
     double *u_ref;
     int still_steps;
-    double *series;              /* per step: time, clean, adv, clean_points, adv_points */
-    size_t nseries, cap_series;
 } run_state;
-
-#define SERIES 5
 
 static void run_free(run_state *r)
 {
@@ -83,59 +81,9 @@ static void run_free(run_state *r)
     free(r->u_ref);
     af_dist_work_free(r->dist);
     af_contour_free(r->ct);
-    free(r->series);
     for (int k = 0; k < r->nsnap; k++)
         free(r->snap[k]);
     af_file_abort(&r->hist);
-}
-
-/* Keep one step's risks for risks.png. */
-static int keep_risks(run_state *r, const double v[SERIES])
-{
-    if (r->nseries == r->cap_series) {
-        size_t cap = r->cap_series ? 2 * r->cap_series : 256;
-        double *q = realloc(r->series, cap * SERIES * sizeof *q);
-        if (!q)
-            return -1;
-        r->series = q;
-        r->cap_series = cap;
-    }
-    memcpy(r->series + r->nseries++ * SERIES, v, SERIES * sizeof *v);
-    return 0;
-}
-
-/* risks.png: the risks against time, and the bound on the points. */
-static int plot_risks(const run_state *r, const char *dir, double bound)
-{
-    size_t m = r->nseries;
-    double *col = malloc(6 * m * sizeof *col);
-    if (!col) {
-        fprintf(stderr, "advflow: out of memory\n");
-        return EXIT_RUNTIME;
-    }
-    for (size_t k = 0; k < m; k++) {
-        for (int q = 0; q < SERIES; q++)
-            col[q * m + k] = r->series[k * SERIES + q];
-        col[5 * m + k] = bound;
-    }
-    int points = r->s.points != NULL;
-    af_plot_series ser[5] = {
-        {col, col + 2 * m, (int)m, "adversarial risk (densities)", af_plot_colour(0), AF_PLOT_LINE},
-        {col, col + 1 * m, (int)m, "clean risk (densities)", af_plot_colour(1), AF_PLOT_LINE},
-        {col, col + 4 * m, (int)m, "adversarial risk (points)", af_plot_colour(2), AF_PLOT_LINE},
-        {col, col + 3 * m, (int)m, "clean risk (points)", af_plot_colour(3), AF_PLOT_LINE},
-        {col, col + 5 * m, (int)m, "lower bound on the points (any classifier)", af_plot_colour(4),
-         AF_PLOT_DASHED},
-    };
-    char title[256], path[4300];
-    snprintf(title, sizeof title, "Risks along the flow (eps = %g, %s ball)",
-             r->s.c->scheme.epsilon, af_norm_name(r->s.c->scheme.norm));
-    af_plot_axes ax = {.title = title, .xlabel = "time t", .ylabel = "risk"};
-    snprintf(path, sizeof path, "%s/risks.png", dir);
-    af_error err;
-    int rc = write_or_fail(af_plot_write(path, &ax, ser, points ? 5 : 2, &err), &err);
-    free(col);
-    return rc;
 }
 
 /* A mask as [output] format says: NAME.png (8-bit, 255 inside), NAME.npy
@@ -221,7 +169,11 @@ static int write_frame(run_state *r, const char *dir, int k, int *rc)
     if (c->output.frames) {
         af_png_frame f;
         frame_of(&r->s, r->a, c->output.scale, &f);
-        if (r->ls) { /* the boundary at its sub-cell position */
+        f.show_time = 1;
+        f.time = k * c->scheme.h;
+        f.step = k;
+        if (r->ls) { /* the region {u < 0} and its boundary at sub-cell position */
+            f.levelset = r->u;
             f.boundary = (const double *)af_contour_segments(r->ct);
             f.nboundary = af_contour_count(r->ct);
         }
@@ -249,6 +201,7 @@ static int snapshot(run_state *r, int k, size_t cells)
         for (int q = 1; q < r->nsnap; q++) {
             if (q % 2 == 0) {
                 r->snap_len[m] = r->snap_len[q];
+                r->snap_step[m] = r->snap_step[q];
                 r->snap[m++] = r->snap[q];
             } else
                 free(r->snap[q]);
@@ -258,6 +211,7 @@ static int snapshot(run_state *r, int k, size_t cells)
         if (k % r->gap != 0)
             return 0;
     }
+    r->snap_step[r->nsnap] = k;
     if (r->ls) { /* the zero contour (a few kB), not the field */
         size_t m = af_contour_count(r->ct), bytes = m * sizeof(af_segment);
         if (!(r->snap[r->nsnap] = malloc(bytes ? bytes : 1)))
@@ -450,6 +404,7 @@ int cmd_run(const options *o)
         fprintf(hist, "# risk_adv_points_bound = %.10g (the smallest adversarial risk on the %zu "
                       "points of any classifier; %zu conflicting pairs)\n",
                 bound, r.s.points->count, conflicts);
+    history_comments(hist, &r.s);
     fprintf(hist, "step,time,area,perimeter_eps,perimeter_local,energy,band_cells,solve_ms,"
                   "step_ms,changed,nodes,arcs,band_widenings,global_moves,radius_equiv,"
                   "risk_clean,risk_adv%s\n",
@@ -500,12 +455,6 @@ int cmd_run(const options *o)
             fprintf(hist, ",%.10g,%.10g", pv.clean, pv.adv);
         fputc('\n', hist);
         fflush(hist); /* a row per step, readable while the run goes on */
-        double row[SERIES] = {k * sc->h, v.clean, v.adv, pv.clean, pv.adv};
-        if (keep_risks(&r, row) != 0) {
-            fprintf(stderr, "advflow: out of memory\n");
-            rc = EXIT_RUNTIME;
-            break;
-        }
         if (k > 0)
             progress_step(bar, k, k * sc->h, v.area, ms_sum / k);
         vanished = v.area == 0;
@@ -582,16 +531,19 @@ int cmd_run(const options *o)
         /* at most OVERVIEW_LINES of the kept masks, evenly spaced, with the
          * first and the last */
         const uint8_t *lines[OVERVIEW_LINES];
+        double times[OVERVIEW_LINES];
         int nl = 0, kept = r.nsnap;
         for (int q = 0; q < OVERVIEW_LINES && q < kept; q++) {
             int idx = kept <= OVERVIEW_LINES ? q
                       : (int)lround((double)q * (kept - 1) / (OVERVIEW_LINES - 1));
+            times[nl] = r.snap_step[idx] * sc->h;
             lines[nl++] = r.snap[idx];
         }
         af_png_frame f;
         frame_of(&r.s, NULL, c->output.scale, &f);
         f.contours = lines;
         f.ncontours = nl;
+        f.line_values = times;
         const double *seglines[OVERVIEW_LINES];
         size_t seglen[OVERVIEW_LINES];
         if (r.ls) { /* the kept zero contours, at sub-cell position */
@@ -608,10 +560,10 @@ int cmd_run(const options *o)
         snprintf(path, sizeof path, "%s/overview.png", dir);
         rc = write_or_fail(af_png_write_frame(path, &f, &err), &err);
     }
-    if (rc == 0)
-        rc = plot_risks(&r, dir, bound);
     if (rc == 0 && out_close(&r.hist) != 0)
         rc = EXIT_RUNTIME;
+    if (rc == 0)
+        rc = history_plots(dir);
     char why[256];
     stop_reason(why, sizeof why, r.ls, k, vanished, still, interrupted);
     if (rc == 0) {

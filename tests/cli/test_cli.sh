@@ -50,21 +50,24 @@ awk -v p="$p" 'BEGIN { L = 2 * 3.14159265358979 * 0.6; e = (p - L) / L; if (e < 
 # run: history, frames and masks every `every` steps, final mask, overview
 expect 0 "" -- "$BIN" run "$T/c.ini" --out "$T/out/a" --quiet --set scheme.steps=4 --set output.every=2
 for f in history.csv frame_00000.png mask_00000.png frame_00002.png mask_00002.png frame_00004.png \
-         mask_00004.png mask_final.png overview.png risks.png case.ini run.txt; do
+         mask_00004.png mask_final.png overview.png risks.png case.ini run.txt history.png history.svg; do
     [ -s "$T/out/a/$f" ] && ok || bad "run did not write $f: $(ls "$T/out/a")"
 done
 [ ! -e "$T/out/a/frame_00001.png" ] && ok || bad "run wrote frame_00001.png with every = 2"
-[ -z "$(ls -A "$T/out/a" | grep -v '^frame_0000[024].png$\|^mask_0000[024].png$\|^mask_final.png$\|^overview.png$\|^risks.png$\|^history.csv$\|^case.ini$\|^run.txt$')" ] \
+[ -z "$(ls -A "$T/out/a" | grep -v '^frame_0000[024].png$\|^mask_0000[024].png$\|^mask_final.png$\|^overview.png$\|^risks.png$\|^history.csv$\|^case.ini$\|^run.txt$\|^history.png$\|^history.svg$')" ] \
     && ok || bad "run left extra files: $(ls -A "$T/out/a")"
-head -1 "$T/out/a/history.csv" | grep -q '^step,time,area,perimeter_eps,perimeter_local,energy,band_cells,solve_ms' \
-    && ok || bad "history.csv header: $(head -1 "$T/out/a/history.csv")"
-[ "$(wc -l < "$T/out/a/history.csv")" -eq 6 ] && ok || bad "history.csv has $(wc -l < "$T/out/a/history.csv") lines, want 6"
+# a uniform density: the comment line of the exact area law, then the header
+head -1 "$T/out/a/history.csv" | grep -q '^# area_rate_exact = -6.283185307 ' && ok \
+    || bad "history.csv has no area law line: $(head -1 "$T/out/a/history.csv")"
+grep -v '^#' "$T/out/a/history.csv" | head -1 | grep -q '^step,time,area,perimeter_eps,perimeter_local,energy,band_cells,solve_ms' \
+    && ok || bad "history.csv header: $(head -2 "$T/out/a/history.csv")"
+[ "$(grep -vc '^#' "$T/out/a/history.csv")" -eq 6 ] && ok || bad "history.csv has $(wc -l < "$T/out/a/history.csv") lines, want 6 and a comment"
 # areas decrease along the flow of a circle
-awk -F, 'NR > 2 && $3 >= prev { exit 1 } NR > 1 { prev = $3 }' "$T/out/a/history.csv" && ok || bad "area did not decrease"
+awk -F, '/^#/ { next } { n++ } n > 2 && $3 >= prev { exit 1 } n > 1 { prev = $3 }' "$T/out/a/history.csv" && ok || bad "area did not decrease"
 out=$("$BIN" run "$T/c.ini" --out "$T/out/q" --quiet --set scheme.steps=1 2>&1); [ -z "$out" ] && ok || bad "--quiet printed: $out"
 # t_end stops the run; the set vanishing stops it too
 "$BIN" run "$T/c.ini" --out "$T/out/t" --quiet --set scheme.t_end=0.5 --set scheme.h=0.2 --set scheme.steps=100
-[ "$(wc -l < "$T/out/t/history.csv")" -le 4 ] && ok || bad "t_end = 0.5 with h = 0.2 ran $(wc -l < "$T/out/t/history.csv") rows"
+[ "$(grep -vc '^#' "$T/out/t/history.csv")" -le 4 ] && ok || bad "t_end = 0.5 with h = 0.2 ran $(wc -l < "$T/out/t/history.csv") rows"
 "$BIN" run "$T/c.ini" --out "$T/out/v" --set scheme.steps=100 > "$T/v.out" 2>&1
 grep -q "vanished" "$T/v.out" && ok || bad "a circle did not vanish in 100 steps: $(cat "$T/v.out")"
 # MBO runs on the same outputs
