@@ -20,10 +20,16 @@
 
 /* A cairo write callback's closure: the stream, and the errno of the first
  * failed write (-1 if unknown; 0 while all is well).  After a failure
- * every further write fails at once. */
+ * every further write fails at once.  For a PNG, text (ntext pairs of
+ * keyword and text, NULL-free C strings) is written as tEXt chunks right
+ * after the IHDR chunk (cairo's PNG writer has no text of its own); pos
+ * counts the bytes passed through. */
 typedef struct {
     FILE *fp;
     int err;
+    const char *const *text;
+    int ntext;
+    unsigned long pos;
 } af_sink;
 
 cairo_status_t af_sink_write(void *closure, const unsigned char *data, unsigned int length);

@@ -1108,7 +1108,7 @@ static af_status af_write_atomic(const char *path, af_plot_format fmt, const af_
     af_status code = af_file_open(&f, path, "plot", err);
     if (code != AF_OK)
         return code;
-    af_sink sink = {f.fp, 0};
+    af_sink sink = {f.fp, 0, NULL, 0, 0};
     cairo_status_t st = af_render(fmt, &sink, L, panels, np);
     if (st != CAIRO_STATUS_SUCCESS || sink.err) {
         const char *why = sink.err > 0 ? strerror(sink.err) : cairo_status_to_string(st);

@@ -373,6 +373,21 @@ static af_status af_frame_check(const char *who, const af_png_frame *f, int *sca
     if (f->nboundary > 0 && !f->boundary)
         return af_error_set(err, AF_EINVAL, "png: %s: %zu boundary segments but boundary is NULL",
                             who, f->nboundary);
+    if (f->ntext < 0 || (f->ntext > 0 && !f->text))
+        return af_error_set(err, AF_EINVAL, "png: %s: %d text chunks but text is %s", who, f->ntext,
+                            f->text ? "set" : "NULL");
+    for (int k = 0; k < f->ntext; k++) {
+        const char *key = f->text[2 * k];
+        size_t kl = key ? strlen(key) : 0;
+        if (!f->text[2 * k + 1] || kl < 1 || kl > 79 || key[0] == ' ' || key[kl - 1] == ' ')
+            return af_error_set(err, AF_EINVAL,
+                                "png: %s: text %d: a keyword of 1-79 characters (no leading or "
+                                "trailing space) and a text are needed", who, k);
+        for (size_t q = 0; q < kl; q++)
+            if ((unsigned char)key[q] < 32 || (unsigned char)key[q] == 127)
+                return af_error_set(err, AF_EINVAL, "png: %s: text %d: the keyword holds a "
+                                    "control character", who, k);
+    }
     if (f->levelset) {
         size_t cells = (size_t)g->n * (size_t)g->n;
         for (size_t c = 0; c < cells; c++)
@@ -1294,7 +1309,7 @@ af_status af_png_write_frame(const char *path, const af_png_frame *frame, af_err
         cairo_surface_destroy(surf);
         return st;
     }
-    af_sink sink = {file.fp, 0};
+    af_sink sink = {file.fp, 0, frame->text, frame->ntext, 0};
     cst = cairo_surface_write_to_png_stream(surf, af_sink_write, &sink);
     cairo_surface_destroy(surf);
     if (cst != CAIRO_STATUS_SUCCESS || sink.err) {

@@ -1585,6 +1585,72 @@ static void test_gray_roundtrip(void **state)
     free(back);
 }
 
+/* Text chunks: a frame's text pairs come back as tEXt chunks right after
+ * IHDR, in order, each with a valid CRC (the PNG specification's CRC-32,
+ * computed here independently); the image still reads; a bad keyword is
+ * refused and nothing is written. */
+static uint32_t crc_spec(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t k = 0; k < n; k++) {
+        c ^= p[k];
+        for (int b = 0; b < 8; b++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+static void test_frame_text(void **state)
+{
+    (void)state;
+    af_grid g;
+    make_grid(&g, 16);
+    uint8_t m[256];
+    for (int k = 0; k < 256; k++)
+        m[k] = (uint8_t)(k % 16 > 4 && k % 16 < 11 && k / 16 > 4 && k / 16 < 11);
+    const char *text[] = {"Software", "advflow test", "advflow case", "[grid]\nn = 16\n"};
+    af_png_frame f;
+    memset(&f, 0, sizeof f);
+    f.grid = &g;
+    f.mask = m;
+    f.text = text;
+    f.ntext = 2;
+    char path[256];
+    tpath(path, sizeof path, "text.png");
+    af_error err;
+    assert_int_equal(af_png_write_frame(path, &f, &err), AF_OK);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    static unsigned char b[1 << 20];
+    size_t len = fread(b, 1, sizeof b, fp);
+    fclose(fp);
+    assert_true(len > 33 && len < sizeof b);
+    assert_memory_equal(b + 12, "IHDR", 4);
+    size_t p = 33;
+    for (int k = 0; k < 2; k++) {
+        uint32_t n = (uint32_t)b[p] << 24 | (uint32_t)b[p + 1] << 16 | (uint32_t)b[p + 2] << 8 | b[p + 3];
+        assert_memory_equal(b + p + 4, "tEXt", 4);
+        size_t kl = strlen(text[2 * k]), tl = strlen(text[2 * k + 1]);
+        assert_int_equal(n, kl + 1 + tl);
+        assert_memory_equal(b + p + 8, text[2 * k], kl + 1);
+        assert_memory_equal(b + p + 9 + kl, text[2 * k + 1], tl);
+        uint32_t crc = (uint32_t)b[p + 8 + n] << 24 | (uint32_t)b[p + 9 + n] << 16
+                       | (uint32_t)b[p + 10 + n] << 8 | b[p + 11 + n];
+        assert_int_equal(crc, crc_spec(b + p + 4, n + 4));
+        p += 12 + n;
+    }
+    /* libpng reads it whole (it checks every CRC) */
+    double *d = malloc(256 * sizeof *d);
+    assert_int_equal(af_png_read_density(path, &g, 1.0, d, &err), AF_OK);
+    free(d);
+    unlink(path);
+    const char *bad[] = {"", "x"};
+    f.text = bad;
+    f.ntext = 1;
+    assert_int_equal(af_png_write_frame(path, &f, &err), AF_EINVAL);
+    assert_null(fopen(path, "rb"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1597,6 +1663,7 @@ int main(void)
         cmocka_unit_test(test_frame_shading),
         cmocka_unit_test(test_frame_boundary),
         cmocka_unit_test(test_frame_time),
+        cmocka_unit_test(test_frame_text),
         cmocka_unit_test(test_frame_two_hue),
         cmocka_unit_test(test_frame_contours),
         cmocka_unit_test(test_frame_points),

@@ -151,6 +151,10 @@ typedef struct {
     int show_time;                /* nonzero: the header shows time and step (right) */
     double time;                  /* model time t */
     int step;                     /* step number k */
+    const char *const *text;      /* ntext pairs (keyword, text) stored as PNG tEXt chunks:
+                                   * keywords of 1-79 printable Latin-1 characters, texts
+                                   * any C string (e.g. "Software", the command line) */
+    int ntext;
 } af_png_frame;
 
 /* Write the frame to path (atomically, as every writer here).  AF_EINVAL

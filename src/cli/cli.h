@@ -140,6 +140,16 @@ int output_dir_clear_stale(const options *o, const char *dir, int (*own)(const c
  * and dir/run.txt (version, command line, folder, start time and, when
  * outcome is not NULL, how the run ended); 0 or EXIT_RUNTIME (printed). */
 int write_run_record(const options *o, const af_case *c, const char *dir, const char *outcome);
+/* What a run's PNG frames carry as text chunks (af_png_frame.text, 3
+ * pairs): the version ("Software"), the command line and the resolved
+ * case (the text of case.ini).  0, or -1 out of memory. */
+typedef struct {
+    char software[64];
+    char *command, *case_text;
+    const char *pairs[6];
+} png_text;
+int png_text_make(const options *o, const af_case *c, const char *dir, png_text *t);
+void png_text_free(png_text *t); /* accepts a zeroed one */
 /* Warn (stderr, not with --quiet) when h is large next to the squared size
  * of a component or hole of mask: the exact step may remove it in one
  * step; or, under uniform density, when the largest component would

@@ -65,6 +65,7 @@ typedef struct {
      * that changed the mask, and the steps since (at_rest) */
     double *u_ref;
     int still_steps;
+    png_text text;                /* carried by every frame */
 } run_state;
 
 static void run_free(run_state *r)
@@ -81,6 +82,7 @@ static void run_free(run_state *r)
     free(r->u_ref);
     af_dist_work_free(r->dist);
     af_contour_free(r->ct);
+    png_text_free(&r->text);
     for (int k = 0; k < r->nsnap; k++)
         free(r->snap[k]);
     af_file_abort(&r->hist);
@@ -172,6 +174,8 @@ static int write_frame(run_state *r, const char *dir, int k, int *rc)
         f.show_time = 1;
         f.time = k * c->scheme.h;
         f.step = k;
+        f.text = r->text.pairs;
+        f.ntext = 3;
         if (r->ls) { /* the region {u < 0} and its boundary at sub-cell position */
             f.levelset = r->u;
             f.boundary = (const double *)af_contour_segments(r->ct);
@@ -381,6 +385,11 @@ int cmd_run(const options *o)
         run_free(&r);
         return rc;
     }
+    if (png_text_make(o, c, dir, &r.text) != 0) { /* before the folder: nothing written */
+        fprintf(stderr, "advflow: out of memory\n");
+        run_free(&r);
+        return EXIT_RUNTIME;
+    }
     if (make_output_dir(dir) != 0) {
         run_free(&r);
         return EXIT_USAGE;
@@ -544,6 +553,8 @@ int cmd_run(const options *o)
         f.contours = lines;
         f.ncontours = nl;
         f.line_values = times;
+        f.text = r.text.pairs;
+        f.ntext = 3;
         const double *seglines[OVERVIEW_LINES];
         size_t seglen[OVERVIEW_LINES];
         if (r.ls) { /* the kept zero contours, at sub-cell position */

@@ -68,6 +68,45 @@ int write_run_record(const options *o, const af_case *c, const char *dir, const 
     return out_close(&f) != 0 ? EXIT_RUNTIME : 0;
 }
 
+int png_text_make(const options *o, const af_case *c, const char *dir, png_text *t)
+{
+    memset(t, 0, sizeof *t);
+    size_t n = 0;
+    FILE *f = open_memstream(&t->command, &n);
+    if (!f)
+        return -1;
+    for (int k = 0; k < o->argc; k++) {
+        if (k)
+            fputc(' ', f);
+        put_quoted(f, o->argv[k]);
+    }
+    if (fclose(f))
+        return -1;
+    if (!(f = open_memstream(&t->case_text, &n)))
+        return -1;
+    af_case resolved = *c; /* as case.ini says it */
+    resolved.output.dir = (char *)dir;
+    af_error err;
+    af_status st = af_case_write(&resolved, f, &err);
+    if (fclose(f) || st != AF_OK)
+        return -1;
+    snprintf(t->software, sizeof t->software, "advflow %s", af_version());
+    t->pairs[0] = "Software";
+    t->pairs[1] = t->software;
+    t->pairs[2] = "advflow command";
+    t->pairs[3] = t->command;
+    t->pairs[4] = "advflow case";
+    t->pairs[5] = t->case_text;
+    return 0;
+}
+
+void png_text_free(png_text *t)
+{
+    free(t->command);
+    free(t->case_text);
+    memset(t, 0, sizeof *t);
+}
+
 /* ---- h against the components ---- */
 
 /* Label the 4-connected components of {mask == inside} (label[x] = -1

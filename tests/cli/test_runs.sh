@@ -231,4 +231,14 @@ expect 2 "already holds the outputs of advflow robust" -- "$BIN" robust cases/mo
 "$BIN" robust --help | grep -q -- "--force" && "$BIN" attack --help | grep -q -- "--force" && ok \
     || bad "robust/attack --help do not name --force"
 
+# frames and the overview carry the version, the command line and the
+# resolved case as PNG text chunks (tEXt is stored uncompressed)
+"$BIN" run cases/circle.ini --set grid.n=64 --set scheme.steps=2 --out "$T/pngtext" --quiet > "$T/pngtext.log" 2>&1 \
+    && ok || bad "run for PNG text: $(cat "$T/pngtext.log")"
+for f in frame_00000.png frame_00002.png overview.png; do
+    grep -aq "advflow command.*--out $T/pngtext" "$T/pngtext/$f" && ok || bad "$f: no command text chunk"
+    grep -aq "Software.advflow " "$T/pngtext/$f" && ok || bad "$f: no Software text chunk"
+    grep -aq "epsilon = " "$T/pngtext/$f" && ok || bad "$f: no resolved case text chunk"
+done
+
 summary runs
