@@ -276,8 +276,12 @@ static af_status fill_polygon(const af_grid *g, const af_shape *s, uint8_t *mask
             /* cells with xs[a] <= centre <= xs[a+1] */
             double i0 = ceil((xs[a] - g->lo) / g->dx - 0.5);
             double i1 = floor((xs[a + 1] - g->lo) / g->dx - 0.5);
+            /* clamp to the row before converting: a span far outside the box
+             * (vertices at 1e10) would overflow the conversion to int */
             if (i0 < 0) i0 = 0;
             if (i1 > n - 1) i1 = n - 1;
+            if (!(i0 <= i1))
+                continue;
             for (int i = (int)i0; i <= (int)i1; i++)
                 row[i] = 1;
         }

@@ -337,6 +337,31 @@ static void test_fields(void **state)
     free(u), free(m), free(r0), free(r1);
 }
 
+/* Polygons far outside the box (or spanning it by far) fill exactly the
+ * cells their edges say, without overflowing an index. */
+static void test_polygon_far(void **state)
+{
+    (void)state;
+    af_grid g;
+    assert_int_equal(af_grid_init(&g, 2, 64, -1, 1, AF_EDGE_CLAMP, NULL), AF_OK);
+    uint8_t m[64 * 64];
+    const double right[] = {1e10, -0.5, 2e10, -0.5, 2e10, 0.5, 1e10, 0.5};
+    const double left[] = {-2e10, -0.5, -1e10, -0.5, -1e10, 0.5, -2e10, 0.5};
+    const double across[] = {-1e300, -0.5, 1e300, -0.5, 1e300, 0.5, -1e300, 0.5};
+    const double *vs[3] = {right, left, across};
+    for (int q = 0; q < 3; q++) {
+        af_shape s = {.kind = AF_SHAPE_POLYGON, .vertices = vs[q], .nvertices = 4};
+        assert_int_equal(af_shape_mask(&g, &s, m, NULL), AF_OK);
+        for (int j = 0; j < 64; j++)
+            for (int i = 0; i < 64; i++) {
+                double y = af_grid_center(&g, j);
+                int want = q == 2 && y >= -0.5 && y < 0.5;
+                if (m[j * 64 + i] != want)
+                    fail_msg("polygon %d: cell (%d, %d) = %d", q, i, j, m[j * 64 + i]);
+            }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_equivalences),   cmocka_unit_test(test_star_and_dumbbell),
         cmocka_unit_test(test_shape_errors),   cmocka_unit_test(test_densities),
         cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_polygon_far),
     };
     return cmocka_run_group_tests_name("shape", tests, NULL, NULL);
 }
