@@ -412,11 +412,11 @@ void af_dist_smooth(af_dist_work *w, const uint8_t *mask, double *u)
 void af_dist_blur(af_dist_work *w, double *u, double sigma)
 {
     const int n = w->n;
-    int r = (int)ceil(4 * sigma);
     if (!(sigma > 0))
-        return;
-    if (r > AF_BLUR_MAXR)
-        r = AF_BLUR_MAXR;
+        return; /* also NaN: checked before any conversion to int */
+    /* 4 sigma, cut at AF_BLUR_MAXR before converting (sigma = 1e300 or inf
+     * would overflow the int) */
+    int r = 4 * sigma >= AF_BLUR_MAXR ? AF_BLUR_MAXR : (int)ceil(4 * sigma);
     double k[2 * AF_BLUR_MAXR + 1], sum = 0;
     for (int t = -r; t <= r; t++)
         sum += k[t + r] = exp(-0.5 * t * t / (sigma * sigma));

@@ -837,6 +837,14 @@ static void test_blur(void **state)
         af_dist_blur(w, u, 3.0);
         for (int k = 0; k < n * n; k++)
             assert_true(fabs(u[k] - 0.25) < 1e-14);
+        /* NaN, 0 and negative sigma leave u alone; huge ones are cut to
+         * the widest kernel (no overflow converting 4 sigma to int) */
+        const double odd[] = {NAN, 0, -1, 1e300, INFINITY};
+        for (int q = 0; q < 5; q++) {
+            af_dist_blur(w, u, odd[q]);
+            for (int k = 0; k < n * n; k++)
+                assert_true(fabs(u[k] - 0.25) < 1e-12);
+        }
         free(u);
         free(ref);
         af_dist_work_free(w);
