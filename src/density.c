@@ -40,6 +40,13 @@ af_status af_density_check(const af_grid *g, const double *rho, const char *what
                                     "finite and >= 0",
                                     what, isnan(v) ? "NaN" : isfinite(v) ? "negative" : "infinite",
                                     i, j, af_grid_center(g, i), af_grid_center(g, j));
+            if (v > AF_DENSITY_MAX)
+                return af_error_set(err, AF_EINVAL,
+                                    "%s is %g at cell (%d, %d), x = (%g, %g): densities above %g "
+                                    "overflow advflow's sums; the flow depends only on their "
+                                    "ratios, so scale them down",
+                                    what, v, i, j, af_grid_center(g, i), af_grid_center(g, j),
+                                    AF_DENSITY_MAX);
         }
     return AF_OK;
 }

@@ -362,6 +362,26 @@ static void test_polygon_far(void **state)
     }
 }
 
+/* Densities above AF_DENSITY_MAX are refused (their sums would overflow);
+ * AF_DENSITY_MAX itself is accepted. */
+static void test_density_max(void **state)
+{
+    (void)state;
+    af_grid g;
+    assert_int_equal(af_grid_init(&g, 2, 8, -1, 1, AF_EDGE_CLAMP, NULL), AF_OK);
+    double rho[64];
+    for (int k = 0; k < 64; k++)
+        rho[k] = AF_DENSITY_MAX;
+    af_error err;
+    assert_int_equal(af_density_check(&g, rho, "rho", &err), AF_OK);
+    rho[37] = 1e306;
+    assert_int_equal(af_density_check(&g, rho, "rho", &err), AF_EINVAL);
+    assert_non_null(strstr(err.msg, "scale them down"));
+    assert_non_null(strstr(err.msg, "cell (5, 4)"));
+    af_density d = {.kind = AF_DENSITY_UNIFORM, .value = 1e200};
+    assert_int_equal(af_density_fill(&g, &d, rho, &err), AF_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_shape_errors),   cmocka_unit_test(test_densities),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_polygon_far),
+        cmocka_unit_test(test_density_max),
     };
     return cmocka_run_group_tests_name("shape", tests, NULL, NULL);
 }

@@ -52,7 +52,14 @@ af_status af_density_fill(const af_grid *g, const af_density *d, double *rho, af
  * mixture weights >= 0, a png file name.  Does not read the png. */
 af_status af_density_params_check(const af_density *d, af_error *err);
 
-/* Check that rho is finite and >= 0 everywhere; `what` names it in the message. */
+/* Largest density value accepted.  The flow depends only on the densities'
+ * ratios, and sums of densities times cell areas and costs must stay far
+ * from overflow (at 1e306 Per_eps was 3e306 and the risks NaN; at 1e308
+ * infinite, and the set vanished): scale larger data down. */
+#define AF_DENSITY_MAX 1e150
+
+/* Check that rho is finite, >= 0 and <= AF_DENSITY_MAX everywhere; `what`
+ * names it in the message. */
 af_status af_density_check(const af_grid *g, const double *rho, const char *what, af_error *err);
 
 const char *af_density_kind_name(af_density_kind kind);

@@ -182,4 +182,11 @@ for c in cases/*.ini; do
         || bad "$c: $(cat "$T/case.out")"
 done
 
+# a density too large for advflow's sums is refused (exit 2, nothing written),
+# and a polygon far outside the box runs (it used to crash)
+expect 2 "scale them down" -- "$BIN" run cases/circle.ini --set density.value=1e306 --out "$T/huge"
+[ ! -e "$T/huge" ] && ok || bad "huge density: wrote $T/huge"
+printf '[grid]\nn = 64\n[initial]\nshape = polygon\nvertices = 1e10 -0.5 2e10 -0.5 2e10 0.5 1e10 0.5\n[scheme]\nepsilon = 0.1\nsteps = 1\n' > "$T/farpoly.ini"
+expect 0 "vanished" -- "$BIN" run "$T/farpoly.ini" --out "$T/farpoly"
+
 summary cli
