@@ -40,6 +40,12 @@ af_status af_density_check(const af_grid *g, const double *rho, const char *what
                                     "finite and >= 0",
                                     what, isnan(v) ? "NaN" : isfinite(v) ? "negative" : "infinite",
                                     i, j, af_grid_center(g, i), af_grid_center(g, j));
+        }
+    /* a second pass, so that a field that overflows somewhere is reported
+     * as infinite (the likelier cause) rather than as merely large */
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            double v = rho[(size_t)j * n + i];
             if (v > AF_DENSITY_MAX)
                 return af_error_set(err, AF_EINVAL,
                                     "%s is %g at cell (%d, %d), x = (%g, %g): densities above %g "
