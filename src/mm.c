@@ -177,7 +177,7 @@ af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err
     p->m0 = malloc(cells);
     p->reach = malloc(cells);
     p->node = malloc(cells * sizeof(int32_t));
-    size_t layers = (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)(p->n + 2 * p->r);
+    size_t layers = mm_memo_entries(p);
     p->memo[0] = malloc(layers * sizeof(int32_t));
     p->memo[1] = malloc(layers * sizeof(int32_t));
     if (!p->s || !p->queue || !p->var || !p->fix1 || !p->fix0
@@ -202,6 +202,12 @@ fail:
 }
 
 /* ---- graph under construction ------------------------------------------ */
+
+size_t mm_memo_entries(const af_mm_plan *p)
+{
+    /* half-widths 1..r, 2r + 1 rows, n + 2r centres (mm_plan.h) */
+    return (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)(p->n + 2 * p->r);
+}
 
 void mm_nodes_ready(af_mm_plan *p)
 {

@@ -53,8 +53,7 @@ static af_status ls_alloc(af_mm_plan *p, af_error *err)
 {
     if (p->lo)
         return AF_OK;
-    size_t cells = p->cells;
-    size_t layers = (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)(p->n + 2 * p->r);
+    size_t cells = p->cells, layers = mm_memo_entries(p);
     p->lo = malloc(cells * sizeof(double));
     p->hi = malloc(cells * sizeof(double));
     p->key = malloc(cells * sizeof(double));
@@ -65,8 +64,14 @@ static af_status ls_alloc(af_mm_plan *p, af_error *err)
     p->memo_cls[1] = malloc(layers * sizeof(int32_t));
     if (!p->lo || !p->hi || !p->key || !p->cls || !p->tcls[0] || !p->tcls[1] || !p->memo_cls[0]
         || !p->memo_cls[1]) {
-        free(p->lo);
-        p->lo = NULL; /* allocate all again next time */
+        /* free them all (p->lo == NULL: allocate all again next time) */
+        void **all[] = {(void **)&p->lo, (void **)&p->hi, (void **)&p->key, (void **)&p->cls,
+                        (void **)&p->tcls[0], (void **)&p->tcls[1], (void **)&p->memo_cls[0],
+                        (void **)&p->memo_cls[1]};
+        for (size_t k = 0; k < sizeof all / sizeof *all; k++) {
+            free(*all[k]);
+            *all[k] = NULL;
+        }
         return af_error_set(err, AF_ENOMEM, "mm: out of memory for the level-set step (%zu cells)",
                             cells);
     }

@@ -99,6 +99,8 @@ double mm_now_ms(void);
 
 /* ---- mm.c ---- */
 af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err);
+/* Entries of one kind's segment memo (and of its class tags). */
+size_t mm_memo_entries(const af_mm_plan *p);
 /* Signed distance of ak into p->s, capped so that every cost is finite. */
 void mm_prepare(af_mm_plan *p, const uint8_t *ak);
 /* E(a) for the step from ak with s = p->s (the plan's fidelity), and its
