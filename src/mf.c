@@ -67,6 +67,7 @@
  */
 #include "mf.h"
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +116,16 @@ struct af_mf {
     int32_t *act, *inact;
 
     af_mf_stats st;
+
+    /* The caller's interrupt flag (NULL: none), read every INTR_EVERY
+     * iterations of the pseudoflow loop. */
+    const volatile sig_atomic_t *intr;
 };
+
+/* Pseudoflow iterations between two looks at the interrupt flag: an
+ * iteration costs well under a microsecond on the step graphs, so the
+ * flag is seen within milliseconds, and the look costs nothing measurable. */
+#define INTR_EVERY 4096
 
 /* ---------------------------------------------------------------- memory */
 
@@ -559,7 +569,9 @@ static inline void hpf_relabel(af_mf *g, int32_t u, int d, int *dmax)
 }
 
 /* Highest-label pseudoflow (Hochbaum 2008; Chandran and Hochbaum 2009). */
-static void pseudoflow(af_mf *g)
+/* Returns 0, or -1 when the interrupt flag was raised (the preflow is then
+ * left as it was: valid, but not maximal). */
+static int pseudoflow(af_mf *g)
 {
     const int n = g->n;
     const int32_t *first = g->first, *head = g->head, *mate = g->mate;
@@ -586,7 +598,14 @@ static void pseudoflow(af_mf *g)
         }
     }
 
+    unsigned tick = 0;
     while (amax >= 0) {
+        if (g->intr && ++tick % INTR_EVERY == 0 && *g->intr) {
+            g->st.pushes += pushes;
+            g->st.relabels += relabels;
+            g->st.gaps += gaps;
+            return -1;
+        }
         int32_t r = act[amax];
         if (r == NIL) {
             amax--;
@@ -700,6 +719,7 @@ static void pseudoflow(af_mf *g)
     g->st.pushes += pushes;
     g->st.relabels += relabels;
     g->st.gaps += gaps;
+    return 0;
 }
 
 /* ---------------------------------------------------- infinite terminals */
@@ -849,7 +869,8 @@ af_status af_mf_solve(af_mf *g, af_cap *flow, af_error *err)
             deficit0 -= ex[i];
 
     if (n > 0 && !infinite) {
-        pseudoflow(g);
+        if (pseudoflow(g) != 0)
+            return af_error_set(err, AF_EINTR, "max-flow: interrupted");
         /* The maximal source set: nodes that cannot reach the sink (label
          * n after the final search). */
         global_relabel(g);
@@ -871,6 +892,8 @@ af_status af_mf_solve(af_mf *g, af_cap *flow, af_error *err)
         *flow = value;
     return AF_OK;
 }
+
+void af_mf_set_interrupt(af_mf *g, const volatile sig_atomic_t *flag) { g->intr = flag; }
 
 int af_mf_source_side(const af_mf *g, int i)
 {

@@ -28,6 +28,7 @@
 #ifndef ADVFLOW_MF_H
 #define ADVFLOW_MF_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,8 +83,16 @@ void af_mf_arcs(const af_mf *g, const int32_t **tail, const int32_t **head, size
  * call. */
 void af_mf_arc_caps(const af_mf *g, size_t k, af_cap *cap, af_cap *rev);
 
-/* Maximum flow value (= minimum cut capacity) in *flow. */
+/* Maximum flow value (= minimum cut capacity) in *flow.  AF_EINTR when the
+ * interrupt flag (af_mf_set_interrupt) was raised during the solve: then
+ * no cut is available until the next solve. */
 af_status af_mf_solve(af_mf *g, af_cap *flow, af_error *err);
+
+/* A flag the solver reads every few thousand operations (within
+ * milliseconds); when it is nonzero, af_mf_solve gives up with AF_EINTR.
+ * Caller-owned, typically set by a signal handler; NULL (the default)
+ * for none. */
+void af_mf_set_interrupt(af_mf *g, const volatile sig_atomic_t *flag);
 
 /* After af_mf_solve: 1 if node i is in the maximal minimum-cut source set. */
 int af_mf_source_side(const af_mf *g, int i);

@@ -191,6 +191,7 @@ af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err
     if (prm->solver == AF_MM_SOLVER_OWN) {
         if (!(p->mf = af_mf_alloc(1024, 4096, err)))
             goto fail;
+        af_mf_set_interrupt(p->mf, prm->interrupt);
     } else if (!(p->bk = af_bk_alloc(1024, 4096))) {
         af_error_set(err, AF_ENOMEM, "mm: out of memory for the BK graph");
         goto fail;
@@ -317,7 +318,8 @@ double mm_energy(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, double *per
  * the search repeats.  On a clamped grid only the bounding box of the set
  * (and one cell around it) is searched: outside it every cell is in the
  * exterior.  *energy and *parts (those of out on entry) follow the moves.
- * Returns the number of moves made. */
+ * Returns the number of moves made, or -1 when interrupted (out is then
+ * some mix of moves: the caller abandons the step). */
 static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *energy,
                         energy_parts *parts)
 {
@@ -326,7 +328,7 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
     int minimal = p->prm.selection == AF_SELECT_MINIMAL;
     int32_t *label = p->node; /* all MM_NONE outside a solve: free to use, restored below */
     int32_t *queue = p->queue;
-    int moves = 0;
+    int moves = 0, stopped = 0;
     for (int round = 0; round < 8; round++) {
         /* search box */
         int i0 = 0, i1 = n - 1, j0 = 0, j1 = n - 1;
@@ -376,6 +378,10 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
                     }
                     if ((val == 0 && edge && !per_grid) || dfid >= per + 1e-12 * fabs(per) + 1e-300)
                         continue; /* the exterior, or it cannot pay */
+                    if (mm_interrupted(p)) { /* each candidate costs a perimeter */
+                        stopped = 1;
+                        goto searched;
+                    }
                     for (size_t k = 0; k < tail; k++)
                         out[queue[k]] = (uint8_t)!val;
                     double e = energy_of(p, ak, out, NULL);
@@ -392,9 +398,12 @@ static int global_moves(af_mm_plan *p, const uint8_t *ak, uint8_t *out, double *
                     }
                 }
         }
+    searched:
         for (int j = j0; j <= j1; j++)
             for (int i = i0; i <= i1; i++)
                 label[(size_t)j * n + i] = MM_NONE;
+        if (stopped)
+            return -1;
         if (best_val < 0)
             break;
         /* flip the chosen component: flood it again from its seed, flipping
@@ -431,19 +440,18 @@ static double mask_psi(const af_mm_plan *p, const void *ctx, size_t x)
 
 /* Build the graph for the band -w_in <= s_k / dx <= w_out in orientation v
  * (flip = 1: v = 1 - u), solve, and write the step's result u into out: the
- * solution on the band, A_k elsewhere.  Returns 0, or -1 with err set. */
-static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double w_out,
+ * solution on the band, A_k elsewhere.  AF_ENOMEM or AF_EINTR with err set. */
+static af_status solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double w_out,
                       uint8_t *out, af_mm_stats *st, af_error *err)
 {
     int full = p->prm.full_grid || (w_in >= 2.0 * p->n && w_out >= 2.0 * p->n);
     mm_band_set(p, ak, flip, w_in, w_out, full);
     mm_spec sp = {.flip = flip, .psi = mask_psi, .ctx = ak, .skip = {p->m1, p->m0}};
-    int nvar = mm_graph_build(p, &sp, err);
-    if (nvar < 0)
-        return -1;
+    int nvar;
+    af_status s = mm_graph_build(p, &sp, &nvar, err);
     double flow;
-    if (mm_graph_solve(p, &flow, st, err))
-        return -1;
+    if (s != AF_OK || (s = mm_graph_solve(p, &flow, st, err)) != AF_OK)
+        return s;
     for (size_t x = 0; x < p->cells; x++) {
         if (p->var[x]) {
             out[x] = (uint8_t)(mm_graph_side(p, p->node[x]) ^ flip);
@@ -458,7 +466,7 @@ static int solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, d
         st->arcs = (long long)p->narcs + p->nnodes;
         st->flow = flow;
     }
-    return 0;
+    return AF_OK;
 }
 
 /* The mask step changed cell x (ctx: A_k and A_{k+1}). */
@@ -497,8 +505,11 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
     }
     double full_w = 2.0 * p->n;
     for (;;) {
-        if (solve_band(p, in, flip, w_in, w_out, out, st, err))
-            return err ? err->status : AF_ENOMEM;
+        if (mm_interrupted(p))
+            return mm_interrupt_error(err);
+        af_status s = solve_band(p, in, flip, w_in, w_out, out, st, err);
+        if (s != AF_OK)
+            return s;
         int full = p->prm.full_grid || (w_in >= full_w && w_out >= full_w);
         mask_pair mp = {in, out};
         int sides = full ? 0 : mm_band_touches_edge(p, p->var, mask_cell_changed, &mp);
@@ -518,8 +529,9 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
     st->band_width = w_in > w_out ? w_in : w_out;
     energy_parts parts;
     double e = energy_of(p, in, out, &parts);
-    if (!p->prm.full_grid && !(w_in >= full_w && w_out >= full_w))
-        st->global_moves = global_moves(p, in, out, &e, &parts);
+    if (!p->prm.full_grid && !(w_in >= full_w && w_out >= full_w)
+        && (st->global_moves = global_moves(p, in, out, &e, &parts)) < 0)
+        return mm_interrupt_error(err);
     /* statistics and the energy of the result */
     double shift[2];
     st->changed = mm_band_moved(p, in, out, shift);
@@ -593,4 +605,36 @@ double af_mm_plan_energy(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, dou
     if (fidelity)
         *fidelity = parts.fidelity;
     return e;
+}
+
+void af_mm_plan_get_state(const af_mm_plan *p, af_mm_plan_state *s)
+{
+    s->band_in = p->w_in;
+    s->band_out = p->w_out;
+    s->window = p->child ? p->child->n : p->window_hint;
+}
+
+af_status af_mm_plan_set_state(af_mm_plan *p, const af_mm_plan_state *s, af_error *err)
+{
+    if (!p || !s)
+        return af_error_set(err, AF_EINVAL, "mm: plan and state must not be NULL");
+    if (!(s->band_in >= 0) || !(s->band_out >= 0) || !isfinite(s->band_in) || !isfinite(s->band_out)
+        || s->band_in > 4.0 * p->n || s->band_out > 4.0 * p->n)
+        return af_error_set(err, AF_EINVAL, "mm: band reach %g / %g cells is not in [0, %d]",
+                            s->band_in, s->band_out, 4 * p->n);
+    if (s->window < 0 || s->window > p->n)
+        return af_error_set(err, AF_EINVAL, "mm: window of %d cells is not in [0, %d]", s->window,
+                            p->n);
+    p->w_in = s->band_in;
+    p->w_out = s->band_out;
+    /* the next window is made afresh, at least this large */
+    af_mm_plan_free(p->child);
+    free(p->win_in);
+    free(p->win_out);
+    p->child = NULL;
+    p->win_in = p->win_out = NULL;
+    p->win_elem = 0;
+    p->window_hint = s->window;
+    p->last = p;
+    return AF_OK;
 }

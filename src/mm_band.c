@@ -105,6 +105,11 @@ static void window_copy(const af_mm_plan *p, int i0, int j0, int m, void *full, 
  * needs a larger window than any before, or other cells). */
 static af_status child_for(af_mm_plan *p, int m, size_t elem, af_error *err)
 {
+    /* a resumed run's plan makes its first child as large as the run had
+     * made it (af_mm_plan_set_state): the window's size decides which
+     * cells the step sees, and so the statistics a history records */
+    if (!p->child && p->window_hint > m)
+        m = p->window_hint < p->n ? p->window_hint : p->n;
     if (p->child && p->child->n >= m && p->win_elem == elem)
         return AF_OK;
     af_mm_plan_free(p->child);
@@ -121,8 +126,12 @@ static af_status child_for(af_mm_plan *p, int m, size_t elem, af_error *err)
     cg.dx = p->g.dx;
     /* the parent's parameters are checked; the window's densities are copied
      * in before every step */
-    if (!(p->child = mm_plan_new(&cg, &p->prm, err)))
-        return err ? err->status : AF_ENOMEM;
+    af_error e; /* the status, whether or not the caller wants the message */
+    if (!(p->child = mm_plan_new(&cg, &p->prm, &e))) {
+        if (err)
+            *err = e;
+        return e.status;
+    }
     p->child->is_child = 1;
     p->child->own_rho0 = malloc((size_t)m * m * sizeof(double));
     p->child->own_rho1 = malloc((size_t)m * m * sizeof(double));

@@ -217,8 +217,9 @@ static int add_term(af_mm_plan *p, const mm_spec *sp, int kind, int c, double co
     return 0;
 }
 
-int mm_graph_build(af_mm_plan *p, const mm_spec *sp, af_error *err)
+af_status mm_graph_build(af_mm_plan *p, const mm_spec *sp, int *nvar_out, af_error *err)
 {
+    af_status st = AF_OK;
     const af_grid *g = &p->g;
     size_t cells = p->cells;
     int n = p->n, flip = sp->flip;
@@ -226,8 +227,8 @@ int mm_graph_build(af_mm_plan *p, const mm_spec *sp, af_error *err)
 
     p->nnodes = 0;
     p->narcs = 0;
-    if (p->mf && af_mf_begin(p->mf, 0, err) != AF_OK)
-        return -1;
+    if (p->mf && (st = af_mf_begin(p->mf, 0, err)) != AF_OK)
+        return st;
     int nvar = 0;
     for (size_t x = 0; x < cells; x++) {
         if (p->var[x]) {
@@ -262,6 +263,10 @@ int mm_graph_build(af_mm_plan *p, const mm_spec *sp, af_error *err)
     for (int ju = rj0 - p->r; ju <= rj0 + p->r; ju++)
         memo_clear_row(p, ju, ci0, ci1);
     for (int j = rj0; j <= rj1; j++) {
+        if (mm_interrupted(p)) {
+            st = AF_EINTR;
+            goto fail;
+        }
         if (j > rj0)
             memo_clear_row(p, j + p->r, ci0, ci1); /* its slot held row j - r - 1 */
         for (int i = ri0; i <= ri1; i++) {
@@ -282,11 +287,16 @@ int mm_graph_build(af_mm_plan *p, const mm_spec *sp, af_error *err)
             }
         }
     }
-    return nvar;
+    *nvar_out = nvar;
+    return AF_OK;
 nomem:
+    st = AF_ENOMEM;
+fail:
     for (size_t x = 0; x < cells; x++)
         p->node[x] = MM_NONE;
-    af_error_set(err, AF_ENOMEM, "mm: out of memory while building the step graph (%d nodes, %zu arcs)",
-                 p->nnodes, p->narcs);
-    return -1;
+    if (st == AF_EINTR)
+        return mm_interrupt_error(err);
+    return af_error_set(err, AF_ENOMEM,
+                        "mm: out of memory while building the step graph (%d nodes, %zu arcs)",
+                        p->nnodes, p->narcs);
 }

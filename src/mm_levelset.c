@@ -141,7 +141,8 @@ static int32_t term_class(const af_mm_plan *p, int i, int j, int want_max)
 }
 
 /* One round: cut every active interval.  Returns the number of cells cut
- * (0: nothing left to do), or -1 with err set. */
+ * (0: nothing left to do), or minus the status (AF_ENOMEM, AF_EINTR) with
+ * err set. */
 static int ls_round(af_mm_plan *p, int flip, double T, double tol, double *tcut, af_mm_stats *st,
                     af_error *err)
 {
@@ -175,7 +176,9 @@ static int ls_round(af_mm_plan *p, int flip, double T, double tol, double *tcut,
         return 0;
     af_morph_dilate(p->morph, p->var, p->reach);
     int n = p->n;
-    for (int j = 0; j < n; j++)
+    for (int j = 0; j < n; j++) {
+        if (mm_interrupted(p))
+            return -(int)mm_interrupt_error(err);
         for (int i = 0; i < n; i++) {
             size_t x = (size_t)j * n + i;
             if (!p->reach[x])
@@ -186,14 +189,15 @@ static int ls_round(af_mm_plan *p, int flip, double T, double tol, double *tcut,
             p->tcls[0][x] = flip ? cmax : cmin;
             p->tcls[1][x] = flip ? cmin : cmax;
         }
+    }
     ls_ctx c = {tcut};
     mm_spec sp = {.flip = flip, .psi = ls_psi, .ctx = &c, .cls = p->cls,
                   .tcls = {p->tcls[0], p->tcls[1]}};
-    if (mm_graph_build(p, &sp, err) < 0)
-        return -1;
+    int nvar;
     double flow;
-    if (mm_graph_solve(p, &flow, st, err))
-        return -1;
+    af_status s = mm_graph_build(p, &sp, &nvar, err);
+    if (s != AF_OK || (s = mm_graph_solve(p, &flow, st, err)) != AF_OK)
+        return -(int)s;
     if (p->nnodes > st->nodes) {
         st->nodes = p->nnodes;
         st->arcs = (long long)p->narcs + p->nnodes;
@@ -276,7 +280,7 @@ static af_status ls_step_grid(af_mm_plan *p, const void *vin, void *vout, af_mm_
             /* out holds each cut cell's threshold until the end */
             int k = ls_round(p, flip, T, tol, out, st, err);
             if (k < 0)
-                return err ? err->status : AF_ENOMEM;
+                return (af_status)-k;
             if (k == 0)
                 break;
         }

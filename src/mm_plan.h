@@ -83,6 +83,9 @@ struct af_mm_plan {
                            * plan that always steps through its window never
                            * touches its own full-grid arrays) */
     af_mm_plan *child;
+    int window_hint;        /* af_mm_plan_set_state: the side of the window an
+                             * earlier run had reached (the next child is made
+                             * at least this large, as it would have been) */
     void *win_in, *win_out; /* child-sized copies of the step's input and output */
     size_t win_elem;        /* their bytes per cell (1: masks, 8: level sets) */
     const af_mm_plan *last;
@@ -96,6 +99,14 @@ struct af_mm_plan {
 };
 
 double mm_now_ms(void);
+
+/* The caller's interrupt flag (af_mm_params.interrupt) is raised: long
+ * loops look at it once a row, the max-flow every few thousand pushes. */
+static inline int mm_interrupted(const af_mm_plan *p)
+{
+    return p->prm.interrupt && *p->prm.interrupt;
+}
+af_status mm_interrupt_error(af_error *err);
 
 /* ---- mm.c ---- */
 af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err);
@@ -127,14 +138,14 @@ typedef struct {
     const int32_t *tcls[2]; /* class mode: class of each term, < 0: constant */
 } mm_spec;
 
-/* Returns the number of variable cells, or -1 (out of memory, err set; node[]
- * is MM_NONE again). */
-int mm_graph_build(af_mm_plan *p, const mm_spec *spec, af_error *err);
+/* The number of variable cells into *nvar; AF_ENOMEM or AF_EINTR (err set;
+ * node[] is MM_NONE again). */
+af_status mm_graph_build(af_mm_plan *p, const mm_spec *spec, int *nvar, af_error *err);
 
 /* ---- mm_solve.c ---- */
 /* Scale, solve the graph just built, flow in energy units in *flow;
- * statistics into st (may be NULL).  Returns 0, or -1 with err set. */
-int mm_graph_solve(af_mm_plan *p, double *flow, af_mm_stats *st, af_error *err);
+ * statistics into st (may be NULL).  AF_ENOMEM or AF_EINTR with err set. */
+af_status mm_graph_solve(af_mm_plan *p, double *flow, af_mm_stats *st, af_error *err);
 /* After mm_graph_solve: the side of node id (1: source side, the value 1 in v). */
 int mm_graph_side(const af_mm_plan *p, int id);
 

@@ -15,8 +15,14 @@ double mm_now_ms(void)
     return 1e3 * ts.tv_sec + 1e-6 * ts.tv_nsec;
 }
 
-int mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_error *err)
+af_status mm_interrupt_error(af_error *err)
 {
+    return af_error_set(err, AF_EINTR, "mm: interrupted");
+}
+
+af_status mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_error *err)
+{
+    af_status s;
     /* scale real costs to integers: the sum of all finite capacities stays
      * below 2^52, exact in double for BK as well (relative resolution about
      * 1e-15 of the total: the cut is exact up to that rounding) */
@@ -31,16 +37,16 @@ int mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_error *e
         /* nothing can change */
     } else if (p->mf) {
         /* the arcs are in already; now the nodes and their terminals */
-        if (af_mf_set_nodes(p->mf, p->nnodes, err) != AF_OK)
-            return -1;
+        if ((s = af_mf_set_nodes(p->mf, p->nnodes, err)) != AF_OK)
+            return s;
         for (int k = 0; k < p->nnodes; k++) {
             af_cap c = (af_cap)llround(fabs(p->tw_real[k]) * scale);
             if (c)
                 af_mf_tweight(p->mf, k, p->tw_real[k] < 0 ? c : 0, p->tw_real[k] > 0 ? c : 0);
         }
         af_cap f;
-        if (af_mf_solve(p->mf, &f, err) != AF_OK)
-            return -1;
+        if ((s = af_mf_solve(p->mf, &f, err)) != AF_OK)
+            return s;
         flow = (double)f / scale;
     } else {
         af_bk_reset(p->bk);
@@ -60,7 +66,7 @@ int mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_error *e
         *flow_out = flow;
     if (st)
         st->solve_ms += mm_now_ms() - t0;
-    return 0;
+    return AF_OK;
 }
 
 int mm_graph_side(const af_mm_plan *p, int id)

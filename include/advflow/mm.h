@@ -38,6 +38,7 @@
 #ifndef ADVFLOW_MM_H
 #define ADVFLOW_MM_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "advflow/ball.h"
@@ -72,6 +73,13 @@ typedef struct {
                              * length units; <= 0: 2 dx (enough for the zero contour) */
     double ls_tol;          /* level-set step: resolution of those values, length units;
                              * <= 0: dx / 64 */
+    const volatile sig_atomic_t *interrupt;
+                            /* caller-owned flag, e.g. raised by a SIGINT handler, or
+                             * NULL: while it is nonzero a step gives up with AF_EINTR
+                             * within milliseconds (the graph, band and max-flow loops
+                             * read it); the plan stays usable, the step's output is
+                             * unspecified.  The Boykov-Kolmogorov solver does not
+                             * read it: a BK step runs to its end. */
 } af_mm_params;
 
 /* Defaults: norm 2, h = eps, p = 1, minimal, sub-cell distance, own solver,
@@ -155,6 +163,22 @@ double af_mm_plan_energy(af_mm_plan *plan, const uint8_t *ak, const uint8_t *a, 
 
 /* The ball the plan uses (owned by the plan). */
 const af_ball *af_mm_plan_ball(const af_mm_plan *plan);
+
+/* What a plan carries from one step to the next.  A step's result does not
+ * depend on it, but its cost and statistics (band_cells, nodes, arcs,
+ * band_widenings) do: the band starts from what the previous step moved,
+ * and on a clamped grid the step runs in a window sub-grid that only grows.
+ * A run resumed with a new plan sets the state its last step left, so that
+ * it goes on exactly as the uninterrupted run (advflow run --resume). */
+typedef struct {
+    double band_in, band_out; /* band reach inside / outside the set for the
+                               * next step, cells; 0: none yet (the first step's) */
+    int window;               /* side of the window sub-grid, cells; 0: none yet */
+} af_mm_plan_state;
+
+void af_mm_plan_get_state(const af_mm_plan *plan, af_mm_plan_state *state);
+/* AF_EINVAL for negative, non-finite or oversized values (window > n). */
+af_status af_mm_plan_set_state(af_mm_plan *plan, const af_mm_plan_state *state, af_error *err);
 
 #ifdef __cplusplus
 }

@@ -21,7 +21,9 @@ typedef enum {
     AF_EIO = 3,     /* a file could not be opened, read, written or renamed */
     AF_EFORMAT = 4, /* a file was read but its contents are malformed (PNG, case file) */
     AF_EUNSUP = 5,  /* valid request that this version does not implement (e.g. dim = 3) */
-    AF_EFAILED = 6  /* an internal computation failed (a library call reported an error) */
+    AF_EFAILED = 6, /* an internal computation failed (a library call reported an error) */
+    AF_EINTR = 7    /* the caller's interrupt flag was raised: the call was abandoned
+                     * (its outputs are unspecified; its plan stays usable) */
 } af_status;
 
 /* Short English text for a status; never NULL, static storage. */

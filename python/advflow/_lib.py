@@ -20,7 +20,7 @@ _c_double_p = POINTER(c_double)
 _c_uint8_p = POINTER(c_uint8)
 
 # ---------------------------------------------------------------- status.h
-AF_OK, AF_EINVAL, AF_ENOMEM, AF_EIO, AF_EFORMAT, AF_EUNSUP, AF_EFAILED = range(7)
+AF_OK, AF_EINVAL, AF_ENOMEM, AF_EIO, AF_EFORMAT, AF_EUNSUP, AF_EFAILED, AF_EINTR = range(8)
 AF_ERROR_MSG_MAX = 512
 
 
@@ -85,7 +85,8 @@ class af_mm_params(Structure):
     _fields_ = [("norm", c_int), ("eps", c_double), ("h", c_double), ("p", c_double),
                 ("selection", c_int), ("sdist", c_int), ("solver", c_int),
                 ("full_grid", c_int), ("band_cells", c_double), ("ls_range", c_double),
-                ("ls_tol", c_double)]
+                ("ls_tol", c_double),
+                ("interrupt", c_void_p)]  # a flag for C signal handlers: NULL here
 
 
 class af_mm_stats(Structure):
