@@ -8,6 +8,9 @@
 
 #define EXIT_RUNTIME 1 /* a computation or a write failed after the input was accepted */
 #define EXIT_USAGE 2   /* usage or input error: nothing was written */
+/* 128 + the signal (130 for SIGINT, 143 for SIGTERM), as a shell reports a
+ * program the signal ended: advflow run stopped by a signal. */
+#define EXIT_SIGNAL(sig) (128 + (sig))
 #define MAX_DRAWN 20000 /* data points drawn in a picture, at most */
 
 typedef struct {
@@ -19,6 +22,7 @@ typedef struct {
     int nsets;
     int quiet;
     int force;            /* --force: replace the outputs of an earlier run */
+    int resume;           /* run --resume: go on from the folder's last finished step */
     int scale;            /* render --scale, -1 unset */
     const char *eps_list; /* robust --eps-list */
     const char *mask;     /* attack --mask */
@@ -53,9 +57,11 @@ int load(const options *o, state *s, int want_mask);
 void state_free(state *s);
 /* Open and commit a text output through af_file (file.h: a temporary name
  * beside the path, renamed into place); the errors are printed, and the
- * result is 0 or -1.  af_file_abort drops the temporary. */
+ * result is 0 or -1.  out_abort drops the temporary.  From open to commit
+ * or abort a signal waits (writes_begin). */
 int out_open(af_file *of, const char *path);
 int out_close(af_file *of);
+void out_abort(af_file *of); /* drop it: af_file_abort */
 
 /* A command's outputs appear all together or not at all, and a failure
  * leaves the files of an earlier run as they were: each output is written
@@ -140,6 +146,9 @@ int output_dir_clear_stale(const options *o, const char *dir, int (*own)(const c
  * and dir/run.txt (version, command line, folder, start time and, when
  * outcome is not NULL, how the run ended); 0 or EXIT_RUNTIME (printed). */
 int write_run_record(const options *o, const af_case *c, const char *dir, const char *outcome);
+/* The command that resumes this run in dir, quoted for a shell, and a
+ * newline: advflow run CASE [--set ...] --out DIR --resume. */
+void print_resume_command(FILE *fp, const options *o, const char *dir);
 /* What a run's PNG frames carry as text chunks (af_png_frame.text, 3
  * pairs): the version ("Software"), the command line and the resolved
  * case (the text of case.ini).  0, or -1 out of memory. */
@@ -175,6 +184,49 @@ void progress_clear(progress_bar *p);
 void progress_stop(progress_bar *p); /* accepts NULL; ends the line */
 
 int cmd_run(const options *o);
+
+/* Signals (signals.c): SIGINT and SIGTERM end a command at once, or (coop,
+ * advflow run) the first one raises signal_stop (the signal's number) for
+ * the run to stop at its next look.  Between writes_begin and writes_end
+ * (they nest) a signal waits, so that no temporary file is left; the exit
+ * status is EXIT_SIGNAL(sig).  writes_reset ends all open writes. */
+#include <signal.h>
+extern volatile sig_atomic_t signal_stop;
+void signals_install(int coop);
+void writes_begin(void);
+void writes_end(void);
+void writes_reset(void);
+
+/* Resuming a run (resume.c).  The state of the last finished step k, kept
+ * in DIR/resume.state (written after step k's row, frames and masks). */
+typedef struct {
+    int step;              /* k */
+    int last;              /* 0, or why step k was the last: 1 planned steps, 2 vanished, 3 at rest */
+    size_t cells;
+    int elem;              /* bytes a cell: 1 (mask), 8 (level set, float64) */
+    void *region;          /* A_k or u_k */
+    double *ref;           /* level set at rest: u at the window's start (NULL: none) */
+    int still_steps;       /* ... and the steps since */
+    af_mm_plan_state plan; /* the mm plan's band and window (zero for MBO) */
+} checkpoint;
+/* 0, or EXIT_RUNTIME (printed). */
+int checkpoint_write(const char *dir, const checkpoint *cp);
+/* -1 with *cp filled (the caller frees it: checkpoint_free), else the exit
+ * code (printed): no state, damaged, another version, another size. */
+int checkpoint_read(const char *dir, size_t cells, int elem, checkpoint *cp);
+void checkpoint_free(checkpoint *cp);
+void checkpoint_remove(const char *dir);
+/* 0 when dir/case.ini is the case c resolved as a run into dir writes it,
+ * else the exit code (printed: the first line that differs). */
+int resume_same_case(const options *o, const af_case *c, const char *dir);
+/* Cut dir/history.csv after the row of `step` (dropping later rows and a
+ * row cut short); 0, or the exit code (printed) when rows 0 .. step are
+ * not all there. */
+int resume_history(const char *dir, int step);
+/* Remove from dir what a run wrote after step `step`: numbered outputs of
+ * later steps, the final outputs, and temporaries of any; 0 or
+ * EXIT_RUNTIME (printed). */
+int output_dir_prune(const char *dir, int step);
 int cmd_data(const options *o);
 int cmd_robust(const options *o);
 int cmd_attack(const options *o);

@@ -35,10 +35,12 @@ static const char *const main_help =
     "\n"
     "Case files are INI files: see docs/cases.md and the examples in cases/;\n"
     "the mathematics is in docs/theory.md, a worked example in docs/example-moons.md.\n"
-    "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n";
+    "Exit status: 0 success, 1 runtime failure, 2 usage or input error,\n"
+    "130 / 143 stopped by SIGINT (Ctrl-C) / SIGTERM (no temporary file is left).\n";
 
 static const char *const run_help =
-    "usage: advflow run CASE.ini [--set SECTION.KEY=VALUE]... [--out DIR] [--force] [--quiet]\n"
+    "usage: advflow run CASE.ini [--set SECTION.KEY=VALUE]... [--out DIR] [--force | --resume]\n"
+    "                   [--quiet]\n"
     "\n"
     "Runs the flow of a case: from the [initial] shape A_0, each step computes\n"
     "A_{k+1} = a minimiser of Per_eps(A) + (1/h) sum rho |s_k|^p |1_A - 1_{A_k}| dx^2\n"
@@ -61,7 +63,10 @@ static const char *const run_help =
     "                     the folder; advflow run DIR/case.ini --out DIR2 repeats it\n"
     "  run.txt            advflow's version, the command line, the folder it ran in,\n"
     "                     the start time, and how the run ended\n"
-    "  history.csv        one row per step: step,time,area,perimeter_eps,\n"
+    "  resume.state       while the run goes on or after it was stopped: the last\n"
+    "                     finished step's region, for --resume (removed at the end)\n"
+    "  history.csv        one row per step, written as the run goes (tail -f):\n"
+    "                     step,time,area,perimeter_eps,\n"
     "                     perimeter_local,energy,...,risk_clean,risk_adv and, with\n"
     "                     [data], risk_clean_points,risk_adv_points (docs/cases.md);\n"
     "                     first comment lines: '# risk_adv_points_bound = ...'\n"
@@ -96,14 +101,22 @@ static const char *const run_help =
     "On a terminal a progress line shows the step, time, area and time left, and\n"
     "during a step that lasts over a second its phase and elapsed time; when the\n"
     "planned steps may take over a minute, the first step says how long.\n"
-    "Every input is checked before anything is written; Ctrl-C stops after the\n"
-    "current step and still writes the final mask, overview and history.\n"
+    "Every input is checked before anything is written.  Ctrl-C (SIGINT) or\n"
+    "SIGTERM stops the run within a second, even inside a long step: the step\n"
+    "is abandoned, what the last finished step wrote stays, advflow prints the\n"
+    "command that resumes and exits 130 (143); a second Ctrl-C exits at once.\n"
+    "--resume goes on from the last finished step of DIR (after a crash or\n"
+    "kill -9 too) and ends with the masks and history an uninterrupted run\n"
+    "writes, bit for bit (but the timing columns); it refuses a DIR made by\n"
+    "another case (the same --set options are needed) or advflow version.\n"
+    "No file under a final name is ever half-written (docs/reliability.md).\n"
     "tools/frames-to-video.sh DIR turns the frames into an MP4 or GIF.\n"
     "\n"
     "options:\n"
     "  --set SECTION.KEY=VALUE   override a case key, e.g. --set grid.n=512\n"
     "  --out DIR                 output folder\n"
     "  --force                   replace the outputs of an earlier run in DIR\n"
+    "  --resume                  go on with the interrupted run in DIR\n"
     "  --quiet                   print nothing but errors\n";
 
 static const char *const perimeter_help =

@@ -27,7 +27,7 @@ static int takes(const char *cmd, const char *opt)
     static const struct {
         const char *cmd, *opts;
     } table[] = {
-        {"run", " out force "}, {"perimeter", " "},        {"render", " out what scale "},
+        {"run", " out force resume "}, {"perimeter", " "},        {"render", " out what scale "},
         {"data", " out "},      {"robust", " out eps-list force "},
         {"attack", " out mask points tau steps force "}, {"plot", " "},
     };
@@ -88,6 +88,10 @@ static int parse_options(int argc, char **argv, options *o)
             o->quiet = 1;
         } else if (!strcmp(a, "--force")) {
             o->force = 1;
+        } else if (!strcmp(a, "--resume")) {
+            if (!takes(o->cmd, "resume"))
+                return usage_error(o->cmd, "this command does not take the option", a);
+            o->resume = 1;
         } else if ((t = TAKE("--set")) != 0) {
             if (t < 0) return usage_error(o->cmd, "--set needs SECTION.KEY=VALUE", NULL);
             o->sets[o->nsets++] = val;
@@ -298,7 +302,18 @@ const char *outputs_stage(outputs *w, const char *path)
     int dir = slash ? (int)(slash - path + 1) : 0;
     snprintf(w->final[w->n], sizeof w->final[0], "%s", path);
     snprintf(w->staged[w->n], sizeof w->staged[0], "%.*s.advflow-part-%s", dir, path, path + dir);
+    if (w->n == 0) /* from the first staged name to commit or abort, a signal waits */
+        writes_begin();
     return w->staged[w->n++];
+}
+
+/* No staged file is left: the writes are over. */
+static void outputs_done(outputs *w)
+{
+    if (w->n) {
+        w->n = 0;
+        writes_end();
+    }
 }
 
 int outputs_commit(outputs *w)
@@ -308,10 +323,10 @@ int outputs_commit(outputs *w)
             fprintf(stderr, "advflow: cannot write %s: %s\n", w->final[k], strerror(errno));
             for (int q = k; q < w->n; q++)
                 unlink(w->staged[q]);
-            w->n = 0;
+            outputs_done(w);
             return EXIT_RUNTIME;
         }
-    w->n = 0;
+    outputs_done(w);
     return 0;
 }
 
@@ -319,19 +334,31 @@ void outputs_abort(outputs *w)
 {
     for (int k = 0; k < w->n; k++)
         unlink(w->staged[k]);
-    w->n = 0;
+    outputs_done(w);
 }
 
 int out_open(af_file *of, const char *path)
 {
     af_error err;
-    return write_or_fail(af_file_open(of, path, "output", &err), &err) ? -1 : 0;
+    writes_begin(); /* until out_close or out_abort: a signal waits */
+    if (write_or_fail(af_file_open(of, path, "output", &err), &err) == 0)
+        return 0;
+    writes_end();
+    return -1;
 }
 
 int out_close(af_file *of)
 {
     af_error err;
-    return write_or_fail(af_file_commit(of, &err), &err) ? -1 : 0;
+    int rc = write_or_fail(af_file_commit(of, &err), &err) ? -1 : 0;
+    writes_end();
+    return rc;
+}
+
+void out_abort(af_file *of)
+{
+    af_file_abort(of);
+    writes_end();
 }
 
 /* Create dir and its parents; then prove it writable with a probe file. */
@@ -362,13 +389,16 @@ int make_output_dir(const char *dir)
     }
     char probe[4096];
     snprintf(probe, sizeof probe, "%s/.advflow-probe-XXXXXX", dir);
+    writes_begin(); /* the probe is a temporary too */
     int fd = mkstemp(probe);
     if (fd < 0) {
+        writes_end();
         fprintf(stderr, "advflow: output folder %s is not writable: %s\n", dir, strerror(errno));
         return -1;
     }
     close(fd);
     unlink(probe);
+    writes_end();
     return 0;
 }
 
@@ -439,6 +469,7 @@ static int cmd_render(const options *o)
     }
     af_error err;
     af_status st;
+    writes_begin(); /* the picture's temporary: a signal waits for it */
     if (!strcmp(what, "mask")) {
         st = af_png_write_mask(o->out, &s.c->grid, s.mask, &err);
     } else if (!strcmp(what, "density")) {
@@ -454,6 +485,7 @@ static int cmd_render(const options *o)
         frame_of(&s, s.mask, scale, &f);
         st = af_png_write_frame(o->out, &f, &err);
     }
+    writes_end();
     rc = write_or_fail(st, &err);
     state_free(&s);
     return rc;
@@ -495,6 +527,8 @@ int main(int argc, char **argv)
             fn = commands[k].fn;
     if (!fn)
         return usage_error(NULL, "unknown command:", cmd);
+    if (strcmp(cmd, "run")) /* run installs its own: it stops between steps */
+        signals_install(0);
     options o = {.cmd = cmd};
     int rc = parse_options(argc, argv, &o);
     if (rc < 0)

@@ -31,13 +31,14 @@ static int numbered(const char *name, const char *prefix, int digits, const char
 }
 
 /* An output's name, or the temporary of one (af_file: NAME.tmp.XXXXXX;
- * outputs_stage: .advflow-part-NAME) left by a run that was killed. */
+ * outputs_stage: .advflow-part-NAME; and the two together, the staged
+ * name's af_file temporary) left by a run that was killed. */
 static int own_or_temporary(const char *name, int (*own)(const char *))
 {
     if (own(name))
         return 1;
     if (!strncmp(name, ".advflow-part-", 14))
-        return own(name + 14);
+        return own_or_temporary(name + 14, own);
     const char *t = strstr(name, ".tmp.");
     if (t && strlen(t + 5) == 6) {
         char base[512];
@@ -46,7 +47,7 @@ static int own_or_temporary(const char *name, int (*own)(const char *))
             return 0;
         memcpy(base, name, len);
         base[len] = '\0';
-        return own(base);
+        return own_or_temporary(base, own);
     }
     return 0;
 }
@@ -57,6 +58,7 @@ int run_output_name(const char *name)
         "history.csv", "overview.png", "risks.png",   "case.ini", "run.txt",   "mask_final.png",
         "mask_final.npy", "levelset_final.npy", "rho0.npy", "rho1.npy",
         "history.svg", "flow.mp4", "flow.gif", /* flow.*: tools/frames-to-video.sh */
+        "resume.state", /* resume.c */
         NULL,
     };
     for (int k = 0; fixed[k]; k++)
@@ -196,5 +198,74 @@ int output_dir_clear_stale(const options *o, const char *dir, int (*own)(const c
         return 0;
     int failed = 0;
     scan(dir, own, NULL, 0, 1, &failed, w);
+    return failed ? EXIT_RUNTIME : 0;
+}
+
+/* The step of a numbered run output (frame_, mask_, levelset_), or -1. */
+static long step_of(const char *name)
+{
+    static const char *const pre[] = {"frame_", "mask_", "levelset_"};
+    for (int k = 0; k < 3; k++) {
+        size_t lp = strlen(pre[k]);
+        if (strncmp(name, pre[k], lp) || !run_output_name(name))
+            continue;
+        return strtol(name + lp, NULL, 10);
+    }
+    return -1;
+}
+
+int output_dir_prune(const char *dir, int step)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "advflow: cannot read %s: %s\n", dir, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    /* names first, removal after (see scan) */
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    int failed = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *nm = e->d_name;
+        long k = step_of(nm);
+        int drop = (k > step)
+                   || (own_or_temporary(nm, run_output_name) && !run_output_name(nm)) /* temporaries */
+                   || !strcmp(nm, "mask_final.png") || !strcmp(nm, "mask_final.npy")
+                   || !strcmp(nm, "levelset_final.npy") || !strcmp(nm, "overview.png")
+                   || !strcmp(nm, "history.png") || !strcmp(nm, "history.svg")
+                   || !strcmp(nm, "risks.png");
+        if (!drop)
+            continue;
+        if (count == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn) {
+                failed = 1;
+                break;
+            }
+            names = nn;
+        }
+        if (!(names[count] = strdup(nm))) {
+            failed = 1;
+            break;
+        }
+        count++;
+    }
+    closedir(d);
+    if (failed)
+        fprintf(stderr, "advflow: out of memory while reading %s\n", dir);
+    char path[4400];
+    for (size_t k = 0; k < count; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        struct stat sb;
+        if (!failed && lstat(path, &sb) == 0 && (S_ISREG(sb.st_mode) || S_ISLNK(sb.st_mode))
+            && unlink(path) != 0 && errno != ENOENT) {
+            fprintf(stderr, "advflow: cannot remove %s: %s\n", path, strerror(errno));
+            failed = 1;
+        }
+        free(names[k]);
+    }
+    free(names);
     return failed ? EXIT_RUNTIME : 0;
 }

@@ -5,9 +5,18 @@
  * and write history.csv (areas, perimeters, risks), frames, masks,
  * overview.png, and from history.csv (plot.c) history.png, history.svg and
  * risks.png.  Every input is checked and every plan is
- * made before the output folder is touched, and history.csv is written
- * under a temporary name and renamed at the end, so a run that fails leaves
- * no half-written file under a final name. */
+ * made before the output folder is touched.  history.csv grows a flushed
+ * row per step (readable with tail -f); every other file is written under
+ * a temporary name and renamed, so no file under a final name is ever
+ * half-written.  After each step's row and files, resume.state (resume.c)
+ * records what --resume needs to go on exactly as if never stopped.
+ *
+ * Signals: the first SIGINT or SIGTERM raises a flag that the step's loops
+ * and the max-flow read (af_mm_params.interrupt), so even a step of many
+ * minutes is abandoned within milliseconds; the run keeps what the last
+ * finished step wrote, says how to resume and exits 130 / 143.  A second
+ * signal exits at once, except while files are being written: then right
+ * after them, so that no temporary is left behind. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -22,18 +31,13 @@
 /* Boundaries drawn in overview.png: at most OVERVIEW_LINES, evenly spaced
  * in steps from the first to the last.  The run does not know in advance
  * when the set will vanish, so it keeps up to SNAP_KEEP masks taken every
- * `gap` steps; when they are all taken it drops every other one and doubles
- * the gap, and at the end it picks evenly among what it kept. */
+ * `gap` frames ([output] every steps a frame) and at the last step; when
+ * they are all taken it drops every other one and doubles the gap, and at
+ * the end it picks evenly among what it kept.  Only steps whose masks are
+ * on disk are kept, so that a resumed run can take them up again. */
 #define OVERVIEW_LINES 9
 #define SNAP_KEEP 16
 
-static volatile sig_atomic_t interrupted = 0;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 static double now_s(void)
 {
@@ -60,7 +64,7 @@ typedef struct {
     size_t snap_len[SNAP_KEEP + 1]; /* segments of each kept contour (ls) */
     int snap_step[SNAP_KEEP + 1];   /* the step of each */
     int nsnap, gap;
-    af_file hist;
+    FILE *hist;                   /* history.csv, appended a row per step */
     /* stop_when_still in the level-set representation: u at the last step
      * that changed the mask, and the steps since (at_rest) */
     double *u_ref;
@@ -85,7 +89,8 @@ static void run_free(run_state *r)
     png_text_free(&r->text);
     for (int k = 0; k < r->nsnap; k++)
         free(r->snap[k]);
-    af_file_abort(&r->hist);
+    if (r->hist)
+        fclose(r->hist);
 }
 
 /* A mask as [output] format says: NAME.png (8-bit, 255 inside), NAME.npy
@@ -196,8 +201,10 @@ static int write_frame(run_state *r, const char *dir, int k, int *rc)
     return 0;
 }
 
-/* Keep A_k (r->a) for the overview; thin the kept ones when full. */
-static int snapshot(run_state *r, int k, size_t cells)
+/* Keep A_k (r->a, or the level set's contour r->ct) for the overview, k
+ * being frame f, or the last step (is_last); thin the kept ones when full.
+ * Called for the frames f with f % gap == 0 and for the last step. */
+static int snapshot(run_state *r, int k, int f, int is_last, size_t cells)
 {
     if (r->nsnap == SNAP_KEEP) {
         /* drop every other snapshot after the first; double the gap */
@@ -212,7 +219,7 @@ static int snapshot(run_state *r, int k, size_t cells)
         }
         r->nsnap = m;
         r->gap *= 2;
-        if (k % r->gap != 0)
+        if (!is_last && f % r->gap != 0)
             return 0;
     }
     r->snap_step[r->nsnap] = k;
@@ -261,8 +268,115 @@ static void stop_reason(char *buf, size_t size, int ls, int k, int vanished, int
         snprintf(buf, size, "the last planned step");
 }
 
+/* overview.png: at most OVERVIEW_LINES of the kept masks (or contours),
+ * evenly spaced, with the first and the last.  0 or the exit code. */
+static int write_overview(run_state *r, const char *dir, double h)
+{
+    const uint8_t *lines[OVERVIEW_LINES];
+    const double *seglines[OVERVIEW_LINES];
+    size_t seglen[OVERVIEW_LINES];
+    double times[OVERVIEW_LINES];
+    int nl = 0, kept = r->nsnap;
+    for (int q = 0; q < OVERVIEW_LINES && q < kept; q++) {
+        int idx = kept <= OVERVIEW_LINES ? q
+                  : (int)lround((double)q * (kept - 1) / (OVERVIEW_LINES - 1));
+        times[nl] = r->snap_step[idx] * h;
+        seglines[nl] = (const double *)r->snap[idx];
+        seglen[nl] = r->snap_len[idx];
+        lines[nl++] = r->snap[idx];
+    }
+    af_png_frame f;
+    frame_of(&r->s, NULL, r->s.c->output.scale, &f);
+    f.contours = lines;
+    f.ncontours = nl;
+    f.line_values = times;
+    f.text = r->text.pairs;
+    f.ntext = 3;
+    if (r->ls) { /* the kept zero contours, at sub-cell position */
+        f.lines = seglines;
+        f.line_len = seglen;
+        f.nlines = nl;
+    }
+    char path[4300];
+    af_error err;
+    snprintf(path, sizeof path, "%s/overview.png", dir);
+    return write_or_fail(af_png_write_frame(path, &f, &err), &err);
+}
+
+/* resume.state for step k (why_last: checkpoint.last). */
+static int save_state(run_state *r, const char *dir, int k, int why_last, size_t cells)
+{
+    checkpoint cp = {.step = k, .last = why_last, .cells = cells, .elem = r->ls ? 8 : 1,
+                     .region = r->ls ? (void *)r->u : (void *)r->a, .ref = r->u_ref,
+                     .still_steps = r->still_steps};
+    if (r->mm)
+        af_mm_plan_get_state(r->mm, &cp.plan);
+    return checkpoint_write(dir, &cp);
+}
+
+/* A run's uint8 mask array (0 or 1), read as a field. */
+static af_status read_mask_npy(const char *path, const af_grid *g, uint8_t *m, size_t cells,
+                               af_error *err)
+{
+    double *field = malloc(cells * sizeof *field);
+    if (!field)
+        return af_error_set(err, AF_ENOMEM, "out of memory for %zu cells", cells);
+    af_status s = af_array_read_npy(path, g, field, err);
+    for (size_t x = 0; s == AF_OK && x < cells; x++)
+        m[x] = field[x] > 0.5;
+    free(field);
+    return s;
+}
+
+/* A resumed run's overview: the snapshots the run had kept up to step k,
+ * taken again from the masks (level sets) of those steps on disk, in the
+ * order and with the thinning of the run.  r->a and r->u are scratch here.
+ * 0 or the exit code (printed). */
+static int resume_overview(run_state *r, const char *dir, int k_last, size_t cells)
+{
+    const af_case *c = r->s.c;
+    int every = c->output.every;
+    char path[4300];
+    af_error err;
+    r->gap = 1;
+    for (int k = 0; k <= k_last; k += every) {
+        int f = k / every;
+        if (f % r->gap != 0)
+            continue;
+        af_status s;
+        if (r->ls) {
+            snprintf(path, sizeof path, "%s/levelset_%05d.npy", dir, k);
+            s = af_array_read_npy(path, &c->grid, r->u, &err);
+            if (s == AF_OK)
+                s = af_contour_trace(r->ct, r->u, 0, &err);
+        } else if (c->output.format != AF_FORMAT_PNG) {
+            snprintf(path, sizeof path, "%s/mask_%05d.npy", dir, k);
+            s = read_mask_npy(path, &c->grid, r->a, cells, &err);
+        } else {
+            snprintf(path, sizeof path, "%s/mask_%05d.png", dir, k);
+            s = af_png_read_mask(path, &c->grid, 0.5, r->a, &err);
+        }
+        if (s != AF_OK) {
+            fprintf(stderr, "advflow run: cannot resume: step %d's files: %s\n", k, err.msg);
+            return s == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        }
+        if (snapshot(r, k, f, 0, cells)) {
+            fprintf(stderr, "advflow: out of memory\n");
+            return EXIT_RUNTIME;
+        }
+    }
+    return 0;
+}
+
 int cmd_run(const options *o)
 {
+    if (o->resume && o->force)
+        return usage_error("run", "--resume goes on with a folder's run, --force replaces it: "
+                                  "give one of them", NULL);
+    /* From here a signal only raises the flag: the run answers it at the
+     * next look (at once before the folder is made; within milliseconds
+     * during a step). */
+    signals_install(1);
     run_state r;
     memset(&r, 0, sizeof r);
     int rc = load(o, &r.s, 1);
@@ -282,9 +396,12 @@ int cmd_run(const options *o)
         run_free(&r);
         return rc;
     }
-    /* A folder holding an earlier run is refused before any work (--force). */
-    if ((rc = case_in_output_dir(o, dir)) != 0
-        || (rc = output_dir_check(o, dir, run_output_name, "the outputs of a run")) != 0) {
+    /* A folder holding an earlier run is refused before any work (--force);
+     * --resume wants one (and may read its case from the folder's case.ini,
+     * which it rewrites unchanged). */
+    if (!o->resume
+        && ((rc = case_in_output_dir(o, dir)) != 0
+            || (rc = output_dir_check(o, dir, run_output_name, "the outputs of a run")) != 0)) {
         run_free(&r);
         return rc;
     }
@@ -337,6 +454,7 @@ int cmd_run(const options *o)
         prm.p = sc->p;
         prm.selection = sc->selection;
         prm.sdist = sc->sdist;
+        prm.interrupt = &signal_stop;
         char what[128];
         snprintf(what, sizeof what, "[scheme] epsilon = %g (%.1f cells)", sc->epsilon,
                  sc->epsilon / g->dx);
@@ -381,130 +499,207 @@ int cmd_run(const options *o)
         return rc;
     }
 
-    if ((rc = output_dir_clear(o, dir, run_output_name)) != 0) {
+    if (signal_stop) { /* a signal before anything was written */
         run_free(&r);
-        return rc;
+        return EXIT_SIGNAL(signal_stop);
     }
+    checkpoint cp;
+    memset(&cp, 0, sizeof cp);
+    int k = 0, vanished = 0, still = 0, why_last = 0;
     if (png_text_make(o, c, dir, &r.text) != 0) { /* before the folder: nothing written */
         fprintf(stderr, "advflow: out of memory\n");
         run_free(&r);
         return EXIT_RUNTIME;
     }
-    if (make_output_dir(dir) != 0) {
-        run_free(&r);
-        return EXIT_USAGE;
-    }
-    if ((rc = write_run_record(o, c, dir, NULL)) != 0 || (rc = write_densities(&r.s, dir)) != 0) {
-        run_free(&r);
-        return rc;
-    }
+    FILE *hist = NULL;
+    r.gap = 1;
     char hist_path[4300];
     snprintf(hist_path, sizeof hist_path, "%s/history.csv", dir);
-    if (out_open(&r.hist, hist_path) != 0) {
-        run_free(&r);
-        return EXIT_RUNTIME;
+    if (o->resume) {
+        /* the folder's case, state and history, checked before any change */
+        if ((rc = resume_same_case(o, c, dir)) != 0
+            || (rc = checkpoint_read(dir, cells, r.ls ? 8 : 1, &cp)) >= 0) {
+            run_free(&r);
+            return rc;
+        }
+        rc = 0;
+        writes_begin(); /* the folder is changed from here */
+        if (r.mm && af_mm_plan_set_state(r.mm, &cp.plan, &err) != AF_OK) {
+            fprintf(stderr, "advflow run: %s/resume.state: %s\n", dir, err.msg);
+            rc = EXIT_USAGE;
+        }
+        if (rc == 0 && (rc = resume_history(dir, cp.step)) == 0
+            && (rc = output_dir_prune(dir, cp.step)) == 0
+            && (rc = write_run_record(o, c, dir, NULL)) == 0
+            && (rc = write_densities(&r.s, dir)) == 0
+            && (rc = resume_overview(&r, dir, cp.step, cells)) == 0) {
+            if (!(hist = fopen(hist_path, "a"))) {
+                fprintf(stderr, "advflow: cannot open %s: %s\n", hist_path, strerror(errno));
+                rc = EXIT_RUNTIME;
+            }
+        }
+        writes_end();
+        if (rc != 0) {
+            checkpoint_free(&cp);
+            run_free(&r);
+            return rc;
+        }
+        /* A_k (and u_k, and the level set's window at rest) as saved */
+        k = cp.step;
+        why_last = cp.last;
+        vanished = why_last == 2;
+        still = why_last == 3;
+        if (r.ls) {
+            memcpy(r.u, cp.region, cells * sizeof *r.u);
+            for (size_t x = 0; x < cells; x++)
+                r.a[x] = r.u[x] < 0;
+            r.u_ref = cp.ref;
+            cp.ref = NULL;
+            r.still_steps = cp.still_steps;
+        } else {
+            memcpy(r.a, cp.region, cells);
+        }
+        checkpoint_free(&cp);
+        if (!o->quiet)
+            fprintf(stderr, "advflow: %s: resuming after step %d (t = %g)\n", dir, k, k * sc->h);
+    } else {
+        writes_begin(); /* the folder, case.ini, run.txt and the history's header */
+        if ((rc = output_dir_clear(o, dir, run_output_name)) != 0) {
+            run_free(&r);
+            return rc;
+        }
+        if (make_output_dir(dir) != 0) {
+            run_free(&r);
+            return EXIT_USAGE;
+        }
+        if ((rc = write_run_record(o, c, dir, NULL)) != 0 || (rc = write_densities(&r.s, dir)) != 0) {
+            run_free(&r);
+            return rc;
+        }
+        /* history.csv under its own name from the start, mode 0666 less
+         * the umask as for any file the user makes */
+        if (!(hist = fopen(hist_path, "w"))) {
+            fprintf(stderr, "advflow: cannot write %s: %s\n", hist_path, strerror(errno));
+            run_free(&r);
+            return EXIT_RUNTIME;
+        }
+        if (r.s.points && isnan(bound))
+            fprintf(hist, "# risk_adv_points_bound = nan (not computed: the conflict graph of the %zu "
+                          "points is too large)\n",
+                    r.s.points->count);
+        else if (r.s.points)
+            fprintf(hist, "# risk_adv_points_bound = %.10g (the smallest adversarial risk on the %zu "
+                          "points of any classifier; %zu conflicting pairs)\n",
+                    bound, r.s.points->count, conflicts);
+        history_comments(hist, &r.s);
+        fprintf(hist, "step,time,area,perimeter_eps,perimeter_local,energy,band_cells,solve_ms,"
+                      "step_ms,changed,nodes,arcs,band_widenings,global_moves,radius_equiv,"
+                      "risk_clean,risk_adv%s\n",
+                r.s.points ? ",risk_clean_points,risk_adv_points" : "");
+        fflush(hist);
+        writes_end();
     }
-    FILE *hist = r.hist.fp;
-    if (r.s.points && isnan(bound))
-        fprintf(hist, "# risk_adv_points_bound = nan (not computed: the conflict graph of the %zu "
-                      "points is too large)\n",
-                r.s.points->count);
-    else if (r.s.points)
-        fprintf(hist, "# risk_adv_points_bound = %.10g (the smallest adversarial risk on the %zu "
-                      "points of any classifier; %zu conflicting pairs)\n",
-                bound, r.s.points->count, conflicts);
-    history_comments(hist, &r.s);
-    fprintf(hist, "step,time,area,perimeter_eps,perimeter_local,energy,band_cells,solve_ms,"
-                  "step_ms,changed,nodes,arcs,band_widenings,global_moves,radius_equiv,"
-                  "risk_clean,risk_adv%s\n",
-            r.s.points ? ",risk_clean_points,risk_adv_points" : "");
+    r.hist = hist;
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    int total = planned_steps_of(sc);
-    r.gap = 1;
+    int total = planned_steps_of(sc), every = c->output.every, k0 = k;
     progress_bar *bar = progress_start(o, total);
     double t_start = now_s(), ms_sum = 0;
-    int k = 0, vanished = 0, still = 0;
     af_mm_stats st;
     memset(&st, 0, sizeof st);
+    /* A resumed run starts after step k's row, files and state: with its
+     * step, unless k was the last. */
+    int top = !o->resume;
+    if (!top && why_last)
+        goto finished;
     for (;;) {
-        af_risk_value v; /* Per_eps and the risks from one dilation and erosion */
-        af_risk_eval(r.risk, r.s.rho0, r.s.rho1, r.a, &v);
-        double local;
-        if (r.ls) {
-            /* area and length of the sub-cell zero contour (the risks and
-             * Per_eps are those of the mask {u < 0}) */
-            if (af_contour_trace(r.ct, r.u, 0, &err) != AF_OK) {
+        if (top) {
+            writes_begin(); /* a second signal waits for the files to be whole */
+            af_risk_value v; /* Per_eps and the risks from one dilation and erosion */
+            af_risk_eval(r.risk, r.s.rho0, r.s.rho1, r.a, &v);
+            double local;
+            if (r.ls) {
+                /* area and length of the sub-cell zero contour (the risks and
+                 * Per_eps are those of the mask {u < 0}) */
+                if (af_contour_trace(r.ct, r.u, 0, &err) != AF_OK) {
+                    fprintf(stderr, "\nadvflow: step %d: %s\n", k, err.msg);
+                    rc = EXIT_RUNTIME;
+                    break;
+                }
+                v.area = af_contour_area(g, r.u, 0);
+                local = af_contour_length(r.ct);
+            } else {
+                local = af_perimeter_local(r.per, r.s.rho0, r.s.rho1, r.a);
+            }
+            double energy = k == 0 || r.mbo ? v.per_eps : st.energy;
+            af_risk_points_value pv = {0};
+            if (r.s.points && af_risk_points(r.risk, r.s.points, r.a, &pv, &err) != AF_OK) {
                 fprintf(stderr, "\nadvflow: step %d: %s\n", k, err.msg);
                 rc = EXIT_RUNTIME;
                 break;
             }
-            v.area = af_contour_area(g, r.u, 0);
-            local = af_contour_length(r.ct);
-        } else {
-            local = af_perimeter_local(r.per, r.s.rho0, r.s.rho1, r.a);
+            fprintf(hist, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%d,%.4f,%.4f,%d,%d,%lld,%d,%d,%.10g,%.10g,%.10g",
+                    k, k * sc->h, v.area, v.per_eps, local, energy, st.band_cells, st.solve_ms, st.ms,
+                    st.changed, st.nodes, st.arcs, st.band_widenings, st.global_moves,
+                    sqrt(v.area / 3.14159265358979323846), v.clean, v.adv);
+            if (r.s.points)
+                fprintf(hist, ",%.10g,%.10g", pv.clean, pv.adv);
+            fputc('\n', hist);
+            if (fflush(hist) != 0 || ferror(hist)) { /* a row per step, readable as the run goes */
+                fprintf(stderr, "\nadvflow: cannot write %s: %s\n", hist_path, strerror(errno));
+                rc = EXIT_RUNTIME;
+                break;
+            }
+            if (k > k0)
+                progress_step(bar, k, k * sc->h, v.area, ms_sum / (k - k0));
+            vanished = v.area == 0;
+            int last = k >= total || vanished || still;
+            why_last = !last ? 0 : vanished ? 2 : still ? 3 : 1;
+            int frame = k % every == 0;
+            if (frame || last) /* the last frame belongs to step k */
+                progress_phase(bar, last ? k : k + 1, last ? "writing the outputs" : "writing frame");
+            if ((frame || last) && write_frame(&r, dir, k, &rc))
+                break;
+            if (((frame && (k / every) % r.gap == 0) || last) && !vanished
+                && snapshot(&r, k, k / every, last && !frame, cells)) {
+                fprintf(stderr, "advflow: out of memory\n");
+                rc = EXIT_RUNTIME;
+                break;
+            }
+            if ((rc = save_state(&r, dir, k, why_last, cells)) != 0)
+                break;
+            writes_end();
+            if (last || signal_stop)
+                break;
         }
-        double energy = k == 0 || r.mbo ? v.per_eps : st.energy;
-        af_risk_points_value pv = {0};
-        if (r.s.points && af_risk_points(r.risk, r.s.points, r.a, &pv, &err) != AF_OK) {
-            fprintf(stderr, "\nadvflow: step %d: %s\n", k, err.msg);
-            rc = EXIT_RUNTIME;
-            break;
-        }
-        fprintf(hist, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%d,%.4f,%.4f,%d,%d,%lld,%d,%d,%.10g,%.10g,%.10g",
-                k, k * sc->h, v.area, v.per_eps, local, energy, st.band_cells, st.solve_ms, st.ms,
-                st.changed, st.nodes, st.arcs, st.band_widenings, st.global_moves,
-                sqrt(v.area / 3.14159265358979323846), v.clean, v.adv);
-        if (r.s.points)
-            fprintf(hist, ",%.10g,%.10g", pv.clean, pv.adv);
-        fputc('\n', hist);
-        fflush(hist); /* a row per step, readable while the run goes on */
-        if (k > 0)
-            progress_step(bar, k, k * sc->h, v.area, ms_sum / k);
-        vanished = v.area == 0;
-        int last = k >= total || vanished || interrupted || still;
-        if (k % c->output.every == 0 || last) /* the last frame belongs to step k */
-            progress_phase(bar, last ? k : k + 1, last ? "writing the outputs" : "writing frame");
-        if ((k % c->output.every == 0 || last) && write_frame(&r, dir, k, &rc))
-            break;
-        if ((k % r.gap == 0 || last) && !vanished && snapshot(&r, k, cells)) {
-            fprintf(stderr, "advflow: out of memory\n");
-            rc = EXIT_RUNTIME;
-            break;
-        }
-        if (last)
-            break;
+        top = 1;
 
         /* one step */
         memset(&st, 0, sizeof st);
         progress_phase(bar, k + 1, "solving");
+        af_status s = AF_OK;
         if (r.ls) {
-            if (af_mm_plan_step_levelset(r.mm, r.u, r.v, &st, &err) != AF_OK
-                || (progress_phase(bar, k + 1, "redistancing"), 0)
-                || af_dist_redistance(r.dist, r.v, r.u, &err) != AF_OK) {
-                fprintf(stderr, "\nadvflow: step %d: %s\n", k + 1, err.msg);
-                rc = EXIT_RUNTIME;
-                break;
+            s = af_mm_plan_step_levelset(r.mm, r.u, r.v, &st, &err);
+            if (s == AF_OK) {
+                progress_phase(bar, k + 1, "redistancing");
+                s = af_dist_redistance(r.dist, r.v, r.u, &err);
             }
-            for (size_t x = 0; x < cells; x++)
+            for (size_t x = 0; s == AF_OK && x < cells; x++)
                 r.b[x] = r.u[x] < 0;
         } else if (r.mm) {
-            if (af_mm_plan_step(r.mm, r.a, r.b, &st, &err) != AF_OK) {
-                fprintf(stderr, "\nadvflow: step %d: %s\n", k + 1, err.msg);
-                rc = EXIT_RUNTIME;
-                break;
-            }
+            s = af_mm_plan_step(r.mm, r.a, r.b, &st, &err);
         } else {
             double t0 = now_s();
             af_mbo_step(r.mbo, r.a, r.b);
             st.ms = st.solve_ms = 1e3 * (now_s() - t0);
             for (size_t x = 0; x < cells; x++)
                 st.changed += r.a[x] != r.b[x];
+        }
+        if (s == AF_EINTR) /* abandoned: A_k (u_k) is untouched, and on disk */
+            break;
+        if (s != AF_OK) {
+            fprintf(stderr, "\nadvflow: step %d: %s\n", k + 1, err.msg);
+            rc = EXIT_RUNTIME;
+            break;
         }
         if (k == 0 && r.mm && !r.ls && !o->quiet && st.changed > 0 && st.max_shift < 2 * g->dx) {
             progress_clear(bar);
@@ -513,8 +708,8 @@ int cmd_run(const options *o)
                     "under two cells per step fronts pin; raise h or refine the grid\n",
                     st.max_shift / g->dx);
         }
-        if (k == 0)
-            progress_estimate(o, bar, total, (now_s() - t_start));
+        if (k == k0)
+            progress_estimate(o, bar, total - k0, (now_s() - t_start));
         progress_phase(bar, k + 1, "risks and perimeters");
         if ((still = at_rest(&r, &st, cells, g->dx)) < 0) {
             fprintf(stderr, "advflow: out of memory\n");
@@ -527,8 +722,35 @@ int cmd_run(const options *o)
         k++;
         ms_sum += st.ms;
     }
+finished:
+    writes_reset(); /* a loop left on an error may be inside its writes */
     progress_stop(bar);
-
+    r.hist = NULL;
+    if (fclose(hist) != 0 && rc == 0) {
+        fprintf(stderr, "advflow: cannot write %s: %s\n", hist_path, strerror(errno));
+        rc = EXIT_RUNTIME;
+    }
+    char why[256];
+    if (rc == 0 && signal_stop && !why_last) {
+        /* Interrupted: steps 0 .. k and their files are on disk, with the
+         * state to go on from (resume.state).  Nothing more is written but
+         * the record of how the run ended. */
+        int sig = signal_stop;
+        char outcome[512];
+        snprintf(outcome, sizeof outcome,
+                 "steps: %d (t = %.10g)\nstopped: interrupted by %s after step %d; resume with "
+                 "--resume\nseconds: %.1f\n",
+                 k, k * sc->h, sig == SIGINT ? "SIGINT" : "SIGTERM", k, now_s() - t_start);
+        writes_begin();
+        write_run_record(o, c, dir, outcome);
+        writes_end();
+        fprintf(stderr, "\nadvflow: interrupted (%s): steps 0 to %d (t = %g) are in %s/; to go on:\n  ",
+                sig == SIGINT ? "SIGINT" : "SIGTERM", k, k * sc->h, dir);
+        print_resume_command(stderr, o, dir);
+        run_free(&r);
+        return EXIT_SIGNAL(sig);
+    }
+    writes_begin(); /* the last files: a signal now waits for them */
     char path[4300];
     if (rc == 0)
         rc = write_mask(c, dir, "mask_final", 0, r.a);
@@ -536,56 +758,26 @@ int cmd_run(const options *o)
         snprintf(path, sizeof path, "%s/levelset_final.npy", dir);
         rc = write_or_fail(af_array_write_npy(path, g, r.u, AF_DTYPE_F64, &err), &err);
     }
-    if (rc == 0) {
-        /* at most OVERVIEW_LINES of the kept masks, evenly spaced, with the
-         * first and the last */
-        const uint8_t *lines[OVERVIEW_LINES];
-        double times[OVERVIEW_LINES];
-        int nl = 0, kept = r.nsnap;
-        for (int q = 0; q < OVERVIEW_LINES && q < kept; q++) {
-            int idx = kept <= OVERVIEW_LINES ? q
-                      : (int)lround((double)q * (kept - 1) / (OVERVIEW_LINES - 1));
-            times[nl] = r.snap_step[idx] * sc->h;
-            lines[nl++] = r.snap[idx];
-        }
-        af_png_frame f;
-        frame_of(&r.s, NULL, c->output.scale, &f);
-        f.contours = lines;
-        f.ncontours = nl;
-        f.line_values = times;
-        f.text = r.text.pairs;
-        f.ntext = 3;
-        const double *seglines[OVERVIEW_LINES];
-        size_t seglen[OVERVIEW_LINES];
-        if (r.ls) { /* the kept zero contours, at sub-cell position */
-            for (int q = 0; q < nl; q++) {
-                seglines[q] = (const double *)lines[q];
-                int idx = kept <= OVERVIEW_LINES ? q
-                          : (int)lround((double)q * (kept - 1) / (OVERVIEW_LINES - 1));
-                seglen[q] = r.snap_len[idx];
-            }
-            f.lines = seglines;
-            f.line_len = seglen;
-            f.nlines = nl;
-        }
-        snprintf(path, sizeof path, "%s/overview.png", dir);
-        rc = write_or_fail(af_png_write_frame(path, &f, &err), &err);
-    }
-    if (rc == 0 && out_close(&r.hist) != 0)
-        rc = EXIT_RUNTIME;
+    if (rc == 0)
+        rc = write_overview(&r, dir, sc->h);
     if (rc == 0)
         rc = history_plots(dir);
-    char why[256];
-    stop_reason(why, sizeof why, r.ls, k, vanished, still, interrupted);
+    stop_reason(why, sizeof why, r.ls, k, vanished, still, 0);
     if (rc == 0) {
         char outcome[512];
         snprintf(outcome, sizeof outcome, "steps: %d (t = %.10g)\nstopped: %s\nseconds: %.1f\n", k,
                  k * sc->h, why, now_s() - t_start);
         rc = write_run_record(o, c, dir, outcome);
     }
+    if (rc == 0)
+        checkpoint_remove(dir); /* the run is complete: nothing to resume */
+    writes_end();
     if (rc == 0 && !o->quiet)
         printf("advflow: %s: %d step%s to t = %.6g in %.1f s, %s; wrote %s/\n", o->case_path, k,
                k == 1 ? "" : "s", k * sc->h, now_s() - t_start, why, dir);
+    if (rc == 0 && signal_stop) /* the run is complete: nothing was lost, nothing to resume */
+        fprintf(stderr, "advflow: %s came while the last files were written; they are "
+                        "complete and the run finished\n", signal_stop == SIGINT ? "SIGINT" : "SIGTERM");
     run_free(&r);
-    return rc ? rc : (interrupted ? EXIT_RUNTIME : 0);
+    return rc;
 }

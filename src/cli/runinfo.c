@@ -38,7 +38,7 @@ int write_run_record(const options *o, const af_case *c, const char *dir, const 
         af_case resolved = *c; /* the folder the run writes, which --out may have set */
         resolved.output.dir = (char *)dir;
         if (write_or_fail(af_case_write(&resolved, f.fp, &err), &err) != 0) {
-            af_file_abort(&f);
+            out_abort(&f);
             return EXIT_RUNTIME;
         }
         if (out_close(&f) != 0)
@@ -66,6 +66,19 @@ int write_run_record(const options *o, const af_case *c, const char *dir, const 
     if (outcome)
         fprintf(f.fp, "%s", outcome);
     return out_close(&f) != 0 ? EXIT_RUNTIME : 0;
+}
+
+void print_resume_command(FILE *fp, const options *o, const char *dir)
+{
+    fputs("advflow run ", fp);
+    put_quoted(fp, o->case_path);
+    for (int k = 0; k < o->nsets; k++) {
+        fputs(" --set ", fp);
+        put_quoted(fp, o->sets[k]);
+    }
+    fputs(" --out ", fp);
+    put_quoted(fp, dir);
+    fputs(" --resume\n", fp);
 }
 
 int png_text_make(const options *o, const af_case *c, const char *dir, png_text *t)
