@@ -41,6 +41,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "advflow/file.h"
 #include "internal.h"
 
 struct af_gauss {
@@ -192,4 +193,24 @@ void af_gauss_convolve(af_gauss *p)
         }
     }
     fftw_execute(p->bwd);
+}
+
+af_status af_gauss_wisdom_export(const char *path, af_error *err)
+{
+    af_file f;
+    af_status s = af_file_open(&f, path, "fftw wisdom", err);
+    if (s != AF_OK)
+        return s;
+    fftw_export_wisdom_to_file(f.fp);
+    return af_file_commit(&f, err);
+}
+
+af_status af_gauss_wisdom_import(const char *path, af_error *err)
+{
+    if (!path)
+        return af_error_set(err, AF_EINVAL, "fftw wisdom: no path");
+    if (!fftw_import_wisdom_from_filename(path))
+        return af_error_set(err, AF_EIO, "fftw wisdom: cannot read '%s' (missing, or not FFTW "
+                                         "wisdom of this FFTW)", path);
+    return AF_OK;
 }

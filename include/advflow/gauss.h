@@ -49,6 +49,16 @@ af_status af_gauss_set_sigma(af_gauss *p, double sigma, af_error *err);
 /* buffer = G_sigma * buffer.  Allocates nothing. */
 void af_gauss_convolve(af_gauss *p);
 
+/* FFTW's wisdom: the algorithms measure = 1 chose, for every plan this
+ * process made.  A process that imports it before planning gets the same
+ * algorithms, so the same roundings: measured plans are otherwise chosen
+ * by timing, and may differ from run to run (and a cell whose value ties
+ * 1/2 to rounding flip).  advflow run keeps it with an MBO run, for
+ * --resume.  Export writes the file atomically (file.h); AF_EIO when it
+ * cannot be written, or read, or (import) FFTW does not accept it. */
+af_status af_gauss_wisdom_export(const char *path, af_error *err);
+af_status af_gauss_wisdom_import(const char *path, af_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -65,6 +65,7 @@ static const char *const run_help =
     "                     the start time, and how the run ended\n"
     "  resume.state       while the run goes on or after it was stopped: the last\n"
     "                     finished step's region, for --resume (removed at the end)\n"
+    "  fftw.wisdom        method = mbo: the FFT algorithms chosen, for --resume\n"
     "  history.csv        one row per step, written as the run goes (tail -f):\n"
     "                     step,time,area,perimeter_eps,\n"
     "                     perimeter_local,energy,...,risk_clean,risk_adv and, with\n"

@@ -58,7 +58,7 @@ int run_output_name(const char *name)
         "history.csv", "overview.png", "risks.png",   "case.ini", "run.txt",   "mask_final.png",
         "mask_final.npy", "levelset_final.npy", "rho0.npy", "rho1.npy",
         "history.svg", "flow.mp4", "flow.gif", /* flow.*: tools/frames-to-video.sh */
-        "resume.state", /* resume.c */
+        "resume.state", "fftw.wisdom", /* resume.c; an MBO run's FFT plans */
         NULL,
     };
     for (int k = 0; fixed[k]; k++)

@@ -303,6 +303,15 @@ static int write_overview(run_state *r, const char *dir, double h)
     return write_or_fail(af_png_write_frame(path, &f, &err), &err);
 }
 
+/* fftw.wisdom of an MBO run, for --resume (gauss.h). */
+static int write_wisdom(const char *dir)
+{
+    char path[4300];
+    af_error err;
+    snprintf(path, sizeof path, "%s/fftw.wisdom", dir);
+    return write_or_fail(af_gauss_wisdom_export(path, &err), &err);
+}
+
 /* resume.state for step k (why_last: checkpoint.last). */
 static int save_state(run_state *r, const char *dir, int k, int why_last, size_t cells)
 {
@@ -444,6 +453,15 @@ int cmd_run(const options *o)
         return err.status == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
     if (sc->method == AF_METHOD_MBO) {
+        /* a resumed MBO run plans the FFTs the run planned: the same
+         * algorithms, the same roundings (gauss.h) */
+        char wpath[4300];
+        snprintf(wpath, sizeof wpath, "%s/fftw.wisdom", dir);
+        if (o->resume && af_gauss_wisdom_import(wpath, &err) != AF_OK) {
+            fprintf(stderr, "advflow run: cannot resume this MBO run exactly: %s\n", err.msg);
+            run_free(&r);
+            return EXIT_USAGE;
+        }
         r.mbo = af_mbo_alloc(g, sc->h, r.s.rho, &err);
     } else {
         af_mm_params prm;
@@ -572,7 +590,8 @@ int cmd_run(const options *o)
             run_free(&r);
             return EXIT_USAGE;
         }
-        if ((rc = write_run_record(o, c, dir, NULL)) != 0 || (rc = write_densities(&r.s, dir)) != 0) {
+        if ((rc = write_run_record(o, c, dir, NULL)) != 0 || (rc = write_densities(&r.s, dir)) != 0
+            || (r.mbo && (rc = write_wisdom(dir)) != 0)) {
             run_free(&r);
             return rc;
         }

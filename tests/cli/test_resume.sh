@@ -123,6 +123,8 @@ scenario() {
 # masks, a frame every 3 steps (the overview's snapshots are taken again
 # from the masks on disk), both file formats
 scenario mask 1500 "$C/default.ini" --set output.every=3 --set output.format=both
+# MBO: the FFT plans are planned again from the run's FFTW wisdom
+scenario mbo 1200 "$C/default.ini" --set scheme.method=mbo --set output.every=2
 # the level-set representation: u_k is saved and resumed bit for bit
 scenario levelset 1500 "$C/circle.ini" --set scheme.representation=levelset --set grid.n=128 \
     --set output.every=2
