@@ -628,12 +628,7 @@ af_status af_mm_plan_set_state(af_mm_plan *p, const af_mm_plan_state *s, af_erro
     p->w_in = s->band_in;
     p->w_out = s->band_out;
     /* the next window is made afresh, at least this large */
-    af_mm_plan_free(p->child);
-    free(p->win_in);
-    free(p->win_out);
-    p->child = NULL;
-    p->win_in = p->win_out = NULL;
-    p->win_elem = 0;
+    mm_window_drop(p);
     p->window_hint = s->window;
     p->last = p;
     return AF_OK;

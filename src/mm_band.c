@@ -101,6 +101,16 @@ static void window_copy(const af_mm_plan *p, int i0, int j0, int m, void *full, 
     }
 }
 
+void mm_window_drop(af_mm_plan *p)
+{
+    af_mm_plan_free(p->child);
+    free(p->win_in);
+    free(p->win_out);
+    p->child = NULL;
+    p->win_in = p->win_out = NULL;
+    p->win_elem = 0;
+}
+
 /* The child plan for windows of side m (made or remade only when the set
  * needs a larger window than any before, or other cells). */
 static af_status child_for(af_mm_plan *p, int m, size_t elem, af_error *err)
@@ -112,12 +122,7 @@ static af_status child_for(af_mm_plan *p, int m, size_t elem, af_error *err)
         m = p->window_hint < p->n ? p->window_hint : p->n;
     if (p->child && p->child->n >= m && p->win_elem == elem)
         return AF_OK;
-    af_mm_plan_free(p->child);
-    free(p->win_in);
-    free(p->win_out);
-    p->child = NULL;
-    p->win_in = p->win_out = NULL;
-    p->win_elem = 0;
+    mm_window_drop(p);
     af_grid cg;
     /* only dx matters to the step: coordinates never enter it */
     af_status s = af_grid_init(&cg, 2, m, 0, m * p->g.dx, AF_EDGE_CLAMP, err);

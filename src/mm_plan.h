@@ -107,6 +107,9 @@ static inline int mm_interrupted(const af_mm_plan *p)
     return p->prm.interrupt && *p->prm.interrupt;
 }
 af_status mm_interrupt_error(af_error *err);
+/* Free the window's child plan and buffers (mm_band.c); the next window
+ * step makes them again. */
+void mm_window_drop(af_mm_plan *p);
 
 /* ---- mm.c ---- */
 af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err);

@@ -217,7 +217,10 @@ int checkpoint_read(const char *dir, size_t cells, int elem, checkpoint *cp);
 void checkpoint_free(checkpoint *cp);
 void checkpoint_remove(const char *dir);
 /* 0 when dir/case.ini is the case c resolved as a run into dir writes it,
- * else the exit code (printed: the first line that differs). */
+ * else the exit code (printed: the first line that differs), or
+ * RESUME_COMPLETE when dir holds a run that finished (then there is nothing
+ * to do, and the command exits 0). */
+#define RESUME_COMPLETE (-2)
 int resume_same_case(const options *o, const af_case *c, const char *dir);
 /* Cut dir/history.csv after the row of `step` (dropping later rows and a
  * row cut short); 0, or the exit code (printed) when rows 0 .. step are

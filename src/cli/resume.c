@@ -208,9 +208,21 @@ int resume_same_case(const options *o, const af_case *c, const char *dir)
     char path[4300];
     snprintf(path, sizeof path, "%s/resume.state", dir);
     if (access(path, F_OK) != 0) {
+        /* a finished run says how it ended in run.txt: nothing to do */
+        size_t len = 0;
+        snprintf(path, sizeof path, "%s/run.txt", dir);
+        char *rec = slurp(path, &len), *stopped = rec ? strstr(rec, "\nstopped: ") : NULL;
+        if (stopped && strncmp(stopped, "\nstopped: interrupted", 22)) {
+            if (!o->quiet)
+                printf("advflow run: %s: the run is complete (%.*s): nothing to resume\n", dir,
+                       (int)strcspn(stopped + 1, "\n"), stopped + 1);
+            free(rec);
+            return RESUME_COMPLETE;
+        }
+        free(rec);
         fprintf(stderr,
-                "advflow run: %s: nothing to resume: no resume.state (the run finished, or never "
-                "finished a step, or %s is not a run's folder)\n", dir, dir);
+                "advflow run: %s: nothing to resume: no resume.state (the run never finished a "
+                "step, or %s is not a run's folder)\n", dir, dir);
         return EXIT_USAGE;
     }
     snprintf(path, sizeof path, "%s/case.ini", dir);

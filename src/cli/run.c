@@ -538,7 +538,7 @@ int cmd_run(const options *o)
         if ((rc = resume_same_case(o, c, dir)) != 0
             || (rc = checkpoint_read(dir, cells, r.ls ? 8 : 1, &cp)) >= 0) {
             run_free(&r);
-            return rc;
+            return rc == RESUME_COMPLETE ? 0 : rc;
         }
         rc = 0;
         writes_begin(); /* the folder is changed from here */

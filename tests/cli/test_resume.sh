@@ -152,6 +152,8 @@ else
     bad "no resume.state after SIGINT at 0.5 s"
 fi
 expect 2 "nothing to resume" -- "$BIN" run "$C/default.ini" --out "$T/none" --resume
+# a finished run: nothing to do, and that is no error
+expect 0 "the run is complete (stopped: the set vanished)" -- "$BIN" run "$C/default.ini" --set output.every=3 --set output.format=both --out "$T/run_mask" --resume
 expect 2 "this command does not take" -- "$BIN" render "$C/default.ini" -o "$T/x.png" --resume
 
 # history.csv: a row per step as the run goes, with the user's file mode
