@@ -35,7 +35,8 @@ static const char *const main_help =
     "\n"
     "Case files are INI files: see docs/cases.md and the examples in cases/;\n"
     "the mathematics is in docs/theory.md, a worked example in docs/example-moons.md.\n"
-    "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n";
+    "Exit status: 0 success, 1 runtime failure (out of memory included), 2 usage or\n"
+    "input error (a grid beyond the size limit included).\n";
 
 static const char *const run_help =
     "usage: advflow run CASE.ini [--set SECTION.KEY=VALUE]... [--out DIR] [--force] [--quiet]\n"

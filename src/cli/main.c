@@ -184,7 +184,9 @@ int load(const options *o, state *s, int want_mask)
         st = af_case_finish(s->c, &err);
     if (st != AF_OK) {
         fprintf(stderr, "advflow: %s\n", err.msg);
-        return EXIT_USAGE;
+        /* a case too big (AF_ETOOBIG) or wrong is the input's fault; an
+         * allocation that failed while reading it is not */
+        return st == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
     size_t cells = af_grid_cells(&s->c->grid);
     char what[64];
@@ -283,22 +285,27 @@ void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f)
     }
 }
 
-const char *outputs_stage(outputs *w, const char *path)
+int outputs_stage(outputs *w, const char *path, const char **staged)
 {
     af_error err;
-    if (af_file_check(path, "output", &err) != AF_OK) {
+    *staged = NULL;
+    af_status st = af_file_check(path, "output", &err);
+    if (st != AF_OK) {
         fprintf(stderr, "advflow: %s\n", err.msg);
-        return NULL;
+        /* a name that cannot be written is the user's to change; out of
+         * memory for the check is not */
+        return st == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
     if (w->n == OUTPUTS_MAX) {
         fprintf(stderr, "advflow: too many outputs\n");
-        return NULL;
+        return EXIT_RUNTIME;
     }
     const char *slash = strrchr(path, '/');
     int dir = slash ? (int)(slash - path + 1) : 0;
     snprintf(w->final[w->n], sizeof w->final[0], "%s", path);
     snprintf(w->staged[w->n], sizeof w->staged[0], "%.*s.advflow-part-%s", dir, path, path + dir);
-    return w->staged[w->n++];
+    *staged = w->staged[w->n++];
+    return 0;
 }
 
 int outputs_commit(outputs *w)
@@ -334,23 +341,28 @@ int out_close(af_file *of)
     return write_or_fail(af_file_commit(of, &err), &err) ? -1 : 0;
 }
 
-/* Create dir and its parents; then prove it writable with a probe file. */
+/* Create dir and its parents; then prove it writable with a probe file.
+ * The parents' names are cut from a copy on the stack, not the heap: the
+ * callers take every -1 for a folder that cannot be made (exit 2), which
+ * an allocation failure is not. */
 int make_output_dir(const char *dir)
 {
-    char *p = strdup(dir);
-    if (!p)
+    char p[4096];
+    if (strlen(dir) >= sizeof p) {
+        fprintf(stderr, "advflow: output folder name too long (%zu characters): %.60s...\n",
+                strlen(dir), dir);
         return -1;
+    }
+    strcpy(p, dir);
     for (char *q = p + 1; *q; q++)
         if (*q == '/') {
             *q = '\0';
             if (mkdir(p, 0777) != 0 && errno != EEXIST) {
                 fprintf(stderr, "advflow: cannot create output folder %s: %s\n", p, strerror(errno));
-                free(p);
                 return -1;
             }
             *q = '/';
         }
-    free(p);
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "advflow: cannot create output folder %s: %s\n", dir, strerror(errno));
         return -1;
