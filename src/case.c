@@ -1052,9 +1052,12 @@ static af_status kde_densities(const af_case *c, const af_points *p, double *rho
     const af_density *d = &c->density;
     if (!p)
         return af_error_set(err, AF_EINVAL, "kind = kde: no data points");
-    af_kde *k = af_kde_alloc(&c->grid, err);
+    /* the allocator's status is in its af_error: a local one when the
+     * caller gave none, so that the status does not depend on err */
+    af_error local, *e = err ? err : &local;
+    af_kde *k = af_kde_alloc(&c->grid, e);
     if (!k)
-        return err ? err->status : AF_ENOMEM;
+        return e->status;
     af_status s = AF_OK;
     double *rho[2] = {rho0, rho1};
     for (int label = 0; label < 2 && s == AF_OK; label++) {
