@@ -575,6 +575,8 @@ def perimeter(grid, mask, rho0, rho1, eps, norm="2"):
         out = _struct_dict(v)
         out["per_local"] = _lib.lib.af_perimeter_local(p.ptr, _lib.dptr(r0), _lib.dptr(r1),
                                                        _lib.bptr(m))
+        if math.isnan(out["per_local"]):  # its buffers, allocated by this first call, failed
+            raise OutOfMemory(ENOMEM, "perimeter: out of memory for the local perimeter")
         return out
     finally:
         p.close()

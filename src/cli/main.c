@@ -402,6 +402,12 @@ static int cmd_perimeter(const options *o)
     af_perimeter_value v;
     af_perimeter_eval(p, s.rho0, s.rho1, s.mask, &v);
     double local = af_perimeter_local(p, s.rho0, s.rho1, s.mask);
+    if (isnan(local)) { /* its buffers, allocated by this first call, failed */
+        fprintf(stderr, "advflow: %s: out of memory for the local perimeter\n", o->case_path);
+        af_perimeter_free(p);
+        state_free(&s);
+        return EXIT_RUNTIME;
+    }
     printf("eps = %.10g\n", v.eps);
     printf("eps_cells = %.10g\n", v.eps_cells);
     printf("per_eps = %.10g\n", v.per_eps);
