@@ -1163,11 +1163,16 @@ static af_status put_key_text(FILE *f, const char *section, const char *key, con
     return AF_OK;
 }
 
-/* A file of the case, as an absolute path when it exists. */
+/* A file of the case, as an absolute path when it exists.  Out of memory
+ * for the absolute path is a failure: the path as given would be written
+ * silently, and a relative one may not lead to the file from elsewhere. */
 static af_status put_key_file(FILE *f, const char *section, const char *key, const char *path,
                               af_error *err)
 {
+    errno = 0;
     char *abs = realpath(path, NULL);
+    if (!abs && errno == ENOMEM)
+        return af_error_set(err, AF_ENOMEM, "case: out of memory for the absolute path of %s", path);
     af_status s = put_key_text(f, section, key, abs ? abs : path, err);
     free(abs);
     return s;
