@@ -7,7 +7,7 @@
 # more than once also its second call, and checks every time: exit status 1
 # with a message about memory on stderr (or 0, when the code goes on
 # without what it could not allocate, and then the same files as without
-# the failure); never a signal, never 2 (bad input); no leak and no invalid
+# the failure, the same text in its CSV and .ini files); never a signal, never 2 (bad input); no leak and no invalid
 # access (AddressSanitizer's exit status 86 and its report); no temporary
 # file left in the output folder.  A site already tried in an earlier case
 # is not tried again.  docs/design.md, "Failing allocations".
@@ -34,7 +34,7 @@ export ASAN_OPTIONS=exitcode=86:detect_leaks=1:abort_on_error=0:allocator_may_re
 export LSAN_OPTIONS=exitcode=86
 JOBS=${FAILALLOC_JOBS:-1}
 START=$(date +%s)
-nsites=0 nruns=0
+nsites=0 nruns=0 went_on=0
 : > "$T/tried"
 
 # Small and short: a 32^2 grid, a ball of 4 cells, two steps, frames at one
@@ -45,12 +45,31 @@ DATA="--set data.count=40"
 # The files of a folder, one a line (names only).
 listing() { (cd "$1" 2>/dev/null && ls -A) ; }
 
+# What a run that went on must have written as the run without failures
+# did: the names of the files in folder $1, and a checksum of its standard
+# output $2 and of each text output, with the folder's own name ($1)
+# replaced and timings left out (lines "*_ms = ", CSV columns *_ms).  (A
+# picture drawn another way, e.g. a boundary drawn segment by segment, is
+# not compared.)
+outputs() {
+    listing "$1"
+    printf 'stdout %s\n' "$(sed -e "s|$1|@O@|g" -e '/_ms = /d' "$2" | cksum)"
+    for f in "$1"/*.csv "$1"/*.ini; do
+        [ -f "$f" ] || continue
+        printf '%s ' "$(basename "$f")"
+        sed "s|$1|@O@|g" "$f" | awk -F, '
+            /^#/ || !head { if (!/^#/) { head = 1; for (i = 1; i <= NF; i++) skip[i] = $i ~ /_ms$/ } }
+            { line = ""; for (i = 1; i <= NF; i++) if (!skip[i]) line = line "," $i; print line }' | cksum
+    done
+}
+
 # The function and file:line of a spec's call site (for failures only:
 # addr2line takes a while).
 where() { addr2line -f -s -e "$FA" "0x${1%%/*}" | paste -sd' ' -; }
 
 # try_one DIR SPEC ARGS...: one run in DIR with allocation SPEC failing;
-# prints nothing when it behaved, else one line describing the failure.
+# prints nothing when it behaved, else one line describing the failure;
+# the exit status in $rc.
 try_one() {
     d=$1 spec=$2
     shift 2
@@ -68,8 +87,10 @@ try_one() {
     [ -n "$left" ] && echo "$spec ($(where "$spec")): temporary left behind: $left"
     case $rc in
     0)
-        [ "$(listing "$d/o")" = "$(cat "$REF")" ] \
-            || echo "$spec ($(where "$spec")): exit 0 but other files: $(listing "$d/o" | paste -sd' ' -)" ;;
+        outputs "$d/o" "$d/out" > "$d/outputs"
+        cmp -s "$d/outputs" "$REF" \
+            || echo "$spec ($(where "$spec")): exit 0 but other outputs:" \
+                    "$(diff "$REF" "$d/outputs" | grep '^[<>]' | head -4 | paste -sd' ' -)" ;;
     1)
         grep -qi 'memory' "$d/err" \
             || echo "$spec ($(where "$spec")): exit 1 without a message about memory: $(head -c 300 "$d/err")" ;;
@@ -93,7 +114,7 @@ check() {
         bad "$name: the run without failures failed: $(head -c 500 "$rd/err")"
         return
     fi
-    listing "$rd/o" > "$REF"
+    outputs "$rd/o" "$rd/out" > "$REF"
     # the runs: SITE/PATH:1 for each new site, SITE/PATH:2 when it was called again
     awk -v tried="$T/tried" -v all="${FAILALLOC_EXHAUST:+:all}" \
         'BEGIN { while ((getline k < tried) > 0) seen[k] = 1 }
@@ -112,7 +133,7 @@ check() {
         awk -v j=$j -v m="$JOBS" '(NR - 1) % m == j' "$T/$name.specs" > "$T/$name.specs$j"
         (while read -r spec; do
              try_one "$T/$name.run$j" "$spec" "$@"
-             echo "ran $spec"
+             echo "ran $spec $rc"
          done < "$T/$name.specs$j" > "$T/$name.res$j" 2>&1
          rm -rf "$T/$name.run$j") &
         j=$((j + 1))
@@ -120,6 +141,10 @@ check() {
     wait
     cat "$T/$name".res* > "$T/$name.res"
     ran=$(grep -c '^ran ' "$T/$name.res")
+    went_on=$((went_on + $(grep -c '^ran .* 0$' "$T/$name.res")))
+    [ -n "$FAILALLOC_VERBOSE" ] && grep '^ran .* 0$' "$T/$name.res" | while read -r _ spec _; do
+        echo "failalloc: $name: went on at $spec ($(where "$spec"))"
+    done
     [ "$ran" -eq "$runs" ] || bad "$name: $ran of $runs runs reported"
     # a failure's line, and below it (indented) the stack of a sanitizer's report
     nfail=$(grep -v -e '^ran ' -e '^      ' "$T/$name.res" | grep -c .)
@@ -133,11 +158,13 @@ D=@O@
 # points, kernel density estimates, risks on the points)
 check demo run cases/default.ini $SMALL --out $D --quiet
 check data run cases/moons.ini $SMALL $DATA --out $D --quiet
-# then what they do not reach: a single picture; the level-set
+# then what they do not reach: a single picture; the perimeter command (its
+# local perimeter is allocated on first use); the level-set
 # representation; the score map (.npy) of the level-set moons, whose grid is
 # the map's, 256^2; a set small in its grid, stepped in a window (a plan of
 # its own); a shape from a PNG; MBO; points from a CSV file
 check render render cases/default.ini $SMALL --what frame -o $D/frame.png
+check perimeter perimeter cases/default.ini $SMALL
 check levelset run cases/circle.ini $SMALL --set scheme.representation=levelset --out $D --quiet
 check scores render cases/moons-levelset.ini $DATA --set output.scale=1 --what frame -o $D/frame.png
 check window run cases/circle.ini --set grid.n=96 --set initial.radius=0.1 --set scheme.epsilon=0.0417 \
@@ -157,5 +184,5 @@ if [ -n "$FAILALLOC_FULL" ]; then
 fi
 
 echo "failalloc: $(cut -d' ' -f1 "$T/tried" | cut -d/ -f1 | sort -u | wc -l) call sites by $nsites call" \
-    "paths, $nruns runs, $(($(date +%s) - START)) s"
+    "paths, $nruns runs ($went_on went on without the memory: exit 0), $(($(date +%s) - START)) s"
 summary failalloc
