@@ -3,7 +3,8 @@
 #   make            libraries build/libadvflow.a and build/libadvflow.so, binary build/advflow
 #   make demo       install missing Debian packages, build, run cases/default.ini
 #   make check      install missing Debian packages, build and run every test
-#                   (C, CLI and the Python module's, with $(PYTHON) -m pytest)
+#                   (C, CLI and the Python module's, with $(PYTHON) -m pytest;
+#                   the failing-allocation test with its own build, build/failalloc/)
 #   make bench      benchmarks, one `name = value` line per figure
 #   make validate   the validation study: regenerates docs/validation.md and its figures
 #   make install PREFIX=/usr/local   headers, libraries, advflow.pc, binary
