@@ -3,7 +3,8 @@
 #   make            libraries build/libadvflow.a and build/libadvflow.so, binary build/advflow
 #   make demo       install missing Debian packages, build, run cases/default.ini
 #   make check      install missing Debian packages, build and run every test
-#                   (C, CLI and the Python module's, with $(PYTHON) -m pytest)
+#                   (C, CLI and the Python module's, with $(PYTHON) -m pytest;
+#                   the failing-allocation test with its own build, build/failalloc/)
 #   make bench      benchmarks, one `name = value` line per figure
 #   make validate   the validation study: regenerates docs/validation.md and its figures
 #   make install PREFIX=/usr/local   headers, libraries, advflow.pc, binary
@@ -56,6 +57,21 @@ TEST_BIN := $(TEST_C:tests/%.c=$(B)/tests/%)
 BENCH_C  := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN:= $(BENCH_C:bench/%.c=$(B)/bench/%)
 HEADERS  := $(wildcard include/advflow/*.h)
+# The failing-allocation test's build (tests/failalloc.c, run by
+# tests/cli/test_failalloc.sh): the library and the CLI again, with
+# AddressSanitizer (its LeakSanitizer finds leaks on error paths, and it
+# reports a NULL write as a SEGV) and with the allocators advflow's own code
+# calls wrapped, so that any one call can be made to fail.  --wrap redirects
+# only the references in these objects: allocations inside libc, libpng,
+# cairo, fftw and GSL are not injected (docs/design.md, "Failing
+# allocations").
+FA       := $(B)/failalloc
+FA_BIN   := $(FA)/advflow
+FA_FLAGS := -O1 -g -fsanitize=address -fno-omit-frame-pointer
+FA_WRAP  := malloc calloc realloc strdup realpath getline open_memstream fftw_malloc \
+            gsl_rng_alloc gsl_spline_alloc gsl_interp_accel_alloc
+FA_OBJ   := $(LIB_C:src/%.c=$(FA)/obj/%.o) $(LIB_CXX:src/%.cpp=$(FA)/obj/%.o) \
+            $(CLI_C:src/cli/%.c=$(FA)/obj/cli/%.o)
 
 .PHONY: all deps demo check bench validate install clean check-run demo-run bench-run validate-run
 .DEFAULT_GOAL := all
@@ -80,7 +96,7 @@ demo-run: all
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all $(TEST_BIN)
+check-run: all $(TEST_BIN) $(FA_BIN)
 	@PYTHON=$(PYTHON) sh tests/run.sh $(B)/tests $(B)/advflow $(B)/libadvflow.so
 
 bench: deps
@@ -139,6 +155,22 @@ $(B)/advflow: $(CLI_OBJ) $(B)/libadvflow.a
 $(B)/tests/%: tests/%.c tests/testutil.h tests/testfiles.h tests/fixtures.h $(B)/libadvflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(T_CFLAGS) -Itests $< $(B)/libadvflow.a $(PKG_LIBS) $(T_LIBS) -o $@
+
+$(FA)/obj/%.o: src/%.c $(HEADERS) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(FA_FLAGS) -c $< -o $@
+
+$(FA)/obj/%.o: src/%.cpp $(HEADERS) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) $(FA_FLAGS) -c $< -o $@
+
+$(FA)/obj/cli/%.o: src/cli/%.c $(HEADERS) $(wildcard src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Isrc,$(ALL_CFLAGS)) $(FA_FLAGS) -c $< -o $@
+
+$(FA_BIN): $(FA_OBJ) tests/failalloc.c
+	$(CC) $(ALL_CFLAGS) $(FA_FLAGS) $(FA_OBJ) tests/failalloc.c \
+	  $(foreach f,$(FA_WRAP),-Wl,--wrap=$(f)) $(PKG_LIBS) -o $@
 
 # Benchmarks also link igraph (the push-relabel yardstick), which the
 # library itself does not use.

@@ -397,13 +397,16 @@ static double run_bk(const problem *p)
     af_bk *g = af_bk_alloc(p->n, (int)p->m);
     if (!g)
         die("out of memory (BK)");
-    af_bk_add_nodes(g, p->n);
+    if (af_bk_add_nodes(g, p->n) < 0)
+        die("out of memory (BK)");
     for (int i = 0; i < p->n; i++)
         if (p->cs[i] || p->ct[i])
             af_bk_add_tweights(g, i, to_double(p->cs[i]), to_double(p->ct[i]));
     for (size_t k = 0; k < p->m; k++)
         af_bk_add_edge(g, p->tail[k], p->head[k], to_double(p->cap[k]), 0);
-    double f = af_bk_solve(g);
+    double f;
+    if (af_bk_solve(g, &f) != 0) /* after a failed add_edge too: the graph stays failed */
+        die("out of memory (BK)");
     af_bk_free(g);
     return f + (double)p->st;
 }

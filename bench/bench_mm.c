@@ -57,7 +57,10 @@ static void replay(const af_mm_plan *p, double *bk_ms, double *ig_ms, double *bk
     double inf = ldexp(1.0, 53);
     /* BK */
     af_bk *bk = af_bk_alloc(gr.nodes, (int)gr.arcs);
-    af_bk_add_nodes(bk, gr.nodes);
+    if (!bk || af_bk_add_nodes(bk, gr.nodes) < 0) {
+        fprintf(stderr, "bench_mm: out of memory (BK)\n");
+        exit(1);
+    }
     for (int k = 0; k < gr.nodes; k++) {
         double c = (double)llround(fabs(gr.unary[k]) * gr.scale);
         if (c != 0)
@@ -66,7 +69,11 @@ static void replay(const af_mm_plan *p, double *bk_ms, double *ig_ms, double *bk
     for (size_t a = 0; a < gr.arcs; a++)
         af_bk_add_edge(bk, gr.from[a], gr.to[a], inf, 0);
     double t0 = bu_now();
-    *bk_flow = af_bk_solve(bk) / gr.scale;
+    if (af_bk_solve(bk, bk_flow) != 0) { /* after a failed add_edge too: the graph stays failed */
+        fprintf(stderr, "bench_mm: out of memory (BK)\n");
+        exit(1);
+    }
+    *bk_flow /= gr.scale;
     *bk_ms = 1e3 * (bu_now() - t0);
     af_bk_free(bk);
     /* igraph: explicit source (nodes) and sink (nodes + 1) */

@@ -15,24 +15,38 @@ extern "C" {
 
 typedef struct af_bk af_bk;
 
+/* Out of memory: maxflow's allocations that fail (its arrays grow as nodes
+ * and edges are added; af_bk_solve allocates its search queues) are caught
+ * here, never passed through the caller's frames as a C++ exception: the
+ * call returns -1 and the graph is failed from then on, so every later call
+ * but af_bk_free fails as well (maxflow may have lost its arrays).  Free it
+ * and allocate another.  maxflow itself leaks the array it could not grow
+ * (it overwrites its pointer with realloc's NULL). */
+
 /* Room for about nodes and edges (the graph grows if more are added); NULL
  * when out of memory. */
 af_bk *af_bk_alloc(int nodes, int edges);
 void af_bk_free(af_bk *g); /* accepts NULL */
 
-/* Remove every node and edge, keeping the memory. */
+/* Remove every node and edge, keeping the memory (a failed graph stays
+ * failed). */
 void af_bk_reset(af_bk *g);
 
-/* Add n nodes; returns the id of the first (ids are consecutive from 0). */
+/* Add n nodes; returns the id of the first (ids are consecutive from 0), or
+ * -1 when out of memory. */
 int af_bk_add_nodes(af_bk *g, int n);
-/* Edge i -> j with capacity cap and j -> i with rev_cap. */
-void af_bk_add_edge(af_bk *g, int i, int j, double cap, double rev_cap);
-/* Terminal capacities: source -> i and i -> sink (added to earlier ones). */
-void af_bk_add_tweights(af_bk *g, int i, double cap_source, double cap_sink);
+/* Edge i -> j with capacity cap and j -> i with rev_cap; 0, or -1 when out
+ * of memory. */
+int af_bk_add_edge(af_bk *g, int i, int j, double cap, double rev_cap);
+/* Terminal capacities: source -> i and i -> sink (added to earlier ones);
+ * 0, or -1 for a failed graph (this call allocates nothing). */
+int af_bk_add_tweights(af_bk *g, int i, double cap_source, double cap_sink);
 
-/* Max-flow value (= min-cut capacity). */
-double af_bk_solve(af_bk *g);
-/* 1 if node i is on the source side of the minimum cut BK found, else 0.
+/* The max-flow value (= min-cut capacity) into *flow; 0, or -1 when out of
+ * memory (*flow is then 0). */
+int af_bk_solve(af_bk *g, double *flow);
+/* 1 if node i is on the source side of the minimum cut BK found, else 0
+ * (after a successful af_bk_solve; 0 for a failed graph).
  * BK's search trees are closed at the end: the source tree is the set
  * reachable from the source in the residual graph (the minimal source set),
  * the sink tree the set that reaches the sink.  maximal = 0 gives the

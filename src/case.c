@@ -1052,9 +1052,12 @@ static af_status kde_densities(const af_case *c, const af_points *p, double *rho
     const af_density *d = &c->density;
     if (!p)
         return af_error_set(err, AF_EINVAL, "kind = kde: no data points");
-    af_kde *k = af_kde_alloc(&c->grid, err);
+    /* the allocator's status is in its af_error: a local one when the
+     * caller gave none, so that the status does not depend on err */
+    af_error local, *e = err ? err : &local;
+    af_kde *k = af_kde_alloc(&c->grid, e);
     if (!k)
-        return err ? err->status : AF_ENOMEM;
+        return e->status;
     af_status s = AF_OK;
     double *rho[2] = {rho0, rho1};
     for (int label = 0; label < 2 && s == AF_OK; label++) {
@@ -1160,11 +1163,16 @@ static af_status put_key_text(FILE *f, const char *section, const char *key, con
     return AF_OK;
 }
 
-/* A file of the case, as an absolute path when it exists. */
+/* A file of the case, as an absolute path when it exists.  Out of memory
+ * for the absolute path is a failure: the path as given would be written
+ * silently, and a relative one may not lead to the file from elsewhere. */
 static af_status put_key_file(FILE *f, const char *section, const char *key, const char *path,
                               af_error *err)
 {
+    errno = 0;
     char *abs = realpath(path, NULL);
+    if (!abs && errno == ENOMEM)
+        return af_error_set(err, AF_ENOMEM, "case: out of memory for the absolute path of %s", path);
     af_status s = put_key_text(f, section, key, abs ? abs : path, err);
     free(abs);
     return s;

@@ -13,7 +13,7 @@ af_status af_grid_init(af_grid *g, int dim, int n, double lo, double hi,
     if (n < 1 || n > AF_GRID_MAX_N)
         return af_error_set(err, AF_EINVAL, "grid: n must be in 1..%d, got %d", AF_GRID_MAX_N, n);
     if ((size_t)n * (size_t)n > AF_GRID_MAX_CELLS)
-        return af_error_set(err, AF_ENOMEM, "grid: %d^%d cells exceed the limit of %zu cells",
+        return af_error_set(err, AF_ETOOBIG, "grid: %d^%d cells exceed the limit of %zu cells",
                             n, dim, (size_t)AF_GRID_MAX_CELLS);
     if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
         return af_error_set(err, AF_EINVAL, "grid: box must be finite with lo < hi, got [%g, %g]", lo, hi);

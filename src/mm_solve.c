@@ -50,7 +50,9 @@ af_status mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_er
         flow = (double)f / scale;
     } else {
         af_bk_reset(p->bk);
-        af_bk_add_nodes(p->bk, p->nnodes);
+        /* BK's allocations that fail come back as -1 (bk.h); the graph
+         * then stays failed, so the calls after one fail too */
+        int bad = af_bk_add_nodes(p->bk, p->nnodes) < 0;
         for (int k = 0; k < p->nnodes; k++) {
             double c = (double)llround(fabs(p->tw_real[k]) * scale);
             if (c != 0)
@@ -58,9 +60,15 @@ af_status mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_er
         }
         /* "infinite": more than every finite capacity together */
         double inf = ldexp(1.0, 53);
-        for (size_t a = 0; a < p->narcs; a++)
-            af_bk_add_edge(p->bk, p->arc_from[a], p->arc_to[a], inf, 0);
-        flow = af_bk_solve(p->bk) / scale;
+        for (size_t a = 0; a < p->narcs && !bad; a++)
+            bad = af_bk_add_edge(p->bk, p->arc_from[a], p->arc_to[a], inf, 0) != 0;
+        if (bad || af_bk_solve(p->bk, &flow) != 0) {
+            af_error_set(err, AF_ENOMEM,
+                         "mm: out of memory for the Boykov-Kolmogorov graph (%d nodes, %zu arcs)",
+                         p->nnodes, p->narcs);
+            return -1;
+        }
+        flow /= scale;
     }
     if (flow_out)
         *flow_out = flow;

@@ -322,8 +322,9 @@ af_status af_risk_points_bound(const af_grid *g, af_norm norm, double eps, const
      * of two, so weights that are integers or short binary fractions (1 by
      * default) stay exact, and others are rounded by at most 2^-60 np
      * relative to the total. */
-    if (!(mf = af_mf_alloc((int)np, edges + 1, err))) {
-        st = err ? err->status : AF_ENOMEM;
+    af_error local, *e = err ? err : &local; /* the status, also without err */
+    if (!(mf = af_mf_alloc((int)np, edges + 1, e))) {
+        st = e->status;
         goto done;
     }
     if ((st = af_mf_begin(mf, 0, err)) != AF_OK || (st = af_mf_set_nodes(mf, (int)np, err)) != AF_OK)

@@ -14,6 +14,7 @@ const char *af_strerror(af_status status)
     case AF_EFORMAT: return "malformed file";
     case AF_EUNSUP: return "not supported";
     case AF_EFAILED: return "computation failed";
+    case AF_ETOOBIG: return "size beyond advflow's limits";
     case AF_EINTR: return "interrupted";
     }
     return "unknown status";

@@ -200,7 +200,7 @@ static void test_bad_values(void **state)
                  "case.ini:2:", "n must be");
     expect_error("[grid]\nn = 99999999\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_EINVAL,
                  "case.ini:2:", "n must be");
-    expect_error("[grid]\nn = 40000\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_ENOMEM,
+    expect_error("[grid]\nn = 40000\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_ETOOBIG,
                  "case.ini:2:", "exceed");
     expect_error("[grid]\nbox = 1 -1\n[initial]\nshape = circle\nradius = 1\n", NULL, AF_EINVAL,
                  "case.ini:2: [grid] box", "lo < hi");

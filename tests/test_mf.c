@@ -136,7 +136,7 @@ static double solve_bk(const problem *p, int reversed, uint8_t *side, uint8_t *m
 {
     af_bk *b = af_bk_alloc(p->n, (int)p->m + 1);
     assert_non_null(b);
-    af_bk_add_nodes(b, p->n);
+    assert_int_equal(af_bk_add_nodes(b, p->n), 0);
     for (int i = 0; i < p->n; i++)
         if (reversed)
             af_bk_add_tweights(b, i, dcap(p->ct[i]), dcap(p->cs[i]));
@@ -147,7 +147,8 @@ static double solve_bk(const problem *p, int reversed, uint8_t *side, uint8_t *m
             af_bk_add_edge(b, p->tail[k], p->head[k], dcap(p->rev[k]), dcap(p->cap[k]));
         else
             af_bk_add_edge(b, p->tail[k], p->head[k], dcap(p->cap[k]), dcap(p->rev[k]));
-    double f = af_bk_solve(b);
+    double f;
+    assert_int_equal(af_bk_solve(b, &f), 0);
     for (int i = 0; i < p->n; i++)
     {
         side[i] = (uint8_t)af_bk_in_source(b, i, 0);

@@ -31,7 +31,7 @@ static void test_grid(void **state)
     assert_int_equal(af_grid_init(&g, 3, 8, -1, 1, AF_EDGE_CLAMP, &err), AF_EUNSUP);
     assert_int_equal(af_grid_init(&g, 2, 8, 1, 1, AF_EDGE_CLAMP, &err), AF_EINVAL);
     assert_int_equal(af_grid_init(&g, 2, 8, NAN, 1, AF_EDGE_CLAMP, &err), AF_EINVAL);
-    assert_int_equal(af_grid_init(&g, 2, 40000, -1, 1, AF_EDGE_CLAMP, &err), AF_ENOMEM);
+    assert_int_equal(af_grid_init(&g, 2, 40000, -1, 1, AF_EDGE_CLAMP, &err), AF_ETOOBIG);
     assert_true(strlen(err.msg) > 0);
 }
 

@@ -45,7 +45,8 @@ typedef struct {
     af_edge edge;  /* what balls do at the box edge */
 } af_grid;
 
-/* Fill *g; checks ranges (dim 2 only for now, n, finite lo < hi, total cells). */
+/* Fill *g; checks ranges (dim 2 only for now, n, finite lo < hi, total cells):
+ * AF_EINVAL, AF_EUNSUP for dim = 3, AF_ETOOBIG when n^dim > AF_GRID_MAX_CELLS. */
 af_status af_grid_init(af_grid *g, int dim, int n, double lo, double hi,
                        af_edge edge, af_error *err);
 

@@ -20,7 +20,9 @@ modified.  Show a field with ``imshow(a, origin="lower", extent=g.extent)``.
 Errors: every failing advflow call raises advflow.Error (a RuntimeError)
 carrying advflow's own one-line message; AF_EINVAL (and a wrong shape or
 dtype, caught before the call) raises advflow.InvalidArgument, which is also
-a ValueError, and AF_ENOMEM advflow.OutOfMemory (also a MemoryError).
+a ValueError, AF_ENOMEM advflow.OutOfMemory (also a MemoryError) and
+AF_ETOOBIG, a size beyond advflow's limits, advflow.TooBig (also a
+ValueError).
 
 The library is found in this order: the file named by the environment
 variable ADVFLOW_LIB; build/libadvflow.so of the source tree this package
@@ -41,7 +43,7 @@ from ctypes import byref, c_double, c_size_t
 import numpy as np
 
 from . import _lib
-from ._lib import Error, InvalidArgument, OutOfMemory
+from ._lib import Error, InvalidArgument, OutOfMemory, TooBig
 
 __version__ = "0.1.0"
 
@@ -54,10 +56,10 @@ if _lib.version() != __version__:
 library_path = _lib.path
 
 # af_status values, for Error.status.
-OK, EINVAL, ENOMEM, EIO, EFORMAT, EUNSUP, EFAILED = range(7)
+OK, EINVAL, ENOMEM, EIO, EFORMAT, EUNSUP, EFAILED, ETOOBIG = range(8)
 
 __all__ = [
-    "Grid", "Error", "InvalidArgument", "OutOfMemory",
+    "Grid", "Error", "InvalidArgument", "OutOfMemory", "TooBig",
     "shape_mask", "shape_field", "density", "as_density",
     "signed_distance", "redistance", "contour", "contour_area",
     "perimeter", "risk", "Stepper", "flow", "robust",
@@ -573,6 +575,8 @@ def perimeter(grid, mask, rho0, rho1, eps, norm="2"):
         out = _struct_dict(v)
         out["per_local"] = _lib.lib.af_perimeter_local(p.ptr, _lib.dptr(r0), _lib.dptr(r1),
                                                        _lib.bptr(m))
+        if math.isnan(out["per_local"]):  # its buffers, allocated by this first call, failed
+            raise OutOfMemory(ENOMEM, "perimeter: out of memory for the local perimeter")
         return out
     finally:
         p.close()

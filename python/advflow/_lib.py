@@ -20,7 +20,7 @@ _c_double_p = POINTER(c_double)
 _c_uint8_p = POINTER(c_uint8)
 
 # ---------------------------------------------------------------- status.h
-AF_OK, AF_EINVAL, AF_ENOMEM, AF_EIO, AF_EFORMAT, AF_EUNSUP, AF_EFAILED, AF_EINTR = range(8)
+AF_OK, AF_EINVAL, AF_ENOMEM, AF_EIO, AF_EFORMAT, AF_EUNSUP, AF_EFAILED, AF_ETOOBIG, AF_EINTR = range(9)
 AF_ERROR_MSG_MAX = 512
 
 
@@ -272,7 +272,13 @@ class InvalidArgument(Error, ValueError):
 
 
 class OutOfMemory(Error, MemoryError):
-    """AF_ENOMEM: an allocation failed, or a size would not fit in memory."""
+    """AF_ENOMEM: an allocation failed."""
+
+
+class TooBig(Error, ValueError):
+    """AF_ETOOBIG: a size beyond what advflow accepts (a grid of more than
+    2^30 cells), refused before anything is allocated.  A ValueError as
+    well: the argument, not the machine, is the problem."""
 
 
 def raise_error(status, message):
@@ -280,6 +286,8 @@ def raise_error(status, message):
         raise InvalidArgument(status, message)
     if status == AF_ENOMEM:
         raise OutOfMemory(status, message)
+    if status == AF_ETOOBIG:
+        raise TooBig(status, message)
     raise Error(status, message)
 
 

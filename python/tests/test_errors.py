@@ -17,6 +17,11 @@ def test_hierarchy():
     with pytest.raises(af.InvalidArgument) as e:
         af.Grid(0)
     assert e.value.status == af.EINVAL and e.value.status_name and str(e.value)
+    # a grid beyond 2^30 cells is too big (a ValueError), not out of memory
+    assert issubclass(af.TooBig, af.Error) and issubclass(af.TooBig, ValueError)
+    with pytest.raises(af.TooBig, match="exceed the limit") as e:
+        af.Grid(40000)
+    assert e.value.status == af.ETOOBIG and e.value.status_name == "size beyond advflow's limits"
 
 
 @pytest.mark.parametrize("bad,word", [(math.nan, "NaN"), (-1.0, "negative"),

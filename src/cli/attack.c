@@ -126,14 +126,13 @@ int cmd_attack(const options *o)
     }
     char path[4300];
     snprintf(path, sizeof path, "%s/attack_paths.csv", dir);
-    const char *csv_part = outputs_stage(&written, path);
-    snprintf(path, sizeof path, "%s/attack.png", dir);
-    const char *png_part = csv_part ? outputs_stage(&written, path) : NULL;
-    af_file of;
-    if (!png_part) {
-        rc = EXIT_USAGE;
+    const char *csv_part, *png_part;
+    if ((rc = outputs_stage(&written, path, &csv_part)) != 0)
         goto done;
-    }
+    snprintf(path, sizeof path, "%s/attack.png", dir);
+    if ((rc = outputs_stage(&written, path, &png_part)) != 0)
+        goto done;
+    af_file of;
     if (out_open(&of, csv_part) != 0) {
         rc = EXIT_RUNTIME;
         goto done;

@@ -74,9 +74,11 @@ typedef struct {
     char final[OUTPUTS_MAX][4300];
     char staged[OUTPUTS_MAX][4400];
 } outputs;
-/* The name to write path under; NULL (printed) when path is not a
- * writable file name (af_file_check) or there are too many outputs. */
-const char *outputs_stage(outputs *w, const char *path);
+/* The name to write path under, into *staged; 0, or the exit code (the
+ * message printed, *staged NULL): EXIT_USAGE when path is not a writable
+ * file name (af_file_check), EXIT_RUNTIME when out of memory or there are
+ * too many outputs. */
+int outputs_stage(outputs *w, const char *path, const char **staged);
 /* Rename every staged file into place; 0, or EXIT_RUNTIME (printed) with
  * the rest removed. */
 int outputs_commit(outputs *w);

@@ -83,10 +83,11 @@ int cmd_data(const options *o)
     af_points_class_counts(p, count);
     double w0 = p->weight[0] * (double)count[0], w1 = p->weight[1] * (double)count[1];
     outputs out = {0};
-    const char *csv_part = rc == 0 ? outputs_stage(&out, csv) : NULL;
-    const char *png_part = csv_part ? outputs_stage(&out, png) : NULL;
-    if (rc == 0 && !png_part)
-        rc = EXIT_USAGE;
+    const char *csv_part = NULL, *png_part = NULL;
+    if (rc == 0)
+        rc = outputs_stage(&out, csv, &csv_part);
+    if (rc == 0)
+        rc = outputs_stage(&out, png, &png_part);
     if (rc == 0)
         rc = write_or_fail(af_points_write_csv(csv_part, p, &err), &err);
     if (rc == 0) {

@@ -35,8 +35,9 @@ static const char *const main_help =
     "\n"
     "Case files are INI files: see docs/cases.md and the examples in cases/;\n"
     "the mathematics is in docs/theory.md, a worked example in docs/example-moons.md.\n"
-    "Exit status: 0 success, 1 runtime failure, 2 usage or input error,\n"
-    "130 / 143 stopped by SIGINT (Ctrl-C) / SIGTERM (no temporary file is left).\n";
+    "Exit status: 0 success, 1 runtime failure (out of memory included), 2 usage or\n"
+    "input error (a grid beyond the size limit included), 130 / 143 stopped by\n"
+    "SIGINT (Ctrl-C) / SIGTERM (no temporary file is left).\n";
 
 static const char *const run_help =
     "usage: advflow run CASE.ini [--set SECTION.KEY=VALUE]... [--out DIR] [--force | --resume]\n"

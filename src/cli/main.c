@@ -188,7 +188,9 @@ int load(const options *o, state *s, int want_mask)
         st = af_case_finish(s->c, &err);
     if (st != AF_OK) {
         fprintf(stderr, "advflow: %s\n", err.msg);
-        return EXIT_USAGE;
+        /* a case too big (AF_ETOOBIG) or wrong is the input's fault; an
+         * allocation that failed while reading it is not */
+        return st == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
     size_t cells = af_grid_cells(&s->c->grid);
     char what[64];
@@ -287,16 +289,20 @@ void frame_of(const state *s, const uint8_t *mask, int scale, af_png_frame *f)
     }
 }
 
-const char *outputs_stage(outputs *w, const char *path)
+int outputs_stage(outputs *w, const char *path, const char **staged)
 {
     af_error err;
-    if (af_file_check(path, "output", &err) != AF_OK) {
+    *staged = NULL;
+    af_status st = af_file_check(path, "output", &err);
+    if (st != AF_OK) {
         fprintf(stderr, "advflow: %s\n", err.msg);
-        return NULL;
+        /* a name that cannot be written is the user's to change; out of
+         * memory for the check is not */
+        return st == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
     if (w->n == OUTPUTS_MAX) {
         fprintf(stderr, "advflow: too many outputs\n");
-        return NULL;
+        return EXIT_RUNTIME;
     }
     const char *slash = strrchr(path, '/');
     int dir = slash ? (int)(slash - path + 1) : 0;
@@ -304,7 +310,8 @@ const char *outputs_stage(outputs *w, const char *path)
     snprintf(w->staged[w->n], sizeof w->staged[0], "%.*s.advflow-part-%s", dir, path, path + dir);
     if (w->n == 0) /* from the first staged name to commit or abort, a signal waits */
         writes_begin();
-    return w->staged[w->n++];
+    *staged = w->staged[w->n++];
+    return 0;
 }
 
 /* No staged file is left: the writes are over. */
@@ -361,23 +368,28 @@ void out_abort(af_file *of)
     writes_end();
 }
 
-/* Create dir and its parents; then prove it writable with a probe file. */
+/* Create dir and its parents; then prove it writable with a probe file.
+ * The parents' names are cut from a copy on the stack, not the heap: the
+ * callers take every -1 for a folder that cannot be made (exit 2), which
+ * an allocation failure is not. */
 int make_output_dir(const char *dir)
 {
-    char *p = strdup(dir);
-    if (!p)
+    char p[4096];
+    if (strlen(dir) >= sizeof p) {
+        fprintf(stderr, "advflow: output folder name too long (%zu characters): %.60s...\n",
+                strlen(dir), dir);
         return -1;
+    }
+    strcpy(p, dir);
     for (char *q = p + 1; *q; q++)
         if (*q == '/') {
             *q = '\0';
             if (mkdir(p, 0777) != 0 && errno != EEXIST) {
                 fprintf(stderr, "advflow: cannot create output folder %s: %s\n", p, strerror(errno));
-                free(p);
                 return -1;
             }
             *q = '/';
         }
-    free(p);
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "advflow: cannot create output folder %s: %s\n", dir, strerror(errno));
         return -1;
@@ -420,6 +432,12 @@ static int cmd_perimeter(const options *o)
     af_perimeter_value v;
     af_perimeter_eval(p, s.rho0, s.rho1, s.mask, &v);
     double local = af_perimeter_local(p, s.rho0, s.rho1, s.mask);
+    if (isnan(local)) { /* its buffers, allocated by this first call, failed */
+        fprintf(stderr, "advflow: %s: out of memory for the local perimeter\n", o->case_path);
+        af_perimeter_free(p);
+        state_free(&s);
+        return EXIT_RUNTIME;
+    }
     printf("eps = %.10g\n", v.eps);
     printf("eps_cells = %.10g\n", v.eps_cells);
     printf("per_eps = %.10g\n", v.per_eps);

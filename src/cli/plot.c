@@ -84,7 +84,9 @@ static int history_read(const char *path, history *h)
     long lineno = 0;
     int ncol = -1, at[H_N], rc = 0;
     char *field[256];
-    while (rc == 0 && (len = getline(&line, &size, fp)) >= 0) {
+    /* getline's -1 is the end or an error: errno (cleared before each
+     * call) tells out of memory, which is not the file's fault */
+    while (rc == 0 && (errno = 0, len = getline(&line, &size, fp)) >= 0) {
         lineno++;
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
@@ -169,6 +171,10 @@ static int history_read(const char *path, history *h)
             }
         }
         h->rows++;
+    }
+    if (rc == 0 && errno == ENOMEM) {
+        fprintf(stderr, "advflow: out of memory reading %s\n", path);
+        rc = EXIT_RUNTIME;
     }
     if (rc == 0 && ferror(fp)) {
         fprintf(stderr, "advflow: cannot read %s: %s\n", path, strerror(errno));
@@ -283,8 +289,7 @@ int history_plots(const char *dir)
     const char *part[3];
     for (int k = 0; k < 3 && rc == 0; k++) {
         snprintf(out[k], sizeof out[k], "%s/%s", dir, names[k]);
-        if (!(part[k] = outputs_stage(&w, out[k])))
-            rc = EXIT_USAGE;
+        rc = outputs_stage(&w, out[k], &part[k]);
     }
     if (rc == 0)
         rc = history_draw(&h, part[0], part[1], part[2]);

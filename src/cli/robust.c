@@ -260,8 +260,7 @@ int cmd_robust(const options *o)
         static const char *const sweep[3] = {"robust_frame.png", "robust_eps.csv", "robust_eps.png"};
         for (int q = 0; q < 3 && rc == 0; q++) {
             snprintf(path, sizeof path, "%s/%s", o->out, (o->eps_list ? sweep : single)[q]);
-            if (!(part[q] = outputs_stage(&out, path)))
-                rc = EXIT_USAGE;
+            rc = outputs_stage(&out, path, &part[q]);
         }
         if (rc == 0)
             rc = write_or_fail(af_png_write_frame(part[0], &f, &err), &err);

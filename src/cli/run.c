@@ -648,6 +648,11 @@ int cmd_run(const options *o)
                 local = af_contour_length(r.ct);
             } else {
                 local = af_perimeter_local(r.per, r.s.rho0, r.s.rho1, r.a);
+                if (isnan(local)) { /* its buffers, allocated by the first call, failed */
+                    fprintf(stderr, "\nadvflow: step %d: out of memory for the local perimeter\n", k);
+                    rc = EXIT_RUNTIME;
+                    break;
+                }
             }
             double energy = k == 0 || r.mbo ? v.per_eps : st.energy;
             af_risk_points_value pv = {0};
