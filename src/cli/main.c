@@ -27,9 +27,10 @@ static int takes(const char *cmd, const char *opt)
     static const struct {
         const char *cmd, *opts;
     } table[] = {
-        {"run", " out force "}, {"perimeter", " "},        {"render", " out what scale "},
-        {"data", " out "},      {"robust", " out eps-list force "},
-        {"attack", " out mask points tau steps force "}, {"plot", " "},
+        {"run", " out force max-memory "}, {"perimeter", " max-memory "},
+        {"render", " out what scale max-memory "}, {"data", " out max-memory "},
+        {"robust", " out eps-list force max-memory "},
+        {"attack", " out mask points tau steps force max-memory "}, {"plot", " "},
     };
     char key[32];
     snprintf(key, sizeof key, " %s ", opt);
@@ -120,6 +121,12 @@ static int parse_options(int argc, char **argv, options *o)
             if (v < 0)
                 return usage_error(o->cmd, "--steps needs a whole number in 0..100000", NULL);
             o->steps = (int)v;
+        } else if ((t = TAKE("--max-memory")) != 0) {
+            double v = t < 0 ? -1 : parse_size(val);
+            if (v < 0)
+                return usage_error(o->cmd, "--max-memory needs a size such as 512M, 4G or 1.5G "
+                                           "(bytes without a suffix), not", t < 0 ? "nothing" : val);
+            o->max_memory = v;
         } else if ((t = TAKE("--tau")) != 0) {
             char *end = NULL;
             double v = t < 0 ? -1 : strtod(val, &end);
@@ -151,21 +158,6 @@ void state_free(state *s)
     free(s->rho0);
     free(s->rho1);
     free(s->rho);
-}
-
-/* Bytes per cell the commands of this version need at most (masks, three
- * densities, morphology and distance workspaces), for the memory check. */
-#define BYTES_PER_CELL 104
-
-int memory_fits(const options *o, double bytes, const char *what)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGE_SIZE);
-    double have = (double)pages * (double)psize;
-    if (pages <= 0 || psize <= 0 || bytes <= 0.8 * have)
-        return 0;
-    fprintf(stderr, "advflow: %s: %s needs about %.1f GiB, more than this machine's %.1f GiB allow\n",
-            o->case_path, what, bytes / (1 << 30), have / (1 << 30));
-    return EXIT_USAGE;
 }
 
 int load(const options *o, state *s, int want_mask)
