@@ -81,8 +81,14 @@ const char *outputs_stage(outputs *w, const char *path);
 int outputs_commit(outputs *w);
 void outputs_abort(outputs *w);
 
-/* Create dir (and parents) and prove it writable; 0 or -1 (printed). */
+/* Create dir (and parents) and prove it writable; 0 or -1 (printed).  The
+ * folders it creates are remembered: when it fails, and when the command
+ * fails afterwards (output_dirs_undo), they are removed again, deepest
+ * first, those that are empty. */
 int make_output_dir(const char *dir);
+/* Remove the empty folders make_output_dir created in this process, deepest
+ * first (main calls it when a command fails). */
+void output_dirs_undo(void);
 /* 0 for AF_OK, else print err and return the exit code for st. */
 int write_or_fail(af_status st, const af_error *err);
 

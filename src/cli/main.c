@@ -326,42 +326,86 @@ int out_close(af_file *of)
     return write_or_fail(af_file_commit(of, &err), &err) ? -1 : 0;
 }
 
-/* Create dir and its parents; then prove it writable with a probe file. */
+/* The folders make_output_dir created, in order (a command writes into
+ * one folder; a few more calls fit). */
+#define CREATED_MAX 64
+static char *created[CREATED_MAX];
+static int ncreated;
+
+void output_dirs_undo(void)
+{
+    /* deepest first: each was created after the folders that hold it;
+     * rmdir removes only an empty one, so nothing written is lost */
+    while (ncreated > 0) {
+        char *d = created[--ncreated];
+        rmdir(d);
+        free(d);
+    }
+}
+
+static void forget_created(void)
+{
+    while (ncreated > 0)
+        free(created[--ncreated]);
+}
+
+/* mkdir, remembering what it created; 0, or -1 with errno (EEXIST is 0). */
+static int make_one(const char *p)
+{
+    if (mkdir(p, 0777) != 0)
+        return errno == EEXIST ? 0 : -1;
+    char *copy = ncreated < CREATED_MAX ? strdup(p) : NULL;
+    if (copy)
+        created[ncreated++] = copy;
+    return 0; /* (a folder not remembered is only not removed) */
+}
+
+/* Create dir and its parents; then prove it writable with a probe file.
+ * On failure the folders made here are removed again. */
 int make_output_dir(const char *dir)
 {
+    int mark = ncreated;
     char *p = strdup(dir);
     if (!p)
         return -1;
     for (char *q = p + 1; *q; q++)
         if (*q == '/') {
             *q = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            if (make_one(p) != 0) {
                 fprintf(stderr, "advflow: cannot create output folder %s: %s\n", p, strerror(errno));
                 free(p);
-                return -1;
+                goto fail;
             }
             *q = '/';
         }
     free(p);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    if (make_one(dir) != 0) {
         fprintf(stderr, "advflow: cannot create output folder %s: %s\n", dir, strerror(errno));
-        return -1;
+        goto fail;
     }
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         fprintf(stderr, "advflow: output folder %s is not a folder\n", dir);
-        return -1;
+        goto fail;
     }
     char probe[4096];
     snprintf(probe, sizeof probe, "%s/.advflow-probe-XXXXXX", dir);
     int fd = mkstemp(probe);
     if (fd < 0) {
         fprintf(stderr, "advflow: output folder %s is not writable: %s\n", dir, strerror(errno));
-        return -1;
+        goto fail;
     }
     close(fd);
     unlink(probe);
     return 0;
+fail:
+    /* only this call's folders: an earlier call's may hold outputs by now */
+    while (ncreated > mark) {
+        char *d = created[--ncreated];
+        rmdir(d);
+        free(d);
+    }
+    return -1;
 }
 
 static int cmd_perimeter(const options *o)
@@ -491,6 +535,11 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc < 0)
         rc = fn(&o);
+    /* A command that fails leaves no folder it created and left empty
+     * (exit 2 promises that nothing is written). */
+    if (rc != 0)
+        output_dirs_undo();
+    forget_created();
     free(o.sets);
     af_plot_release(); /* a clean exit for leak checkers */
     return rc;
