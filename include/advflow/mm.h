@@ -91,10 +91,48 @@ void af_mm_params_default(af_mm_params *prm);
  * grows like r^2 (n + 2r) for a ball of r cells, and for a full-grid plan
  * the graph of a step over every cell, measured at about (2r + 3) nodes of
  * 72 bytes and (10r + 7) arcs of 40 bytes a cell.  A band plan's graph
- * follows the band and is not counted.  A plan's first level-set step
+ * follows the band and is not counted (af_mm_plan_estimate counts it).  A plan's first level-set step
  * allocates 36 bytes a cell more and class tags as large as the memo (not
  * counted here either).  +inf for absurd sizes. */
 double af_mm_plan_bytes(const af_grid *g, const af_mm_params *prm);
+
+/* What the first step from mask will cost, estimated before a plan is made
+ * (a caller's memory and time check; src/mm_estimate.c derives it, and
+ * docs/design.md compares it with 61 measured steps).  The first step's
+ * graph is a run's largest, and it grows with the boundary's length, the
+ * band (the ball's reach r plus 4 cells each way, wider when the step moves
+ * farther: predicted from the boundary's curvature and h) and the ball
+ * (about 2r + 3 nodes and 10r + 7 arcs a band cell), not with the grid.
+ * Measured on the circle of radius 0.6 at n = 256 to 2048, eps = 4 to 20
+ * cells, h = eps / 4 and eps: nodes 0.84 to 1.56 times the step's, bytes
+ * 0.92 to 2.9 times its peak resident memory (the plan's arrays are counted
+ * as allocated; a step in a window touches few of them), seconds 0.56 to
+ * 2.1 times its time on one core.  Other shapes (stars, rectangles, a
+ * half-plane, a dumbbell) widen their bands less predictably: bytes 0.43 to
+ * 2.7 times, seconds 0.12 to 8 times.  The estimate is of the mask step; a
+ * level-set step's largest graph measured 1.5 to 2 times as many nodes, and
+ * it took 3 to 4 times as long.  The caller owns est; the figures are
+ * doubles, so that an absurd size shows as a large number, not an overflow. */
+typedef struct {
+    double bytes;       /* plan_bytes + graph_bytes */
+    double plan_bytes;  /* the plan's arrays (af_mm_plan_bytes), and its window's */
+    double graph_bytes; /* the graph of the largest solve, in the max-flow's arrays */
+    double nodes;       /* graph nodes of the largest solve (as af_mm_stats.nodes) */
+    double arcs;        /* its arcs, terminal ones included (as af_mm_stats.arcs) */
+    double band_cells;  /* its variable cells (as af_mm_stats.band_cells) */
+    int solves;         /* solves expected: 1 + band widenings */
+    double seconds;     /* time of the first step on one core, rough */
+} af_mm_estimate;
+
+/* Fill est for a step from mask (af_grid_cells values, nonzero inside) with
+ * a plan of g and prm (the plan need not exist).  Reads the mask a few
+ * times; allocates 2 bytes a cell while it runs (a distance histogram; if
+ * that fails, a coarser formula is used instead, not an error).  Takes
+ * about 50 ns a cell (0.2 s at n = 2048).  AF_EINVAL for NULL arguments, a
+ * grid that is not 2-d with dx > 0, or eps not finite and >= 0, h not
+ * finite and > 0 (est is zeroed then). */
+af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const uint8_t *mask,
+                              af_mm_estimate *est, af_error *err);
 
 typedef struct {
     int band_cells;     /* variable cells in the final solve */

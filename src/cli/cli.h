@@ -12,6 +12,10 @@
  * program the signal ended: advflow run stopped by a signal. */
 #define EXIT_SIGNAL(sig) (128 + (sig))
 #define MAX_DRAWN 20000 /* data points drawn in a picture, at most */
+/* Bytes per cell the commands of this version hold besides a step's plan
+ * (masks, three densities, morphology and distance workspaces), for the
+ * memory checks. */
+#define BYTES_PER_CELL 104
 
 typedef struct {
     const char *cmd;
@@ -29,6 +33,7 @@ typedef struct {
     long npoints;         /* attack --points, -1 unset */
     int steps;            /* attack --steps, -1 unset */
     double tau;           /* attack --tau, -1 unset */
+    double max_memory;    /* --max-memory, bytes; 0: the default (resources.c) */
     int argc;             /* the command line, for run.txt */
     char **argv;
 } options;
@@ -84,15 +89,38 @@ int outputs_stage(outputs *w, const char *path, const char **staged);
 int outputs_commit(outputs *w);
 void outputs_abort(outputs *w);
 
-/* Create dir (and parents) and prove it writable; 0 or -1 (printed). */
+/* Create dir (and parents) and prove it writable; 0 or -1 (printed).  The
+ * folders it creates are remembered: when it fails, and when the command
+ * fails afterwards (output_dirs_undo), they are removed again, deepest
+ * first, those that are empty. */
 int make_output_dir(const char *dir);
+/* Remove the empty folders make_output_dir created in this process, deepest
+ * first (main calls it when a command fails). */
+void output_dirs_undo(void);
 /* 0 for AF_OK, else print err and return the exit code for st. */
 int write_or_fail(af_status st, const af_error *err);
 
-/* 0 when `bytes` fit in 80% of the machine's memory, else the message
- * (naming the case and `what` needs it) is printed and the result is
+/* Memory and time (resources.c).  The limit is --max-memory, else 80% of
+ * the machine's memory (or of its control group's limit, when smaller).
+ * memory_fits: 0 when `bytes` fit in the limit, else the message (naming
+ * the case, what `what` needs and the limit) is printed and the result is
  * EXIT_USAGE. */
 int memory_fits(const options *o, double bytes, const char *what);
+/* The first minimizing-movements step from mask with the plan of prm
+ * (af_mm_plan_estimate), with `extra` bytes the caller adds and the state
+ * load() holds: EXIT_USAGE (printed: the estimate, the limit and what to
+ * change) when it exceeds the limit; else 0, after a warning on stderr
+ * (not with --quiet) when the step may take over a minute (levelset: the
+ * level-set step, counted at twice the mask step's graph and four times
+ * its time). */
+int first_step_fits(const options *o, const af_case *c, const af_mm_params *prm,
+                    const uint8_t *mask, double extra, int levelset);
+/* --max-memory's SIZE in bytes: a number (a decimal fraction allowed) with
+ * an optional K, M, G or T (powers of 1024, either case, optionally
+ * followed by B or iB), from 1 byte to 2^60; -1 for anything else. */
+double parse_size(const char *text);
+/* "1.5 GiB", "12.0 MiB", "3.0 KiB" */
+void format_bytes(char *buf, size_t size, double bytes);
 /* The smallest adversarial risk on the state's points with budget eps
  * (af_risk_points_bound) into *bound, NaN without points or when the
  * conflict graph is too large (a warning then); 0, or the exit code of an

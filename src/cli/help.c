@@ -32,6 +32,11 @@ static const char *const main_help =
     "  --version                 print the version and exit\n"
     "  --force                   (run, robust, attack) replace the outputs of an\n"
     "                            earlier run in the output folder\n"
+    "  --max-memory SIZE         (every command but plot) refuse, before any work, a\n"
+    "                            case estimated to need more memory than SIZE:\n"
+    "                            512M, 4G, 1.5G (K, M, G, T: powers of 1024; bytes\n"
+    "                            without a suffix); default 80% of the machine's\n"
+    "                            memory (or of its control group's limit)\n"
     "\n"
     "Case files are INI files: see docs/cases.md and the examples in cases/;\n"
     "the mathematics is in docs/theory.md, a worked example in docs/example-moons.md.\n"
@@ -41,7 +46,7 @@ static const char *const main_help =
 
 static const char *const run_help =
     "usage: advflow run CASE.ini [--set SECTION.KEY=VALUE]... [--out DIR] [--force | --resume]\n"
-    "                   [--quiet]\n"
+    "                   [--quiet] [--max-memory SIZE]\n"
     "\n"
     "Runs the flow of a case: from the [initial] shape A_0, each step computes\n"
     "A_{k+1} = a minimiser of Per_eps(A) + (1/h) sum rho |s_k|^p |1_A - 1_{A_k}| dx^2\n"
@@ -103,6 +108,13 @@ static const char *const run_help =
     "On a terminal a progress line shows the step, time, area and time left, and\n"
     "during a step that lasts over a second its phase and elapsed time; when the\n"
     "planned steps may take over a minute, the first step says how long.\n"
+    "Before anything is allocated, the first step's graph is estimated from the\n"
+    "initial boundary, the band and the ball (it grows with eps and with the\n"
+    "boundary's length, not only with n^2; docs/design.md): a case whose memory\n"
+    "would exceed the limit (--max-memory, default 80% of the machine's) is\n"
+    "refused, exit 2, with the estimate and what to change (a smaller [scheme]\n"
+    "epsilon or [grid] n); a first step estimated to take over a minute is\n"
+    "announced with its estimate (a rough one: within a factor 2 on circles).\n"
     "Every input is checked before anything is written.  Ctrl-C (SIGINT) or\n"
     "SIGTERM stops the run within a second, even inside a long step: the step\n"
     "is abandoned, what the last finished step wrote stays, advflow prints the\n"
@@ -119,7 +131,10 @@ static const char *const run_help =
     "  --out DIR                 output folder\n"
     "  --force                   replace the outputs of an earlier run in DIR\n"
     "  --resume                  go on with the interrupted run in DIR\n"
-    "  --quiet                   print nothing but errors\n";
+    "  --quiet                   print nothing but errors\n"
+    "  --max-memory SIZE         the memory limit: 512M, 4G, 1.5G (powers of 1024;\n"
+    "                            bytes without a suffix); default 80% of the\n"
+    "                            machine's memory (or of its control group's limit)\n";
 
 static const char *const perimeter_help =
     "usage: advflow perimeter CASE.ini [--set SECTION.KEY=VALUE]...\n"

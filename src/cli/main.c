@@ -27,9 +27,10 @@ static int takes(const char *cmd, const char *opt)
     static const struct {
         const char *cmd, *opts;
     } table[] = {
-        {"run", " out force resume "}, {"perimeter", " "},        {"render", " out what scale "},
-        {"data", " out "},      {"robust", " out eps-list force "},
-        {"attack", " out mask points tau steps force "}, {"plot", " "},
+        {"run", " out force resume max-memory "}, {"perimeter", " max-memory "},
+        {"render", " out what scale max-memory "}, {"data", " out max-memory "},
+        {"robust", " out eps-list force max-memory "},
+        {"attack", " out mask points tau steps force max-memory "}, {"plot", " "},
     };
     char key[32];
     snprintf(key, sizeof key, " %s ", opt);
@@ -124,6 +125,12 @@ static int parse_options(int argc, char **argv, options *o)
             if (v < 0)
                 return usage_error(o->cmd, "--steps needs a whole number in 0..100000", NULL);
             o->steps = (int)v;
+        } else if ((t = TAKE("--max-memory")) != 0) {
+            double v = t < 0 ? -1 : parse_size(val);
+            if (v < 0)
+                return usage_error(o->cmd, "--max-memory needs a size such as 512M, 4G or 1.5G "
+                                           "(bytes without a suffix), not", t < 0 ? "nothing" : val);
+            o->max_memory = v;
         } else if ((t = TAKE("--tau")) != 0) {
             char *end = NULL;
             double v = t < 0 ? -1 : strtod(val, &end);
@@ -155,21 +162,6 @@ void state_free(state *s)
     free(s->rho0);
     free(s->rho1);
     free(s->rho);
-}
-
-/* Bytes per cell the commands of this version need at most (masks, three
- * densities, morphology and distance workspaces), for the memory check. */
-#define BYTES_PER_CELL 104
-
-int memory_fits(const options *o, double bytes, const char *what)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGE_SIZE);
-    double have = (double)pages * (double)psize;
-    if (pages <= 0 || psize <= 0 || bytes <= 0.8 * have)
-        return 0;
-    fprintf(stderr, "advflow: %s: %s needs about %.1f GiB, more than this machine's %.1f GiB allow\n",
-            o->case_path, what, bytes / (1 << 30), have / (1 << 30));
-    return EXIT_USAGE;
 }
 
 int load(const options *o, state *s, int want_mask)
@@ -368,12 +360,48 @@ void out_abort(af_file *of)
     writes_end();
 }
 
+/* The folders make_output_dir created, in order (a command writes into
+ * one folder; a few more calls fit). */
+#define CREATED_MAX 64
+static char *created[CREATED_MAX];
+static int ncreated;
+
+void output_dirs_undo(void)
+{
+    /* deepest first: each was created after the folders that hold it;
+     * rmdir removes only an empty one, so nothing written is lost */
+    while (ncreated > 0) {
+        char *d = created[--ncreated];
+        rmdir(d);
+        free(d);
+    }
+}
+
+static void forget_created(void)
+{
+    while (ncreated > 0)
+        free(created[--ncreated]);
+}
+
+/* mkdir, remembering what it created; 0, or -1 with errno (EEXIST is 0). */
+static int make_one(const char *p)
+{
+    if (mkdir(p, 0777) != 0)
+        return errno == EEXIST ? 0 : -1;
+    char *copy = ncreated < CREATED_MAX ? strdup(p) : NULL;
+    if (copy)
+        created[ncreated++] = copy;
+    return 0; /* (a folder not remembered is only not removed) */
+}
+
 /* Create dir and its parents; then prove it writable with a probe file.
- * The parents' names are cut from a copy on the stack, not the heap: the
- * callers take every -1 for a folder that cannot be made (exit 2), which
- * an allocation failure is not. */
+ * On failure the folders made here are removed again.  The parents' names
+ * are cut from a copy on the stack, not the heap: the callers take every
+ * -1 for a folder that cannot be made (exit 2), which an allocation
+ * failure is not. */
 int make_output_dir(const char *dir)
 {
+    int mark = ncreated;
     char p[4096];
     if (strlen(dir) >= sizeof p) {
         fprintf(stderr, "advflow: output folder name too long (%zu characters): %.60s...\n",
@@ -384,20 +412,20 @@ int make_output_dir(const char *dir)
     for (char *q = p + 1; *q; q++)
         if (*q == '/') {
             *q = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            if (make_one(p) != 0) {
                 fprintf(stderr, "advflow: cannot create output folder %s: %s\n", p, strerror(errno));
-                return -1;
+                goto fail;
             }
             *q = '/';
         }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    if (make_one(dir) != 0) {
         fprintf(stderr, "advflow: cannot create output folder %s: %s\n", dir, strerror(errno));
-        return -1;
+        goto fail;
     }
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         fprintf(stderr, "advflow: output folder %s is not a folder\n", dir);
-        return -1;
+        goto fail;
     }
     char probe[4096];
     snprintf(probe, sizeof probe, "%s/.advflow-probe-XXXXXX", dir);
@@ -406,12 +434,20 @@ int make_output_dir(const char *dir)
     if (fd < 0) {
         writes_end();
         fprintf(stderr, "advflow: output folder %s is not writable: %s\n", dir, strerror(errno));
-        return -1;
+        goto fail;
     }
     close(fd);
     unlink(probe);
     writes_end();
     return 0;
+fail:
+    /* only this call's folders: an earlier call's may hold outputs by now */
+    while (ncreated > mark) {
+        char *d = created[--ncreated];
+        rmdir(d);
+        free(d);
+    }
+    return -1;
 }
 
 static int cmd_perimeter(const options *o)
@@ -551,6 +587,11 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc < 0)
         rc = fn(&o);
+    /* A command that fails leaves no folder it created and left empty
+     * (exit 2 promises that nothing is written). */
+    if (rc != 0)
+        output_dirs_undo();
+    forget_created();
     free(o.sets);
     af_plot_release(); /* a clean exit for leak checkers */
     return rc;

@@ -473,14 +473,11 @@ int cmd_run(const options *o)
         prm.selection = sc->selection;
         prm.sdist = sc->sdist;
         prm.interrupt = &signal_stop;
-        char what[128];
-        snprintf(what, sizeof what, "[scheme] epsilon = %g (%.1f cells)", sc->epsilon,
-                 sc->epsilon / g->dx);
         /* the level set: u, v, the step's intervals and classes, the
          * redistancing's buffers (about 80 bytes a cell), and u at rest
-         * (stop_when_still) */
+         * (stop_when_still); the first step's graph (resources.c) */
         double extra = r.ls ? 88.0 * (double)cells : 0;
-        if ((rc = memory_fits(o, af_mm_plan_bytes(g, &prm) + extra, what)) != 0) {
+        if ((rc = first_step_fits(o, c, &prm, r.a, extra, r.ls)) != 0) {
             run_free(&r);
             return rc;
         }

@@ -78,6 +78,8 @@ void print_resume_command(FILE *fp, const options *o, const char *dir)
     }
     fputs(" --out ", fp);
     put_quoted(fp, dir);
+    if (o->max_memory > 0) /* in bytes, exactly */
+        fprintf(fp, " --max-memory %.0f", o->max_memory);
     fputs(" --resume\n", fp);
 }
 
