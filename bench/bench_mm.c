@@ -13,16 +13,16 @@
  *   mm_step_exponent            fitted growth of the step time over n = 256 ... 2048,
  *                               eps = h = 4 cells, the same step (circle 0.6 after
  *                               one step) at every n
- *   mm_peak_rss_mb_2048         peak resident memory of a process making one 2048^2 step
+ *   mm_peak_rss_mb_2048         peak resident memory of a fresh process (exec'd) making
+ *                               one 2048^2 step, eps = h = 4 cells
+ *   mm_step_ms_2048_eps20       one step of the circle at n = 2048, eps = 20 cells,
+ *   mm_peak_rss_mb_2048_eps20   h = eps / 4, and its process's peak memory (fresh)
  *
  * GPL-3.0-or-later. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "advflow/advflow.h"
@@ -154,28 +154,68 @@ static double mbo_to_solution(int n, double sigma_cells, double *rate)
     return wall;
 }
 
-/* Peak RSS (MB) of a child process that makes one exact step at n. */
-static double rss_of_step(int n, double cells)
+/* One exact step in a fresh process: this program run again (exec, not
+ * only fork: a forked child starts with the parent's pages resident, and
+ * Linux keeps a process's peak RSS across exec, so neither a fork nor
+ * RUSAGE_CHILDREN measures the step alone).  The child reads its own peak,
+ * VmHWM of /proc/self/status, which belongs to the memory map exec made,
+ * and prints it with the step's time. */
+static int fresh_child(int argc, char **argv)
 {
-    pid_t pid = fork();
-    if (pid == 0) {
-        fx_field s;
-        setup_init(&s, n);
-        af_mm_plan *p = mm_plan(&s, cells, cells, AF_MM_SOLVER_OWN);
-        fx_step(p, &s, NULL);
-        _exit(0);
-    }
-    int status;
-    struct rusage ru;
-    /* the only child this process ever waits for: RUSAGE_CHILDREN is its own */
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)
-        || getrusage(RUSAGE_CHILDREN, &ru) != 0)
-        return NAN;
-    return ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
+    if (argc != 5)
+        return 2;
+    int n = atoi(argv[2]);
+    double eps = atof(argv[3]), h = atof(argv[4]);
+    fx_field s;
+    setup_init(&s, n);
+    af_mm_plan *p = mm_plan(&s, eps, h, AF_MM_SOLVER_OWN);
+    af_mm_stats st;
+    fx_step(p, &s, &st);
+    long hwm_kb = -1;
+    char line[256];
+    FILE *f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6))
+            hwm_kb = atol(line + 6);
+    if (f)
+        fclose(f);
+    printf("%.3f %ld %d %lld\n", st.ms, hwm_kb, st.nodes, st.arcs);
+    af_mm_plan_free(p);
+    fx_field_free(&s);
+    return hwm_kb < 0;
 }
 
-int main(void)
+/* Time (ms) and peak RSS (MB) of one exact step at n, eps and h in cells,
+ * in a fresh process (fresh_child); NAN when it fails. */
+static void fresh_step(int n, double eps, double h, double *ms, double *mb)
 {
+    *ms = *mb = NAN;
+    char exe[4096], cmd[4300];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0)
+        return;
+    exe[len] = '\0';
+    snprintf(cmd, sizeof cmd, "'%s' --fresh-step %d %.17g %.17g", exe, n, eps, h);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return;
+    double t;
+    long kb, nodes;
+    long long arcs;
+    if (fscanf(p, "%lf %ld %ld %lld", &t, &kb, &nodes, &arcs) == 4) {
+        *ms = t;
+        *mb = kb / 1024.0;
+        printf("# step at n = %d, eps = %g cells, h = %g cells: %ld nodes, %lld arcs\n", n, eps, h,
+               nodes, arcs);
+    }
+    if (pclose(p) != 0)
+        *ms = *mb = NAN;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "--fresh-step"))
+        return fresh_child(argc, argv);
     /* 1. the step at 512^2, and the same graphs in BK and igraph */
     fx_field s;
     setup_init(&s, 512);
@@ -289,7 +329,13 @@ int main(void)
         bu_print("mm_step_exponent", fx_fit(x, y, 4, NULL));
     }
 
-    /* 5. memory of a 2048^2 step */
-    bu_print("mm_peak_rss_mb_2048", rss_of_step(2048, 4));
+    /* 5. memory of a 2048^2 step, and the large ball: eps = 20 cells,
+     * h = eps / 4 (issue 12), each in a fresh process */
+    double ms, mb;
+    fresh_step(2048, 4, 4, &ms, &mb);
+    bu_print("mm_peak_rss_mb_2048", mb);
+    fresh_step(2048, 20, 5, &ms, &mb);
+    bu_print("mm_step_ms_2048_eps20", ms);
+    bu_print("mm_peak_rss_mb_2048_eps20", mb);
     return 0;
 }
