@@ -46,9 +46,12 @@ double af_mm_plan_bytes(const af_grid *g, const af_mm_params *prm)
     /* s, queue, node (16), six masks (6), morphology, distance and
      * perimeter workspaces (about 64) */
     double bytes = cells * 86;
-    bytes += 2.0 * fmax(r, 1) * (2 * r + 1) * (n + 2 * r) * sizeof(int32_t); /* memo */
-    if (prm->full_grid)
-        bytes += cells * ((2 * r + 3) * 72 + (10 * r + 7) * 40);
+    double levels = fmax(floor(log2(2 * r + 1)), 1); /* block memo (mm_memo_levels) */
+    bytes += 2.0 * levels * (2 * r + 1) * (n + 2 * r) * sizeof(int32_t);
+    if (prm->full_grid) { /* the graph on every cell (mm_estimate.c) */
+        double k = floor(log2(2 * r + 1));
+        bytes += cells * ((2 * k + 3) * 72 + (6 * r + 2 * k + 22) * 40);
+    }
     return bytes;
 }
 
@@ -204,10 +207,19 @@ fail:
 
 /* ---- graph under construction ------------------------------------------ */
 
+int mm_memo_levels(const af_mm_plan *p)
+{
+    /* blocks of 2^k <= 2r + 1 columns, k >= 1 */
+    int k = 0;
+    while ((2 << k) <= 2 * p->r + 1)
+        k++;
+    return k > 0 ? k : 1;
+}
+
 size_t mm_memo_entries(const af_mm_plan *p)
 {
-    /* half-widths 1..r, 2r + 1 rows, n + 2r centres (mm_plan.h) */
-    return (size_t)(p->r > 0 ? p->r : 1) * (size_t)(2 * p->r + 1) * (size_t)(p->n + 2 * p->r);
+    /* block levels, 2r + 1 rows, n + 2r start columns (mm_plan.h) */
+    return (size_t)mm_memo_levels(p) * (size_t)(2 * p->r + 1) * (size_t)(p->n + 2 * p->r);
 }
 
 void mm_nodes_ready(af_mm_plan *p)

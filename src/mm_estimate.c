@@ -35,13 +35,14 @@
  *
  * Graph.  Per band cell (mm_graph.c): one cell node; per term centre and
  * kind (max and min, about one centre per band cell each) one auxiliary
- * node with an arc per chord, 2r + 1; and segment nodes along the chords,
- * r half-widths a row each built from two of the next smaller (two arcs),
- * shared between centres by the memo.  That is about (2r + 3) nodes and
- * (10r + 7) arcs, the terminal arc of each node counted as af_mm_stats
- * does; segments centred beyond a clamped edge add about r^2 / n per cell
- * of an n-wide grid (measured on full grids at n = 64 and 128, r = 2 to 48:
- * within 5%).  Circles measure 2r + 2 nodes and 9r + 5 arcs a band cell.
+ * node with two arcs per chord (its two end blocks); and block nodes along
+ * the rows, K = floor(log2(2r + 1)) levels each built from two of the level
+ * below (two arcs), shared between centres by the memo.  Measured on first
+ * steps of the circle (n = 1024, r = 4, 10, 20): 9.8, 9.9, 12.1 nodes and
+ * 54, 84, 150 arcs a band cell (terminal arcs counted as af_mm_stats does),
+ * taken here as 2K + 2.5 nodes and 6r + 2K + 22 arcs; blocks starting
+ * beyond a clamped edge add a few per row and level, about 8r / n nodes
+ * and 16r / n arcs per cell of an n-wide grid.
  * The norm changes the chords, not their number.
  *
  * Bytes.  The plan's fixed arrays (af_mm_plan_bytes), those of the window's
@@ -69,16 +70,25 @@
 #include "mm_plan.h"
 
 /* Time per node of a solve of a million nodes with a ball of 10 cells, ns,
- * growing like nodes^0.17 and r^0.43 (fitted to single-solve first steps,
+ * growing like nodes^0.17 (fitted to single-solve first steps,
  * docs/design.md); BK's is MM_EST_BK times as long; and per cell of the
  * stepped grid per pass, ns. */
-#define MM_EST_NS_NODE 2900.0
+#define MM_EST_NS_NODE 3600.0
 #define MM_EST_BK 20.0
 #define MM_EST_NS_CELL 60.0
 
+/* Block levels of chords of up to 2r + 1 cells (mm_graph.c). */
+static double levels(double r)
+{
+    double k = 0;
+    while (pow(2, k + 1) <= 2 * r + 1)
+        k++;
+    return k;
+}
+
 /* The step's graph per band cell at ball reach r on a grid n cells wide. */
-static double nodes_per_cell(double r, double n) { return 2 * r + 3 + r * r / n; }
-static double arcs_per_cell(double r, double n) { return 10 * r + 7 + r * r / n; }
+static double nodes_per_cell(double r, double n) { return 2 * levels(r) + 2.5 + 8 * r / n; }
+static double arcs_per_cell(double r, double n) { return 6 * r + 2 * levels(r) + 22 + 16 * r / n; }
 
 /* The smallest capacity c0 2^k >= need (a doubling array's room). */
 static double doubled(double c0, double need)
@@ -483,8 +493,7 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
         double band = prm->full_grid ? cells_s : fmin(band_of(&bm, w_in, w_out), cells_s);
         double nodes = band * nodes_per_cell(rw, side), arcs = band * arcs_per_cell(rw, side);
         solves++;
-        sum_t += 1e-9 * MM_EST_NS_NODE * nodes * pow(fmax(nodes, 1) / 1e6, 0.17)
-                 * pow(rw / 10, 0.43);
+        sum_t += 1e-9 * MM_EST_NS_NODE * nodes * pow(fmax(nodes, 1) / 1e6, 0.17);
         if (nodes > node_room) /* our max-flow grows its node arrays by a quarter at least */
             node_room = fmax(nodes, 1.25 * node_room);
         if (nodes >= max_nodes) {

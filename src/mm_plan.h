@@ -54,13 +54,12 @@ struct af_mm_plan {
     uint8_t *m1, *m0;     /* their dilations: where max / min terms are constant */
     uint8_t *reach;       /* dilation of the band: cells whose terms may vary */
     int32_t *node;        /* node of a variable cell, MM_NONE elsewhere */
-    int32_t *memo[2];     /* [kind] segment nodes of half-width w = 1..r for the 2r + 1
-                           * rows around the row being swept (a ring: slot = row mod
-                           * 2r + 1), n + 2r entries each: centres -r .. n - 1 + r, since
-                           * a segment centred beyond a clamped edge still covers cells
-                           * (without its memo entry it would be built again for every
-                           * term that asks, and its children too: a blow-up that grows
-                           * exponentially with r along the grid's and window's edges) */
+    int32_t *memo[2];     /* [kind] block nodes of 2^k columns, k = 1 .. mm_memo_levels,
+                           * for the 2r + 1 rows around the row being swept (a ring:
+                           * slot = row mod 2r + 1), n + 2r entries each: starts -r ..
+                           * n - 1 + r, since a block starting beyond a clamped edge
+                           * still covers cells (without its memo entry it would be
+                           * built again for every term that asks) */
     int32_t *memo_cls[2]; /* level set: the class each memo entry was built for */
     /* graph under construction */
     int nnodes;
@@ -113,7 +112,9 @@ void mm_window_drop(af_mm_plan *p);
 
 /* ---- mm.c ---- */
 af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err);
-/* Entries of one kind's segment memo (and of its class tags). */
+/* Levels of the block memo (blocks of 2^1 .. 2^levels columns), and the
+ * entries of one kind's memo (and of its class tags). */
+int mm_memo_levels(const af_mm_plan *p);
 size_t mm_memo_entries(const af_mm_plan *p);
 /* Signed distance of ak into p->s, capped so that every cost is finite. */
 void mm_prepare(af_mm_plan *p, const uint8_t *ak);

@@ -87,10 +87,10 @@ typedef struct {
 void af_mm_params_default(af_mm_params *prm);
 
 /* Bytes a plan for g and prm needs, estimated (for a caller's memory check
- * before af_mm_plan_create): its per-cell arrays, the segment memo, which
- * grows like r^2 (n + 2r) for a ball of r cells, and for a full-grid plan
- * the graph of a step over every cell, measured at about (2r + 3) nodes of
- * 72 bytes and (10r + 7) arcs of 40 bytes a cell.  A band plan's graph
+ * before af_mm_plan_create): its per-cell arrays, the block memo, which
+ * grows like r log r (n + 2r) for a ball of r cells, and for a full-grid
+ * plan the graph of a step over every cell, about 2K + 3 nodes of 72 bytes
+ * and 6r + 2K + 22 arcs of 40 bytes a cell, K = floor(log2(2r + 1)).  A band plan's graph
  * follows the band and is not counted (af_mm_plan_estimate counts it).  A plan's first level-set step
  * allocates 36 bytes a cell more and class tags as large as the memo (not
  * counted here either).  +inf for absurd sizes. */
@@ -102,14 +102,15 @@ double af_mm_plan_bytes(const af_grid *g, const af_mm_params *prm);
  * graph is a run's largest, and it grows with the boundary's length, the
  * band (the ball's reach r plus 4 cells each way, wider when the step moves
  * farther: predicted from the boundary's curvature and h) and the ball
- * (about 2r + 3 nodes and 10r + 7 arcs a band cell), not with the grid.
- * Measured on the circle of radius 0.6 at n = 256 to 2048, eps = 4 to 20
- * cells, h = eps / 4 and eps: nodes 0.84 to 1.56 times the step's, bytes
- * 0.92 to 2.9 times its peak resident memory (the plan's arrays are counted
- * as allocated; a step in a window touches few of them), seconds 0.56 to
- * 2.1 times its time on one core.  Other shapes (stars, rectangles, a
- * half-plane, a dumbbell) widen their bands less predictably: bytes 0.43 to
- * 2.7 times, seconds 0.12 to 8 times.  The estimate is of the mask step; a
+ * (about 2K + 2.5 nodes and 6r + 2K + 22 arcs a band cell, K = floor(log2(2r
+ * + 1))), not with the grid.  Measured on the circle of radius 0.6 at n =
+ * 256 to 2048, eps = 4 to 20 cells, h = eps / 4 to eps, each in a fresh
+ * process: nodes 0.87 to 1.17 times the step's, bytes 1.07 to 2.0 times its
+ * peak resident memory (the plan's arrays are counted as allocated; a step
+ * in a window touches few of them), seconds 0.8 to 1.17 times its time on
+ * one core.  Other shapes (stars, rectangles, a half-plane, a dumbbell)
+ * widen their bands less predictably (with the graph before its blocks:
+ * bytes 0.43 to 2.7 times, seconds 0.12 to 8 times).  The estimate is of the mask step; a
  * level-set step's largest graph measured 1.5 to 2 times as many nodes, and
  * it took 3 to 4 times as long.  The caller owns est; the figures are
  * doubles, so that an absurd size shows as a large number, not an overflow. */

@@ -56,14 +56,14 @@ expect 0 "" -- "$BIN" run "$T/c.ini" --out "$T/ok" --quiet --max-memory 4G
 expect 0 "" -- "$BIN" run "$T/c.ini" --out "$T/small-eps" --quiet --max-memory 20M \
     --set scheme.epsilon=0.0625
 
-# a first step estimated over a minute is announced (eps = 64 cells at
-# n = 256: about 9 million nodes); steps = 0 makes none
-out=$("$BIN" run "$T/c.ini" --out "$T/slow" --set grid.n=256 --set scheme.epsilon=0.5 \
+# a first step estimated over a minute is announced (eps = 256 cells at
+# n = 1024: about 21 million nodes); steps = 0 makes none
+out=$("$BIN" run "$T/c.ini" --out "$T/slow" --set grid.n=1024 --set scheme.epsilon=0.5 \
       --set scheme.steps=0 --set output.frames=no --max-memory 1T 2>&1); rc=$?
 [ "$rc" -eq 0 ] && ok || bad "steps = 0 with a slow first step: exit $rc: $out"
 case $out in *"warning"*"the first step may take about"*"minute"*"million nodes"*) ok ;;
     *) bad "no slow-step warning: $out" ;; esac
-out=$("$BIN" run "$T/c.ini" --out "$T/slow" --force --quiet --set grid.n=256 \
+out=$("$BIN" run "$T/c.ini" --out "$T/slow" --force --quiet --set grid.n=1024 \
       --set scheme.epsilon=0.5 --set scheme.steps=0 --set output.frames=no --max-memory 1T 2>&1)
 [ -z "$out" ] && ok || bad "--quiet printed: $out"
 # a quick one is not
