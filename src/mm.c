@@ -507,13 +507,17 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
     if (!p->phi_ext)
         mm_prepare(p, in); /* s_k: the fidelity and the band need it */
     int flip = p->prm.selection == AF_SELECT_MINIMAL;
-    /* The band reaches w_in cells into A_k and w_out cells out of it: on the
-     * first step MM_FIRST_BAND (or what the caller asked), later what the
-     * previous step moved on each side, with room to spare. */
-    double w_in = p->prm.band_cells > 0 ? p->prm.band_cells : MM_FIRST_BAND(p), w_out = w_in;
+    /* The band reaches w_in cells into A_k and w_out cells out of it: what
+     * the caller asked; on the first step what the boundary's curvature
+     * predicts it moves (mm_estimate.c), later what the previous step
+     * moved on each side, with room to spare.  A band the step outgrows is
+     * widened and solved again (below), so only the cost depends on it. */
+    double w_in = p->prm.band_cells, w_out = w_in;
     if (p->prm.band_cells <= 0 && p->w_in > 0) {
         w_in = p->w_in;
         w_out = p->w_out;
+    } else if (p->prm.band_cells <= 0) {
+        mm_first_band(p, in, &w_in, &w_out);
     }
     double full_w = 2.0 * p->n;
     for (;;) {

@@ -421,6 +421,58 @@ static double motion(double k, double H, int concave)
     return R;
 }
 
+/* The motion of the first step on each side (cells), predicted from the
+ * boundary's largest curvature on that side (above), and whether the set
+ * will vanish (its disc, R = 2A / L, does).  len, area, e4: the mask's
+ * boundary_length; w0 the first band's default reach. */
+static void predict_motion(const af_grid *g, const af_mm_params *prm, const uint8_t *mask,
+                           double len, double area, double e4, double w0, double *d_in,
+                           double *d_out, int *vanishes)
+{
+    double n = g->n, H = prm->h / (g->dx * g->dx), kin = 0, kout = 0, R = 2 * area / len;
+    /* the scale: the radius whose motion H / R reaches the first band */
+    double rho = fmin(fmax(H / fmax(w0 - 1, 1), 8), 128);
+    if (!curvatures(g, mask, e4, fmin(rho, fmax(n / 4, 2)), &kin, &kout))
+        kin = R > 0 ? 1 / R : 0; /* nowhere to measure: the mean, 1 / R */
+    *d_in = motion(kin, H, 0);
+    *d_out = motion(kout, H, 1);
+    *vanishes = R * R < 16 * H / 3;
+}
+
+/* The first band from the predicted motion: what a later step takes from
+ * the step before it (mm.c, step_grid), 1.25 times the motion and 3 cells
+ * on each side.  The default reach (the ball and 4 cells) where the
+ * curvature does not tell: a set that vanishes (the global moves decide
+ * its step), and a set that meets a clamped box edge (there the boundary
+ * turns to meet the edge at a right angle, a motion no curvature inside
+ * the box shows: a tilted half-plane at n = 96, eps = 4 cells moved past
+ * a band of 3 cells and was solved twice). */
+static void first_band_of(double d_in, double d_out, int unsure, double w0, double *w_in,
+                          double *w_out)
+{
+    *w_in = unsure ? w0 : 1.25 * d_in + 3;
+    *w_out = unsure ? w0 : 1.25 * d_out + 3;
+}
+
+/* The mask (its bounding box) meets an edge of a clamped grid. */
+static int meets_edge(const af_grid *g, const int box[4])
+{
+    return g->edge == AF_EDGE_CLAMP && box[1] >= 0
+           && (box[0] == 0 || box[2] == 0 || box[1] == g->n - 1 || box[3] == g->n - 1);
+}
+
+void mm_first_band(const af_mm_plan *p, const uint8_t *mask, double *w_in, double *w_out)
+{
+    double w0 = MM_FIRST_BAND(p), area, e4, d_in, d_out;
+    int box[4], vanishes;
+    *w_in = *w_out = w0;
+    double len = boundary_length(&p->g, mask, &area, box, &e4);
+    if (!(len > 0))
+        return;
+    predict_motion(&p->g, &p->prm, mask, len, area, e4, w0, &d_in, &d_out, &vanishes);
+    first_band_of(d_in, d_out, vanishes || meets_edge(&p->g, box), w0, w_in, w_out);
+}
+
 af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const uint8_t *mask,
                               af_mm_estimate *est, af_error *err)
 {
@@ -467,17 +519,16 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
         rw = 1;
 
     band_model bm = {.len_b = len, .R = len > 0 ? 2 * area / len : 0, .area = area, .cells = cells_s};
-    double H = prm->h / (g->dx * g->dx), kin = 0, kout = 0;
+    double d_in = 0, d_out = 0, w_in = w0, w_out = w0;
+    int vanishes = 0;
     if (len > 0 && !prm->full_grid) {
         band_histogram(g, mask, &bm); /* (without memory: the fallback) */
-        /* the scale: the radius whose motion H / R reaches the first band */
-        double rho = fmin(fmax(H / fmax(w0 - 1, 1), 8), 128);
-        if (!curvatures(g, mask, e4, fmin(rho, fmax(n / 4, 2)), &kin, &kout))
-            kin = bm.R > 0 ? 1 / bm.R : 0; /* nowhere to measure: the mean, 1 / R */
+        predict_motion(g, prm, mask, len, area, e4, w0, &d_in, &d_out, &vanishes);
+        if (prm->band_cells <= 0) /* the step's own first band (mm_first_band) */
+            first_band_of(d_in, d_out, vanishes || meets_edge(g, box), w0, &w_in, &w_out);
     }
-    double d_in = motion(kin, H, 0), d_out = motion(kout, H, 1);
     double extent_in = band_inside_extent(&bm);
-    if (bm.R * bm.R < 16 * H / 3) /* its disc (R = 2A / L) vanishes: the set too */
+    if (vanishes) /* its disc (R = 2A / L) vanishes: the set too */
         d_in = fmax(d_in, extent_in);
     if (d_in >= extent_in)
         d_out = 0; /* the set vanishes: nothing of it grows */
@@ -486,7 +537,6 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
      * that side's edge, 1.5 w + 4 on that side and 1.25 times the motion
      * and 3 cells on a side it does not reach (mm.c, step_grid).  The inside
      * stops once it covers the set, the outside at the grid's side. */
-    double w_in = w0, w_out = w0;
     double max_nodes = 0, max_pairs = 0, node_room = 1024, sum_t = 0;
     int solves = 0;
     for (;;) {

@@ -106,6 +106,9 @@ static inline int mm_interrupted(const af_mm_plan *p)
     return p->prm.interrupt && *p->prm.interrupt;
 }
 af_status mm_interrupt_error(af_error *err);
+/* The first step's band reach inside and outside the set (cells), from
+ * the motion the boundary's curvature predicts (mm_estimate.c). */
+void mm_first_band(const af_mm_plan *p, const uint8_t *mask, double *w_in, double *w_out);
 /* Free the window's child plan and buffers (mm_band.c); the next window
  * step makes them again. */
 void mm_window_drop(af_mm_plan *p);
