@@ -43,6 +43,12 @@ static inline int af_threads_for(int slots, size_t cells)
     return t < slots ? t : slots;
 }
 
+/* Threads for a pass over `cells` cells without per-thread scratch. */
+static inline int af_threads_for_cells(size_t cells)
+{
+    return af_threads_for(1 << 30, cells);
+}
+
 /* The calling thread's number in its team (0 outside a parallel region)
  * and the team's size. */
 static inline int af_thread_id(void)
