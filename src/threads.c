@@ -13,7 +13,10 @@
 
 static atomic_int af_threads_n; /* 0: the default, every core */
 
-void af_threads_set(int n) { atomic_store(&af_threads_n, n > 0 ? n : 0); }
+void af_threads_set(int n)
+{
+    atomic_store(&af_threads_n, n <= 0 ? 0 : n < AF_THREADS_MAX ? n : AF_THREADS_MAX);
+}
 
 int af_threads_cores(void)
 {

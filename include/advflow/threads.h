@@ -38,9 +38,12 @@
 extern "C" {
 #endif
 
+/* Most threads af_threads_set accepts (larger n is taken as this). */
+#define AF_THREADS_MAX 1024
+
 /* Use n threads from now on; n <= 0 restores the default, every core
  * (af_threads_cores()).  n above the core count is allowed (the threads
- * then share cores). */
+ * then share cores), up to AF_THREADS_MAX. */
 void af_threads_set(int n);
 
 /* The thread count in force: the last af_threads_set's n, or the default

@@ -29,6 +29,8 @@ typedef struct {
     long npoints;         /* attack --points, -1 unset */
     int steps;            /* attack --steps, -1 unset */
     double tau;           /* attack --tau, -1 unset */
+    int threads;          /* --threads (every command; 0: every core), -1 unset: the case's
+                             [run] threads, else every core */
     int argc;             /* the command line, for run.txt */
     char **argv;
 } options;

@@ -28,6 +28,9 @@ static const char *const main_help =
     "\n"
     "options for every command:\n"
     "  --set SECTION.KEY=VALUE   override a key of the case file (repeatable)\n"
+    "  --threads N               threads of the computations (0: every core, the\n"
+    "                            default; else [run] threads of the case); every\n"
+    "                            result is the same for every N\n"
     "  -h, --help                show help (advflow COMMAND --help: the command's)\n"
     "  --version                 print the version and exit\n"
     "  --force                   (run, robust, attack) replace the outputs of an\n"
@@ -40,7 +43,7 @@ static const char *const main_help =
 
 static const char *const run_help =
     "usage: advflow run CASE.ini [--set SECTION.KEY=VALUE]... [--out DIR] [--force | --resume]\n"
-    "                   [--quiet]\n"
+    "                   [--threads N] [--quiet]\n"
     "\n"
     "Runs the flow of a case: from the [initial] shape A_0, each step computes\n"
     "A_{k+1} = a minimiser of Per_eps(A) + (1/h) sum rho |s_k|^p |1_A - 1_{A_k}| dx^2\n"
@@ -109,7 +112,10 @@ static const char *const run_help =
     "--resume goes on from the last finished step of DIR (after a crash or\n"
     "kill -9 too) and ends with the masks and history an uninterrupted run\n"
     "writes, bit for bit (but the timing columns); it refuses a DIR made by\n"
-    "another case (the same --set options are needed) or advflow version.\n"
+    "another case (the same --set options are needed; [run] threads may\n"
+    "differ) or advflow version.\n"
+    "The grid passes (distances, morphology, risks, frames) run on threads;\n"
+    "each step's minimum cut runs on one (docs/design.md, Threads).\n"
     "No file under a final name is ever half-written (docs/reliability.md).\n"
     "tools/frames-to-video.sh DIR turns the frames into an MP4 or GIF.\n"
     "\n"
@@ -118,6 +124,9 @@ static const char *const run_help =
     "  --out DIR                 output folder\n"
     "  --force                   replace the outputs of an earlier run in DIR\n"
     "  --resume                  go on with the interrupted run in DIR\n"
+    "  --threads N               threads (0: every core, the default; else the\n"
+    "                            case's [run] threads); every output but the\n"
+    "                            timings is the same for every N\n"
     "  --quiet                   print nothing but errors\n";
 
 static const char *const perimeter_help =

@@ -60,6 +60,7 @@ static int parse_options(int argc, char **argv, options *o)
     o->steps = -1;
     o->tau = -1;
     o->scale = -1;
+    o->threads = -1;
     o->argc = argc;
     o->argv = argv;
     for (int k = 2; k < argc; k++) {
@@ -124,6 +125,12 @@ static int parse_options(int argc, char **argv, options *o)
             if (v < 0)
                 return usage_error(o->cmd, "--steps needs a whole number in 0..100000", NULL);
             o->steps = (int)v;
+        } else if ((t = TAKE("--threads")) != 0) {
+            long v = t < 0 ? -1 : whole(val, 0, AF_THREADS_MAX);
+            if (v < 0)
+                return usage_error(o->cmd, "--threads needs a whole number in 0..1024 (0: every core)",
+                                   NULL);
+            o->threads = (int)v;
         } else if ((t = TAKE("--tau")) != 0) {
             char *end = NULL;
             double v = t < 0 ? -1 : strtod(val, &end);
@@ -190,6 +197,10 @@ int load(const options *o, state *s, int want_mask)
         fprintf(stderr, "advflow: %s\n", err.msg);
         return EXIT_USAGE;
     }
+    /* --threads wins over [run] threads.  The resolved case (a run's
+     * case.ini, the frames' text) keeps the case's key, so that no output
+     * but run.txt depends on --threads. */
+    af_threads_set(o->threads >= 0 ? o->threads : s->c->run.threads);
     size_t cells = af_grid_cells(&s->c->grid);
     char what[64];
     snprintf(what, sizeof what, "[grid] n = %d", s->c->grid.n);
@@ -531,6 +542,8 @@ int main(int argc, char **argv)
         signals_install(0);
     options o = {.cmd = cmd};
     int rc = parse_options(argc, argv, &o);
+    if (rc < 0 && o.threads >= 0) /* commands without a case (plot) too */
+        af_threads_set(o.threads);
     if (rc < 0)
         rc = fn(&o);
     free(o.sets);
