@@ -321,7 +321,7 @@ static void af_env_row(const af_dist_work *w, af_dist_scratch *t, double *row)
 static void af_env_rows_at(af_dist_work *w, double *a, int h, double off)
 {
     const int n = w->n;
-#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++)
         af_env_row_at(w, af_sc(w), a + (size_t)j * n, h, off);
 }
@@ -334,7 +334,7 @@ static void af_env_rows_at(af_dist_work *w, double *a, int h, double off)
 static void af_env_columns_at(af_dist_work *w, double *a, int h, double off)
 {
     const int n = w->n, m = n + 2 * h;
-#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 1)
     for (int ib = 0; ib < (n + AF_BLK - 1) / AF_BLK; ib++) {
         af_dist_scratch *t = af_sc(w);
         double *blk = t->blk;
@@ -429,10 +429,11 @@ static void af_edt_cols_part(const af_dist_work *w, const uint8_t *mask, int inv
 
 static void af_edt_cols(af_dist_work *w, const uint8_t *mask, int inv, double *d)
 {
-#pragma omp parallel num_threads(af_nt(w))
-    {
+const int nt = af_nt(w), np = af_parts(w->n, nt, 64);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
         int i0, i1;
-        af_thread_part(w->n, af_thread_id(), af_thread_count(), 8, &i0, &i1);
+        af_thread_part(w->n, q, np, 8, &i0, &i1);
         af_edt_cols_part(w, mask, inv, d, i0, i1);
     }
 }
@@ -473,10 +474,12 @@ static void af_smooth_rows(const af_dist_work *w, af_dist_scratch *t, const uint
 
 void af_dist_smooth(af_dist_work *w, const uint8_t *mask, double *u)
 {
-#pragma omp parallel num_threads(af_nt(w))
-    {
+/* parts of at least 8 ring warm-ups' length */
+    const int nt = af_nt(w), np = af_parts(w->n, nt, 8 * AF_KW);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
         int j0, j1;
-        af_thread_part(w->n, af_thread_id(), af_thread_count(), 1, &j0, &j1);
+        af_thread_part(w->n, q, np, 1, &j0, &j1);
         af_smooth_rows(w, af_sc(w), mask, u, j0, j1);
     }
 }
@@ -501,7 +504,7 @@ void af_dist_blur(af_dist_work *w, double *u, double sigma)
         k[t] /= sum;
     double *b = w->b;
     /* along x: u -> b */
-#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         const double *src = u + (size_t)j * n;
         double *dst = b + (size_t)j * n;
@@ -516,7 +519,7 @@ void af_dist_blur(af_dist_work *w, double *u, double sigma)
         }
     }
     /* along y: b -> u, a whole row at a time */
-#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         double *dst = u + (size_t)j * n;
         for (int i = 0; i < n; i++)
@@ -565,7 +568,7 @@ static void af_sub_rows(af_dist_work *w, const double *u, double *g)
 {
     const int n = w->n, per = w->per;
     const int ne = per ? n : n - 1; /* edges per row */
-#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         double *xt = af_sc(w)->line;
         const double *ur = u + (size_t)j * n;
@@ -675,10 +678,11 @@ static void af_sub_cols_part(const af_dist_work *w, const double *u, double *g, 
 
 static void af_sub_cols(af_dist_work *w, const double *u, double *g)
 {
-#pragma omp parallel num_threads(af_nt(w))
-    {
+const int nt = af_nt(w), np = af_parts(w->n, nt, 64);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
         int i0, i1;
-        af_thread_part(w->n, af_thread_id(), af_thread_count(), 8, &i0, &i1);
+        af_thread_part(w->n, q, np, 8, &i0, &i1);
         af_sub_cols_part(w, u, g, i0, i1);
     }
 }
@@ -692,7 +696,7 @@ static void af_signed_subcell(af_dist_work *w, const uint8_t *mask, double *s)
     af_sub_rows(w, u, dh);
     af_env_columns(w, dh); /* dh: squared distance to the horizontal-edge crossings */
     af_sub_cols(w, u, s);
-#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         double *sr = s + (size_t)j * n;
         const double *hr = dh + (size_t)j * n, *ur = u + (size_t)j * n;
@@ -713,7 +717,7 @@ static void af_signed_simple(af_dist_work *w, const uint8_t *mask, double *s)
     double *dout = w->a;
     af_dist_edt(w, mask, s); /* squared distance to the inside cells */
     af_edt_cols(w, mask, 1, dout);
-#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         double *sr = s + (size_t)j * n, *orow = dout + (size_t)j * n;
         const uint8_t *mr = mask + (size_t)j * n;
@@ -836,10 +840,11 @@ static void af_sweep_y_part(const af_dist_work *w, double *g, int i0, int i1)
 
 static void af_sweep_y(af_dist_work *w, double *g)
 {
-#pragma omp parallel num_threads(af_nt(w))
-    {
+const int nt = af_nt(w), np = af_parts(w->n, nt, 64);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
         int i0, i1;
-        af_thread_part(w->n, af_thread_id(), af_thread_count(), 8, &i0, &i1);
+        af_thread_part(w->n, q, np, 8, &i0, &i1);
         af_sweep_y_part(w, g, i0, i1);
     }
 }
@@ -894,7 +899,7 @@ static void af_redist_lines(af_dist_work *w, double delta, int tr, double *g, do
      * of them still fit an 8-way L1 (measured at 512^2: 8 is 25% faster
      * than 16 or 32 for the transposed family); a band of tile rows writes
      * rows of d2 and columns of g of its own */
-#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j0 = 0; j0 < n; j0 += AF_TILE)
         for (int i0 = 0; i0 < n; i0 += AF_TILE) {
             const int j1 = j0 + AF_TILE < n ? j0 + AF_TILE : n;

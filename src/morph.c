@@ -10,8 +10,7 @@
  * Indexing: cell (i, j) is at i + n * j, x fastest; every loop runs over
  * rows with i innermost so that memory is read sequentially.
  *
- * Threads: the fast method runs on bands of rows, one per thread
- * (threads_internal.h).  Its column distances are capped at r + 1, so a
+ * Threads: the fast method runs on bands of rows (threads_internal.h).  Its column distances are capped at r + 1, so a
  * band starts its scans r rows beyond its ends, as a periodic grid's scans
  * start across the seam, and gets exactly the distances of one scan over
  * the whole grid: the result is the same for every thread count.  The
@@ -310,16 +309,20 @@ static void af_fast_rows(const af_morph_work *w, uint16_t *s0, uint16_t *s1, con
     }
 }
 
-/* The whole grid: a band of rows per thread. */
+/* The whole grid in bands of rows (threads_internal.h), each at least 16 r
+ * rows long, so that the 2 r rows each band scans for its warm-up stay
+ * within an eighth of its work. */
 static void af_fast(af_morph_work *w, const uint8_t *in, uint8_t inv, uint8_t *out)
 {
     const int n = w->n;
-#pragma omp parallel num_threads(af_threads_for(w->nsc, (size_t)n * (size_t)n))
-    {
-        const int t = af_thread_id();
+    const int nt = af_threads_for(w->nsc, (size_t)n * (size_t)n);
+    const int np = af_parts(n, nt, 16 * w->r > 64 ? 16 * w->r : 64);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
+        const size_t t = (size_t)af_thread_id();
         int j0, j1;
-        af_thread_part(n, t, af_thread_count(), 1, &j0, &j1);
-        af_fast_rows(w, w->dn + (size_t)t * n, w->dn2 + (size_t)t * n, in, inv, out, j0, j1);
+        af_thread_part(n, q, np, 1, &j0, &j1);
+        af_fast_rows(w, w->dn + t * n, w->dn2 + t * n, in, inv, out, j0, j1);
     }
 }
 

@@ -94,7 +94,7 @@ void af_perimeter_eval(af_perimeter *p, const double *rho0, const double *rho1,
     af_morph_dilate(p->morph, mask, p->dil);
     af_morph_erode(p->morph, mask, p->ero);
     /* D >= 1_A >= E, so both strips are the cells where they differ. */
-#pragma omp parallel for num_threads(af_threads_for_cells(af_grid_cells(&p->grid))) schedule(static)
+#pragma omp parallel for num_threads(af_threads_for_cells(af_grid_cells(&p->grid))) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         double so = 0, si = 0;
         size_t count = 0;
@@ -156,7 +156,7 @@ double af_perimeter_local(af_perimeter *p, const double *rho0, const double *rho
      * centres of cells (i, j), (i+1, j), (i+1, j+1), (i, j+1). */
     int last = per ? n : n - 1;
     double *rows = p->rows;
-#pragma omp parallel for num_threads(af_threads_for_cells(af_grid_cells(g))) schedule(static)
+#pragma omp parallel for num_threads(af_threads_for_cells(af_grid_cells(g))) schedule(dynamic, 8)
     for (int j = 0; j < last; j++) {
         double total = 0;
         int j1 = (j + 1) % n;

@@ -984,40 +984,42 @@ static void af_sweep_band(af_segbuf *out, const af_frame_lay *L, af_scratch *sc,
     }
 }
 
-/* The sweep over all square rows, a band per thread (scratch sc[t], nsc of
- * them; r: the field, whose ring and pad each band replaces by its own).
- * The bands' segments are appended to out in band order: the order of one
- * sweep.  The map's pixels without a region (mask and level set NULL) go
- * the same way, in bands of pixel rows. */
+/* The sweep over all square rows in bands (threads_internal.h; thread t
+ * uses scratch sc[t], nsc of them; r: the field, whose ring and pad each
+ * band replaces by its thread's).  The bands' segments are appended to
+ * out in band order: the order of one sweep.  The map's pixels without a
+ * region (r NULL) go the same way, in bands of pixel rows. */
 static void af_sweep(af_segbuf *out, const af_frame_lay *L, af_scratch *sc, int nsc,
                      const af_rows *r, double level, uint8_t *data, int stride)
 {
     const int n = L->n;
-    af_segbuf part[nsc];
+    const int np = af_parts(r ? n + 1 : L->side, nsc, 32);
+    af_segbuf part[np];
     memset(part, 0, sizeof part);
-#pragma omp parallel num_threads(nsc)
-    {
-        const int t = af_thread_id();
+#pragma omp parallel for num_threads(nsc) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
+        af_scratch *t = &sc[af_thread_id()];
         int b0, b1;
-        af_thread_part(n + 1, t, af_thread_count(), 1, &b0, &b1);
         if (!r) {
             int crow_j = -1;
-            af_thread_part(L->side, t, af_thread_count(), 1, &b0, &b1);
+            af_thread_part(L->side, q, np, 1, &b0, &b1);
             for (int py = b0; py < b1; py++)
-                af_fill_row(L, &sc[t], data, stride, py, &crow_j, NULL, 0);
+                af_fill_row(L, t, data, stride, py, &crow_j, NULL, 0);
         } else {
             af_rows rt = *r;
-            rt.ring = sc[t].ring;
-            rt.pad = sc[t].pad;
+            rt.ring = t->ring;
+            rt.pad = t->pad;
             rt.ring_lo = rt.ring_hi = 0;
-            af_sweep_band(t ? &part[t] : out, L, &sc[t], &rt, level, data, stride, b0 - 1, b1 - 1);
+            af_thread_part(n + 1, q, np, 1, &b0, &b1);
+            af_sweep_band(q ? &part[q] : out, L, t, &rt, level, data, stride, b0 - 1, b1 - 1);
         }
     }
-    for (int t = 1; out && t < nsc; t++) {
-        for (size_t k = 0; k < part[t].n; k++)
-            af_segbuf_push(out, part[t].s[k]);
-        out->oom |= part[t].oom;
-        free(part[t].s);
+    for (int q = 1; q < np; q++) {
+        for (size_t k = 0; out && k < part[q].n; k++)
+            af_segbuf_push(out, part[q].s[k]);
+        if (out)
+            out->oom |= part[q].oom;
+        free(part[q].s);
     }
 }
 

@@ -83,7 +83,7 @@ void af_risk_eval(af_risk *r, const double *rho0, const double *rho1, const uint
     af_morph_erode(r->morph, mask, r->ero);
     /* Each sum is over non-negative terms: no cancellation, so the
      * identity adv = clean + w_B Per_eps / M holds to a few ulps. */
-#pragma omp parallel for num_threads(af_threads_for_cells(af_grid_cells(&r->g))) schedule(static)
+#pragma omp parallel for num_threads(af_threads_for_cells(af_grid_cells(&r->g))) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         double mass = 0, clean = 0, adv = 0, so = 0, si = 0;
         size_t count = 0;

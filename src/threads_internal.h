@@ -9,6 +9,13 @@
  * team).  Integer counts, maxima, minima and bit ORs are exact in any
  * order and may use reduction clauses.
  *
+ * Scheduling: loops over rows hand out a few rows at a time (dynamic), and
+ * passes that sweep bands of rows or columns cut the grid into about
+ * AF_PARTS_PER_THREAD parts per thread, handed out one at a time: on a
+ * machine whose cores are busy with other work a thread may wait for a
+ * core, and the others then take over its share instead of waiting for
+ * it.  Which thread computes a row never changes what it computes.
+ *
  * Scratch: a workspace allocates af_threads_slots() copies of its per-row
  * scratch when it is made, and a region runs on af_threads_for(slots,
  * cells) threads, so that thread t's scratch is copy t.  Regions over
@@ -41,6 +48,20 @@ static inline int af_threads_for(int slots, size_t cells)
         return 1;
     int t = af_threads_get();
     return t < slots ? t : slots;
+}
+
+/* Parts per thread of a pass over bands (see the top). */
+#define AF_PARTS_PER_THREAD 4
+
+/* Number of parts of n rows (columns) for nt threads, each at least
+ * min_len long (a part's own overhead, e.g. rows scanned twice, stays a
+ * small share); at least 1. */
+static inline int af_parts(int n, int nt, int min_len)
+{
+    int p = nt > 1 ? AF_PARTS_PER_THREAD * nt : 1;
+    int most = min_len > 0 ? n / min_len : n;
+    p = p < most ? p : most;
+    return p > 1 ? p : 1;
 }
 
 /* Threads for a pass over `cells` cells without per-thread scratch. */
