@@ -205,8 +205,7 @@ af_status af_kde_fill(af_kde *k, const af_points *p, int label, double bandwidth
     int n = g->n, periodic = g->edge == AF_EDGE_PERIODIC;
     size_t cells = af_grid_cells(g);
     double *buf = af_gauss_buffer(k->gauss);
-    const int nt = af_threads_for_cells(cells);
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static)
     for (size_t i = 0; i < cells; i++)
         buf[i] = 0.0;
     for (size_t q = 0; q < p->count; q++) {
@@ -230,12 +229,12 @@ af_status af_kde_fill(af_kde *k, const af_points *p, int label, double bandwidth
 
     /* Clip round-off, then scale to the class's mass (see the top). */
     double mx = 0; /* a maximum: exact in any order */
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(max : mx)
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static) reduction(max : mx)
     for (size_t i = 0; i < cells; i++)
         if (buf[i] > mx)
             mx = buf[i];
     double tiny = AF_KDE_CLIP * mx, sum = 0;
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static)
     for (size_t i = 0; i < cells; i++)
         rho[i] = buf[i] >= tiny ? buf[i] : 0.0;
     for (size_t i = 0; i < cells; i++)
@@ -253,7 +252,7 @@ af_status af_kde_fill(af_kde *k, const af_points *p, int label, double bandwidth
     double wc = p->weight[label] / wmax * (double)count[label];
     double W = wc + p->weight[1 - label] / wmax * (double)count[1 - label];
     double scale = (wc / W) / (g->dx * g->dx * sum);
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static)
     for (size_t i = 0; i < cells; i++)
         rho[i] *= scale;
     return AF_OK;

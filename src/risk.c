@@ -167,6 +167,14 @@ static int attacked(const af_risk *r, const uint8_t *mask, double x, double y, i
     return 0;
 }
 
+/* Cells af_risk_points looks at for `count` points, about (a ball's
+ * bounding box each): the size of the pass, for af_threads_for_cells. */
+static inline size_t points_work(const af_risk *r, size_t count)
+{
+    const double side = 2 * r->eps / r->g.dx + 2;
+    return (size_t)fmin(1e18, side * side * (double)count);
+}
+
 static af_status points_in_box(const af_grid *g, const af_points *p, af_error *err)
 {
     for (size_t k = 0; k < p->count; k++)
@@ -189,10 +197,7 @@ af_status af_risk_points(const af_risk *r, const af_points *p, const uint8_t *ma
      * order, so the points may be shared among threads) */
     size_t m0 = 0, m1 = 0, c0 = 0, c1 = 0, a0 = 0, a1 = 0;
     const long np = (long)p->count;
-    /* a point costs about a ball's cells: fewer than AF_PAR_MIN_CELLS of
-     * them in all stay on one thread */
-    const double ball = (2 * r->eps / r->g.dx + 2) * (2 * r->eps / r->g.dx + 2);
-#pragma omp parallel for num_threads(af_threads_for_cells((size_t)fmin(1e18, ball * np))) \
+#pragma omp parallel for num_threads(af_threads_for_cells(points_work(r, p->count))) \
     schedule(dynamic, 64) reduction(+ : m0, m1, c0, c1, a0, a1)
     for (long k = 0; k < np; k++) {
         int y = p->label[k] != 0;
