@@ -926,7 +926,7 @@ af_status af_case_finish(af_case *c, af_error *err)
     /* [run] */
     c->run.threads = get_int(&x, "run", "threads", 0, 0);
     require(&x, c->run.threads >= 0 && c->run.threads <= AF_THREADS_MAX, "run", "threads",
-            "must be a whole number in 0..1024 (0: every core)");
+            "must be a whole number in 0..256 (0: every core)");
 
     if (x.status != AF_OK)
         return x.status;

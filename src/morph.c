@@ -268,8 +268,8 @@ static void af_row_sweep(const af_morph_work *w, const uint16_t *restrict g, uin
  * Distances are capped at r + 1, so each scan's state entering the band is
  * found by scanning the r rows before it from "nothing within reach": an
  * inside cell farther away gives the cap either way.  Periodic grids take
- * those rows across the seam (2r < n: they do not overlap the band's other
- * end); clamped grids have nothing beyond the edge. */
+ * those rows across the seam, as one scan over the whole grid does at row
+ * 0; clamped grids have nothing beyond the edge. */
 static void af_fast_rows(const af_morph_work *w, uint16_t *s0, uint16_t *s1, const uint8_t *in,
                          uint8_t inv, uint8_t *out, int j0, int j1)
 {

@@ -1252,8 +1252,11 @@ static cairo_status_t af_frame_draw(cairo_surface_t *surf, const af_frame_lay *L
 {
     const af_png_frame *f = L->f;
     const int n = L->n, per = f->grid->edge == AF_EDGE_PERIODIC;
-    /* scratch for each thread of the map's sweeps */
-    const int nsc = af_threads_for_cells((size_t)L->side * (size_t)L->side);
+    /* scratch for each thread of the map's sweeps, no more threads than
+     * the sweeps have parts (af_sweep: at least 32 rows each) */
+    int nsc = af_threads_for_cells((size_t)L->side * (size_t)L->side);
+    if (nsc > L->side / 32 + 1)
+        nsc = L->side / 32 + 1;
     af_scratch *sc = calloc((size_t)nsc, sizeof *sc);
     int fail = !sc;
     for (int t = 0; !fail && t < nsc; t++)

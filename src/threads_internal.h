@@ -70,8 +70,8 @@ static inline int af_threads_for_cells(size_t cells)
     return af_threads_for(1 << 30, cells);
 }
 
-/* The calling thread's number in its team (0 outside a parallel region)
- * and the team's size. */
+/* The calling thread's number in its team (0 outside a parallel region):
+ * the index of its scratch. */
 static inline int af_thread_id(void)
 {
 #ifdef _OPENMP
@@ -81,18 +81,10 @@ static inline int af_thread_id(void)
 #endif
 }
 
-static inline int af_thread_count(void)
-{
-#ifdef _OPENMP
-    return omp_get_num_threads();
-#else
-    return 1;
-#endif
-}
-
 /* Part t of T of the range [0, n): [*lo, *hi), contiguous, about n / T
  * long, starting at a multiple of align (8 doubles or 64 bytes: parts of
- * one row then share no cache line); a part may be empty. */
+ * one row then share no cache line); a part may be empty.  The parts cover
+ * [0, n) whatever T is: which thread takes which part never matters. */
 static inline int af_part_start(int n, int t, int T, int align)
 {
     if (t >= T)

@@ -20,9 +20,10 @@
  * from inside the caller's own OpenMP parallel region the library runs on
  * that region's thread alone (OpenMP's default: no nested parallelism).
  * Workspaces and plans keep per-thread scratch for max(af_threads_get(),
- * af_threads_cores()) threads, as counted when they were allocated; a
- * larger count set later is used in full only by workspaces allocated
- * after it.
+ * af_threads_cores()) threads, as counted when they were allocated (a few
+ * hundred bytes per cell of a row per thread: about 0.5 MB per thread for
+ * a distance workspace at n = 2048); a larger count set later is used in
+ * full only by workspaces allocated after it.
  *
  * A library built without OpenMP (`make OMPFLAGS=`) is serial:
  * af_threads_get and af_threads_cores return 1 and af_threads_set does
@@ -39,7 +40,7 @@ extern "C" {
 #endif
 
 /* Most threads af_threads_set accepts (larger n is taken as this). */
-#define AF_THREADS_MAX 1024
+#define AF_THREADS_MAX 256
 
 /* Use n threads from now on; n <= 0 restores the default, every core
  * (af_threads_cores()).  n above the core count is allowed (the threads

@@ -128,7 +128,7 @@ static int parse_options(int argc, char **argv, options *o)
         } else if ((t = TAKE("--threads")) != 0) {
             long v = t < 0 ? -1 : whole(val, 0, AF_THREADS_MAX);
             if (v < 0)
-                return usage_error(o->cmd, "--threads needs a whole number in 0..1024 (0: every core)",
+                return usage_error(o->cmd, "--threads needs a whole number in 0..256 (0: every core)",
                                    NULL);
             o->threads = (int)v;
         } else if ((t = TAKE("--tau")) != 0) {

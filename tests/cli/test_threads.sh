@@ -37,14 +37,14 @@ INI
 
 # ---- bad values: exit 2 naming the command, nothing written ----
 for cmd in run perimeter render data robust attack; do
-    expect 2 "advflow $cmd: --threads needs a whole number in 0..1024" -- \
+    expect 2 "advflow $cmd: --threads needs a whole number in 0..256" -- \
         "$BIN" "$cmd" "$T/m.ini" --threads x --out "$T/bad"
 done
 expect 2 "advflow plot: --threads needs a whole number" -- "$BIN" plot "$T" --threads -1
 expect 2 "advflow run: --threads needs" -- "$BIN" run "$T/m.ini" --out "$T/bad" --threads 2.5
-expect 2 "advflow run: --threads needs" -- "$BIN" run "$T/m.ini" --out "$T/bad" --threads=1025
+expect 2 "advflow run: --threads needs" -- "$BIN" run "$T/m.ini" --out "$T/bad" --threads=257
 expect 2 "advflow run: --threads needs" -- "$BIN" run "$T/m.ini" --out "$T/bad" --threads
-expect 2 "--set run.threads = '-1': must be a whole number in 0..1024" -- \
+expect 2 "--set run.threads = '-1': must be a whole number in 0..256" -- \
     "$BIN" run "$T/m.ini" --out "$T/bad" --set run.threads=-1
 expect 2 "--set run.threads = 'two': expected a whole number" -- \
     "$BIN" perimeter "$T/m.ini" --set run.threads=two
