@@ -59,6 +59,7 @@ static const char *const scheme_keys[] = {"epsilon", "h", "p", "norm", "selectio
                                           "distance", "representation", "steps", "t_end",
                                           "stop_when_still", NULL};
 static const char *const output_keys[] = {"dir", "every", "frames", "scale", "format", NULL};
+static const char *const run_keys[] = {"threads", NULL};
 
 static const struct {
     const char *name;
@@ -66,7 +67,7 @@ static const struct {
 } schema[] = {
     {"grid", grid_keys},       {"initial", initial_keys}, {"density", density_keys},
     {"rho0", density_keys},    {"rho1", density_keys},    {"scheme", scheme_keys},
-    {"output", output_keys},   {"data", data_keys},
+    {"output", output_keys},   {"data", data_keys},       {"run", run_keys},
 };
 #define NSECTIONS ((int)(sizeof schema / sizeof schema[0]))
 
@@ -186,7 +187,7 @@ static af_status check_key(const af_case *c, const char *where, const char *sect
     if (s < 0)
         return af_error_set(err, AF_EINVAL,
                             "%s: unknown section [%s] (known: grid, initial, density, rho0, rho1, "
-                            "scheme, output, data)",
+                            "scheme, output, data, run)",
                             where, section);
     if (!key_known(s, key)) {
         char list[512] = "";
@@ -313,7 +314,7 @@ af_status af_case_read(af_case *c, const char *path, af_error *err)
     if (st->bad_section_line && (rc == 0 || rc > st->bad_section_line))
         return af_error_set(err, AF_EINVAL,
                             "%s:%d: unknown section [%s] (known: grid, initial, density, rho0, "
-                            "rho1, scheme, output, data)",
+                            "rho1, scheme, output, data, run)",
                             path, st->bad_section_line, st->bad_section);
     if (rc == -2)
         return af_error_set(err, AF_ENOMEM, "%s: out of memory while parsing", path);
@@ -922,6 +923,11 @@ af_status af_case_finish(af_case *c, af_error *err)
     static const char *const formats[] = {"png", "npy", "both", NULL};
     o->format = (af_output_format)get_choice(&x, "output", "format", formats, 0);
 
+    /* [run] */
+    c->run.threads = get_int(&x, "run", "threads", 0, 0);
+    require(&x, c->run.threads >= 0 && c->run.threads <= AF_THREADS_MAX, "run", "threads",
+            "must be a whole number in 0..256 (0: every core)");
+
     if (x.status != AF_OK)
         return x.status;
     /* Every key given must have been used by the chosen kinds. */
@@ -938,7 +944,7 @@ af_status af_case_finish(af_case *c, af_error *err)
                                                                  "for generated data)"
                                                                : "generate");
         else if (strcmp(e->section, "grid") && strcmp(e->section, "scheme")
-                 && strcmp(e->section, "output")) {
+                 && strcmp(e->section, "output") && strcmp(e->section, "run")) {
             const af_density *dd = strcmp(e->section, "rho1") == 0   ? &c->rho1
                                    : strcmp(e->section, "rho0") == 0 ? &c->rho0
                                                                      : &c->density;
@@ -1326,6 +1332,8 @@ af_status af_case_write(const af_case *c, FILE *f, af_error *err)
         return s;
     fprintf(f, "every = %d\nframes = %s\nscale = %d\nformat = %s\n", o->every,
             o->frames ? "yes" : "no", o->scale, formats[o->format]);
+    /* last: --resume compares case.ini without it (threads change no result) */
+    fprintf(f, "\n[run]\nthreads = %d\n", c->run.threads);
     if (fflush(f) != 0 || ferror(f))
         return af_error_set(err, AF_EIO, "case: writing the resolved case failed: %s",
                             strerror(errno));

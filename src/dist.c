@@ -59,6 +59,15 @@
  *   the pass along x); rows smoothed along x are kept in a ring of 9 rows
  *   for the pass along y.
  *
+ * Threads (threads_internal.h): every pass is split into rows, blocks of
+ * columns or bands of rows whose cells are computed exactly as in one
+ * pass, so the results do not depend on the thread count.  The sweeps
+ * along y run on bands of columns (a column's sweep sees only its own
+ * column), the envelopes and sweeps along x on rows, the smoothing on
+ * bands of rows, each band warming its ring up on the rows above it.  The
+ * zero line's pieces are collected on one thread (their order is the
+ * order of the scan).
+ *
  * Shift invariance: 1D distances are built from offsets only (1 - t, then
  * + 1 per cell) and every intersection of parabolas is kept relative to a
  * parabola's own vertex, so the floating-point operations depend only on
@@ -88,6 +97,7 @@
 
 #include "contour_internal.h"
 #include "smooth_internal.h"
+#include "threads_internal.h"
 
 /* Gaussian radius in cells: truncation at 4 sigma, sigma = 1 cell. */
 #define AF_KR AF_SMOOTH_R
@@ -105,6 +115,18 @@ typedef struct {
     double x0, y0, x1, y1;
 } af_dist_piece;
 
+/* One thread's scratch (a workspace holds one per thread slot). */
+typedef struct {
+    double *line;           /* n + 2 hr: one unrolled line, or the crossings of one row */
+    double *ring;           /* AF_KW * n: rows smoothed along x, row jj in slot jj mod AF_KW */
+    uint8_t *pad;           /* n + 2 AF_KR: one mask row with its edge extension */
+    double *blk;            /* AF_BLK * (n + 2 hr): gathered columns */
+    int *v;                 /* n + 2 hr: envelope vertices */
+    double *zn, *zd;        /* n + 2 hr: left end of each envelope piece, zn / zd relative
+                               to its vertex */
+    double *fv;             /* n + 2 hr: f at each envelope vertex */
+} af_dist_scratch;
+
 struct af_dist_work {
     int n;                  /* cells per axis */
     int per;                /* 1 on a torus (AF_EDGE_PERIODIC) */
@@ -115,14 +137,8 @@ struct af_dist_work {
     af_smooth_kernel sk;    /* the Gaussian of af_dist_smooth (smooth_internal.h) */
     double *a;              /* n * n: sub-cell u; simple form: EDT of the complement */
     double *b;              /* n * n: sub-cell: distances to the horizontal-edge crossings */
-    double *line;           /* n + 2 hr: one unrolled line, or the crossings of one row */
-    double *ring;           /* AF_KW * n: rows smoothed along x, row jj in slot jj mod AF_KW */
-    uint8_t *pad;           /* n + 2 AF_KR: one mask row with its edge extension */
-    double *blk;            /* AF_BLK * (n + 2 hr): gathered columns */
-    int *v;                 /* n + 2 hr: envelope vertices */
-    double *zn, *zd;        /* n + 2 hr: left end of each envelope piece, zn / zd relative
-                               to its vertex */
-    double *fv;             /* n + 2 hr: f at each envelope vertex */
+    af_dist_scratch *sc;    /* nsc: thread t uses sc[t] */
+    int nsc;
     af_dist_piece *pc;      /* cap: the zero line's pieces, square by square in rows (at
                                most 2 per square: fewer than 2^31, AF_GRID_MAX_CELLS) */
     size_t npc, cap;
@@ -157,16 +173,24 @@ af_dist_work *af_dist_work_alloc(const af_grid *g, af_error *err)
     w->row = malloc((n + 1) * sizeof *w->row);
     w->a = malloc(n * n * sizeof *w->a);
     w->b = malloc(n * n * sizeof *w->b);
-    w->line = malloc(m * sizeof *w->line);
-    w->ring = malloc(AF_KW * n * sizeof *w->ring);
-    w->pad = malloc(n + 2 * AF_KR);
-    w->blk = malloc(AF_BLK * m * sizeof *w->blk);
-    w->v = malloc(m * sizeof *w->v);
-    w->zn = malloc(m * sizeof *w->zn);
-    w->zd = malloc(m * sizeof *w->zd);
-    w->fv = malloc(m * sizeof *w->fv);
-    if (!w->a || !w->b || !w->line || !w->ring || !w->pad || !w->blk || !w->v || !w->zn || !w->zd
-        || !w->fv || !w->pc || !w->row) {
+    int nsc = af_threads_slots();
+    w->sc = calloc((size_t)nsc, sizeof *w->sc);
+    int ok = w->a && w->b && w->pc && w->row && w->sc;
+    if (w->sc)
+        w->nsc = nsc;
+    for (int t = 0; ok && t < nsc; t++) {
+        af_dist_scratch *c = &w->sc[t];
+        c->line = malloc(m * sizeof *c->line);
+        c->ring = malloc(AF_KW * n * sizeof *c->ring);
+        c->pad = malloc(n + 2 * AF_KR);
+        c->blk = malloc(AF_BLK * m * sizeof *c->blk);
+        c->v = malloc(m * sizeof *c->v);
+        c->zn = malloc(m * sizeof *c->zn);
+        c->zd = malloc(m * sizeof *c->zd);
+        c->fv = malloc(m * sizeof *c->fv);
+        ok = c->line && c->ring && c->pad && c->blk && c->v && c->zn && c->zd && c->fv;
+    }
+    if (!ok) {
         af_dist_work_free(w);
         af_error_set(err, AF_ENOMEM, "dist: out of memory for a workspace of %zu^2 cells", n);
         return NULL;
@@ -182,18 +206,26 @@ void af_dist_work_free(af_dist_work *w)
         return;
     free(w->a);
     free(w->b);
-    free(w->line);
-    free(w->ring);
-    free(w->pad);
-    free(w->blk);
-    free(w->v);
-    free(w->zn);
-    free(w->zd);
-    free(w->fv);
+    for (int t = 0; t < w->nsc; t++) {
+        af_dist_scratch *c = &w->sc[t];
+        free(c->line);
+        free(c->ring);
+        free(c->pad);
+        free(c->blk);
+        free(c->v);
+        free(c->zn);
+        free(c->zd);
+        free(c->fv);
+    }
+    free(w->sc);
     free(w->pc);
     free(w->row);
     free(w);
 }
+
+/* Threads for a pass over w's grid, and the calling thread's scratch. */
+static int af_nt(const af_dist_work *w) { return af_threads_for(w->nsc, (size_t)w->n * (size_t)w->n); }
+static af_dist_scratch *af_sc(af_dist_work *w) { return &w->sc[af_thread_id()]; }
 
 const char *af_sdist_name(af_sdist_kind kind)
 {
@@ -263,23 +295,36 @@ static void af_envelope(const double *f, int m, int qlo, int qhi, double off, do
  * the envelope along x, in place.  On a torus the row is unrolled by h
  * (h <= n) on each side; the parabolas sit at p + off, the queries at the
  * cells (off = 0: af_env_row). */
-static void af_env_row_at(af_dist_work *w, double *row, int h, double off)
+static void af_env_row_at(const af_dist_work *w, af_dist_scratch *t, double *row, int h,
+                          double off)
 {
     const int n = w->n;
     for (int i = 0; i < n; i++)
         row[i] *= row[i];
     if (!w->per) {
-        af_envelope(row, n, 0, n, off, row, w->v, w->zn, w->zd, w->fv);
+        af_envelope(row, n, 0, n, off, row, t->v, t->zn, t->zd, t->fv);
         return;
     }
     /* Unroll: line[p] = row[(p - h) mod n]. */
-    memcpy(w->line, row + (n - h), (size_t)h * sizeof *row);
-    memcpy(w->line + h, row, (size_t)n * sizeof *row);
-    memcpy(w->line + h + n, row, (size_t)h * sizeof *row);
-    af_envelope(w->line, n + 2 * h, h, h + n, off, row, w->v, w->zn, w->zd, w->fv);
+    memcpy(t->line, row + (n - h), (size_t)h * sizeof *row);
+    memcpy(t->line + h, row, (size_t)n * sizeof *row);
+    memcpy(t->line + h + n, row, (size_t)h * sizeof *row);
+    af_envelope(t->line, n + 2 * h, h, h + n, off, row, t->v, t->zn, t->zd, t->fv);
 }
 
-static void af_env_row(af_dist_work *w, double *row) { af_env_row_at(w, row, w->h, 0.0); }
+static void af_env_row(const af_dist_work *w, af_dist_scratch *t, double *row)
+{
+    af_env_row_at(w, t, row, w->h, 0.0);
+}
+
+/* af_env_row_at on every row of a (n * n), on threads. */
+static void af_env_rows_at(af_dist_work *w, double *a, int h, double off)
+{
+    const int n = w->n;
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
+    for (int j = 0; j < n; j++)
+        af_env_row_at(w, af_sc(w), a + (size_t)j * n, h, off);
+}
 
 /* Envelope along every column of a (n * n, squared values, in place):
  * AF_BLK columns at a time are gathered (unrolled by h on a torus) into
@@ -289,8 +334,11 @@ static void af_env_row(af_dist_work *w, double *row) { af_env_row_at(w, row, w->
 static void af_env_columns_at(af_dist_work *w, double *a, int h, double off)
 {
     const int n = w->n, m = n + 2 * h;
-    double *blk = w->blk;
-    for (int i0 = 0; i0 < n; i0 += AF_BLK) {
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 1)
+    for (int ib = 0; ib < (n + AF_BLK - 1) / AF_BLK; ib++) {
+        af_dist_scratch *t = af_sc(w);
+        double *blk = t->blk;
+        const int i0 = ib * AF_BLK;
         const int nb = n - i0 < AF_BLK ? n - i0 : AF_BLK;
         for (int p = 0; p < m; p++) {
             const int j = p < h ? p - h + n : (p < h + n ? p - h : p - h - n);
@@ -299,8 +347,8 @@ static void af_env_columns_at(af_dist_work *w, double *a, int h, double off)
                 blk[(size_t)c * m + p] = src[c];
         }
         for (int c = 0; c < nb; c++)
-            af_envelope(blk + (size_t)c * m, m, h, h + n, off, blk + (size_t)c * m, w->v, w->zn,
-                        w->zd, w->fv);
+            af_envelope(blk + (size_t)c * m, m, h, h + n, off, blk + (size_t)c * m, t->v, t->zn,
+                        t->zd, t->fv);
         for (int j = 0; j < n; j++) {
             double *dst = a + (size_t)j * n + i0;
             for (int c = 0; c < nb; c++)
@@ -314,31 +362,35 @@ static void af_env_columns(af_dist_work *w, double *a) { af_env_columns_at(w, a,
 /* ---- exact EDT of cell centres --------------------------------------- */
 
 /* Distance along y (not squared) to the nearest cell of the same column
- * with (mask != 0) != inv: the first pass of the EDT. */
-static void af_edt_cols(af_dist_work *w, const uint8_t *mask, int inv, double *d)
+ * with (mask != 0) != inv, for the columns [i0, i1): the first pass of the
+ * EDT.  Each column is swept on its own, so bands of columns may run on
+ * different threads. */
+static void af_edt_cols_part(const af_dist_work *w, const uint8_t *mask, int inv, double *d,
+                             int i0, int i1)
 {
     const int n = w->n;
 
     /* Distance along y to the nearest source cell of the same column, first
      * looking down (smaller j), then up.  A non-source cell is one more than
      * its neighbour; HUGE_VAL + 1 stays HUGE_VAL. */
-    for (int i = 0; i < n; i++)
+    for (int i = i0; i < i1; i++)
         d[i] = ((mask[i] != 0) != inv) ? 0.0 : HUGE_VAL;
     for (int j = 1; j < n; j++) {
         const uint8_t *mr = mask + (size_t)j * n;
         const double *prev = d + (size_t)(j - 1) * n;
         double *cur = d + (size_t)j * n;
-        for (int i = 0; i < n; i++)
+        for (int i = i0; i < i1; i++)
             cur[i] = ((mr[i] != 0) != inv) ? 0.0 : prev[i] + 1.0;
     }
     if (w->per) {
         /* Carry the distances across the wrap edge: keep going round until
-         * a row no longer changes (then no later row can change either). */
+         * a row no longer changes (then no later row can change either;
+         * this holds column by column, so for any band of columns). */
         for (int j = 0; j < n; j++) {
             const double *prev = d + (size_t)(j == 0 ? n - 1 : j - 1) * n;
             double *cur = d + (size_t)j * n;
             int changed = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = i0; i < i1; i++) {
                 const double c = prev[i] + 1.0;
                 if (c < cur[i]) {
                     cur[i] = c;
@@ -352,7 +404,7 @@ static void af_edt_cols(af_dist_work *w, const uint8_t *mask, int inv, double *d
     for (int j = n - 2; j >= 0; j--) {
         const double *next = d + (size_t)(j + 1) * n;
         double *cur = d + (size_t)j * n;
-        for (int i = 0; i < n; i++) {
+        for (int i = i0; i < i1; i++) {
             const double c = next[i] + 1.0;
             cur[i] = c < cur[i] ? c : cur[i];
         }
@@ -362,7 +414,7 @@ static void af_edt_cols(af_dist_work *w, const uint8_t *mask, int inv, double *d
             const double *next = d + (size_t)(j == n - 1 ? 0 : j + 1) * n;
             double *cur = d + (size_t)j * n;
             int changed = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = i0; i < i1; i++) {
                 const double c = next[i] + 1.0;
                 if (c < cur[i]) {
                     cur[i] = c;
@@ -375,33 +427,61 @@ static void af_edt_cols(af_dist_work *w, const uint8_t *mask, int inv, double *d
     }
 }
 
+static void af_edt_cols(af_dist_work *w, const uint8_t *mask, int inv, double *d)
+{
+const int nt = af_nt(w), np = af_parts(w->n, nt, 64);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
+        int i0, i1;
+        af_thread_part(w->n, q, np, 8, &i0, &i1);
+        af_edt_cols_part(w, mask, inv, d, i0, i1);
+    }
+}
+
 void af_dist_edt(af_dist_work *w, const uint8_t *mask, double *d2)
 {
     af_edt_cols(w, mask, 0, d2);
-    for (int j = 0; j < w->n; j++)
-        af_env_row(w, d2 + (size_t)j * w->n);
+    af_env_rows_at(w, d2, w->h, 0.0);
 }
 
 /* ---- Gaussian smoothing ---------------------------------------------- */
 
-void af_dist_smooth(af_dist_work *w, const uint8_t *mask, double *u)
+/* Rows [j0, j1) of af_dist_smooth, with thread scratch t. */
+static void af_smooth_rows(const af_dist_work *w, af_dist_scratch *t, const uint8_t *mask,
+                           double *u, int j0, int j1)
 {
     const int n = w->n;
-    double *ring = w->ring;
-#define AF_SLOT(jj) (ring + (size_t)(((jj) + AF_KW) % AF_KW) * n)
+    double *ring = t->ring;
+#define AF_SLOT(jj) (ring + (size_t)((((jj) % AF_KW) + AF_KW) % AF_KW) * n)
     /* The rows smoothed along x live in a ring of AF_KW rows (in cache),
      * indexed by the unrolled row jj in [-AF_KR, n + AF_KR); the ring holds
-     * rows j - AF_KR .. j + AF_KR when output row j is formed. */
-    for (int jj = -AF_KR; jj < AF_KR; jj++)
-        af_smooth_row_x(&w->sk, mask, n, w->per, jj, w->pad, AF_SLOT(jj));
-    for (int j = 0; j < n; j++) {
-        af_smooth_row_x(&w->sk, mask, n, w->per, j + AF_KR, w->pad, AF_SLOT(j + AF_KR));
+     * rows j - AF_KR .. j + AF_KR when output row j is formed.  Each row
+     * smoothed along x is exact (smooth_internal.h), so a band that starts
+     * its ring at j0 forms the rows the whole sweep forms. */
+    if (j0 >= j1)
+        return;
+    for (int jj = j0 - AF_KR; jj < j0 + AF_KR; jj++)
+        af_smooth_row_x(&w->sk, mask, n, w->per, jj, t->pad, AF_SLOT(jj));
+    for (int j = j0; j < j1; j++) {
+        af_smooth_row_x(&w->sk, mask, n, w->per, j + AF_KR, t->pad, AF_SLOT(j + AF_KR));
         const double *src[AF_KW];
-        for (int t = 0; t < AF_KW; t++)
-            src[t] = AF_SLOT(j + t - AF_KR);
+        for (int k = 0; k < AF_KW; k++)
+            src[k] = AF_SLOT(j + k - AF_KR);
         af_smooth_row_y(&w->sk, src, n, u + (size_t)j * n);
     }
 #undef AF_SLOT
+}
+
+void af_dist_smooth(af_dist_work *w, const uint8_t *mask, double *u)
+{
+/* parts of at least 8 ring warm-ups' length */
+    const int nt = af_nt(w), np = af_parts(w->n, nt, 8 * AF_KW);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
+        int j0, j1;
+        af_thread_part(w->n, q, np, 1, &j0, &j1);
+        af_smooth_rows(w, af_sc(w), mask, u, j0, j1);
+    }
 }
 
 /* Separable Gaussian blur of a double field, in place, through the
@@ -424,6 +504,7 @@ void af_dist_blur(af_dist_work *w, double *u, double sigma)
         k[t] /= sum;
     double *b = w->b;
     /* along x: u -> b */
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         const double *src = u + (size_t)j * n;
         double *dst = b + (size_t)j * n;
@@ -438,6 +519,7 @@ void af_dist_blur(af_dist_work *w, double *u, double sigma)
         }
     }
     /* along y: b -> u, a whole row at a time */
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         double *dst = u + (size_t)j * n;
         for (int i = 0; i < n; i++)
@@ -486,8 +568,9 @@ static void af_sub_rows(af_dist_work *w, const double *u, double *g)
 {
     const int n = w->n, per = w->per;
     const int ne = per ? n : n - 1; /* edges per row */
-    double *xt = w->line;
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
+        double *xt = af_sc(w)->line;
         const double *ur = u + (size_t)j * n;
         double *gr = g + (size_t)j * n;
         int any = 0;
@@ -531,16 +614,16 @@ static void af_sub_rows(af_dist_work *w, const double *u, double *g)
  * joins rows e and e + 1), swept a whole row at a time, and not squared (the
  * envelope along x squares each row).  On a torus the second round stops at
  * the first row that no longer changes: no later row can change either. */
-static void af_sub_cols(af_dist_work *w, const double *u, double *g)
+static void af_sub_cols_part(const af_dist_work *w, const double *u, double *g, int i0, int i1)
 {
     const int n = w->n, per = w->per;
-    for (int i = 0; i < n; i++)
+    for (int i = i0; i < i1; i++)
         g[i] = HUGE_VAL;
     for (int j = 1; j < n; j++) {
         const double *u0 = u + (size_t)(j - 1) * n, *u1 = u + (size_t)j * n;
         const double *gp = g + (size_t)(j - 1) * n;
         double *gr = g + (size_t)j * n;
-        for (int i = 0; i < n; i++) {
+        for (int i = i0; i < i1; i++) {
             const double t = af_cross(u0[i], u1[i]);
             gr[i] = t >= 0 ? 1.0 - t : gp[i] + 1.0;
         }
@@ -552,7 +635,7 @@ static void af_sub_cols(af_dist_work *w, const double *u, double *g)
             const double *gp = g + (size_t)jp * n;
             double *gr = g + (size_t)j * n;
             int changed = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = i0; i < i1; i++) {
                 const double t = af_cross(u0[i], u1[i]);
                 const double c = t >= 0 ? 1.0 - t : gp[i] + 1.0;
                 if (c < gr[i]) {
@@ -567,7 +650,7 @@ static void af_sub_cols(af_dist_work *w, const double *u, double *g)
         const double *u0 = u + (size_t)j * n, *u1 = u + (size_t)(j + 1) * n;
         const double *gn = g + (size_t)(j + 1) * n;
         double *gr = g + (size_t)j * n;
-        for (int i = 0; i < n; i++) {
+        for (int i = i0; i < i1; i++) {
             const double t = af_cross(u0[i], u1[i]);
             const double c = t >= 0 ? t : gn[i] + 1.0;
             gr[i] = c < gr[i] ? c : gr[i];
@@ -580,7 +663,7 @@ static void af_sub_cols(af_dist_work *w, const double *u, double *g)
             const double *gn = g + (size_t)jn * n;
             double *gr = g + (size_t)j * n;
             int changed = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = i0; i < i1; i++) {
                 const double t = af_cross(u0[i], u1[i]);
                 const double c = t >= 0 ? t : gn[i] + 1.0;
                 if (c < gr[i]) {
@@ -593,6 +676,17 @@ static void af_sub_cols(af_dist_work *w, const double *u, double *g)
         }
 }
 
+static void af_sub_cols(af_dist_work *w, const double *u, double *g)
+{
+const int nt = af_nt(w), np = af_parts(w->n, nt, 64);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
+        int i0, i1;
+        af_thread_part(w->n, q, np, 8, &i0, &i1);
+        af_sub_cols_part(w, u, g, i0, i1);
+    }
+}
+
 static void af_signed_subcell(af_dist_work *w, const uint8_t *mask, double *s)
 {
     const int n = w->n;
@@ -602,10 +696,11 @@ static void af_signed_subcell(af_dist_work *w, const uint8_t *mask, double *s)
     af_sub_rows(w, u, dh);
     af_env_columns(w, dh); /* dh: squared distance to the horizontal-edge crossings */
     af_sub_cols(w, u, s);
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         double *sr = s + (size_t)j * n;
         const double *hr = dh + (size_t)j * n, *ur = u + (size_t)j * n;
-        af_env_row(w, sr); /* sr: squared distance to the vertical-edge crossings */
+        af_env_row(w, af_sc(w), sr); /* sr: squared distance to the vertical-edge crossings */
         for (int i = 0; i < n; i++) {
             const double d = sqrt(hr[i] < sr[i] ? hr[i] : sr[i]) * dx;
             sr[i] = ur[i] > 0.5 ? -d : d;
@@ -622,10 +717,11 @@ static void af_signed_simple(af_dist_work *w, const uint8_t *mask, double *s)
     double *dout = w->a;
     af_dist_edt(w, mask, s); /* squared distance to the inside cells */
     af_edt_cols(w, mask, 1, dout);
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j = 0; j < n; j++) {
         double *sr = s + (size_t)j * n, *orow = dout + (size_t)j * n;
         const uint8_t *mr = mask + (size_t)j * n;
-        af_env_row(w, orow); /* squared distance to the outside cells */
+        af_env_row(w, af_sc(w), orow); /* squared distance to the outside cells */
         for (int i = 0; i < n; i++)
             sr[i] = mr[i] ? -(sqrt(orow[i]) - 0.5) * dx : (sqrt(sr[i]) - 0.5) * dx;
     }
@@ -709,7 +805,7 @@ static inline int af_piece_at(double x0, double y0, double x1, double y1, double
  * longer changes (then no later row can change).  Turns distances to the
  * samples scattered on the two rows around each sample into the distance
  * along y to the nearest sample of each column. */
-static void af_sweep_y(af_dist_work *w, double *g)
+static void af_sweep_y_part(const af_dist_work *w, double *g, int i0, int i1)
 {
     const int n = w->n;
     for (int dir = 0; dir < 2; dir++) {
@@ -717,7 +813,7 @@ static void af_sweep_y(af_dist_work *w, double *g)
         for (int j = j0; j >= 0 && j < n; j += step) {
             const double *nb = g + (size_t)(j - step) * n;
             double *cur = g + (size_t)j * n;
-            for (int i = 0; i < n; i++) {
+            for (int i = i0; i < i1; i++) {
                 const double c = nb[i] + 1.0;
                 cur[i] = c < cur[i] ? c : cur[i];
             }
@@ -729,7 +825,7 @@ static void af_sweep_y(af_dist_work *w, double *g)
             const double *nb = g + (size_t)jn * n;
             double *cur = g + (size_t)j * n;
             int changed = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = i0; i < i1; i++) {
                 const double c = nb[i] + 1.0;
                 if (c < cur[i]) {
                     cur[i] = c;
@@ -739,6 +835,17 @@ static void af_sweep_y(af_dist_work *w, double *g)
             if (!changed)
                 break;
         }
+    }
+}
+
+static void af_sweep_y(af_dist_work *w, double *g)
+{
+const int nt = af_nt(w), np = af_parts(w->n, nt, 64);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
+        int i0, i1;
+        af_thread_part(w->n, q, np, 8, &i0, &i1);
+        af_sweep_y_part(w, g, i0, i1);
     }
 }
 
@@ -778,9 +885,9 @@ static void af_redist_lines(af_dist_work *w, double delta, int tr, double *g, do
         }
     }
     af_sweep_y(w, g);
-    for (int j = 0; j < n; j++)
-        af_env_row_at(w, g + (size_t)j * n, h, delta);
+    af_env_rows_at(w, g, h, delta);
     if (!tr) {
+#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
         for (size_t c = 0; c < (size_t)n * n; c++) {
             d2[c] = g[c] < d2[c] ? g[c] : d2[c];
             g[c] = HUGE_VAL;
@@ -790,7 +897,9 @@ static void af_redist_lines(af_dist_work *w, double delta, int tr, double *g, do
     /* d2(i, j) = min(d2(i, j), g(j, i)), in tiles of AF_TILE x AF_TILE: with
      * n a power of two the rows of a tile map to the same cache sets, and 8
      * of them still fit an 8-way L1 (measured at 512^2: 8 is 25% faster
-     * than 16 or 32 for the transposed family) */
+     * than 16 or 32 for the transposed family); a band of tile rows writes
+     * rows of d2 and columns of g of its own */
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 8)
     for (int j0 = 0; j0 < n; j0 += AF_TILE)
         for (int i0 = 0; i0 < n; i0 += AF_TILE) {
             const int j1 = j0 + AF_TILE < n ? j0 + AF_TILE : n;
@@ -840,11 +949,15 @@ static void af_redist_near(af_dist_work *w, int32_t *sq, double *d2)
 {
     const int n = w->n, per = w->per;
     const size_t nn = (size_t)n * n;
+#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
     for (size_t c = 0; c < nn; c++)
         sq[c] = -1;
     for (size_t k = w->npc; k-- > 0;)
         sq[(size_t)w->pc[k].b * n + w->pc[k].a] = (int32_t)k;
     const double lim = (AF_REDIST_NEAR + 1) * (AF_REDIST_NEAR + 1);
+    /* a cell reads and writes only its own d2: rows on any thread; the
+     * work gathers near the line, hence the dynamic schedule */
+#pragma omp parallel for num_threads(af_nt(w)) schedule(dynamic, 4)
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++) {
             double best = d2[(size_t)j * n + i];
@@ -897,6 +1010,7 @@ af_status af_dist_redistance(af_dist_work *w, const double *u, double *s, af_err
         return AF_OK;
     }
     /* s holds squared distances in cells^2 until the last loop. */
+#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
     for (size_t c = 0; c < nn; c++)
         s[c] = w->b[c] = HUGE_VAL;
     for (int k = 0; k < AF_REDIST_SUB; k++) {
@@ -907,6 +1021,7 @@ af_status af_dist_redistance(af_dist_work *w, const double *u, double *s, af_err
     /* The scratch field a is free here: it holds the squares' piece index. */
     af_redist_near(w, (int32_t *)(void *)w->a, s);
     const double dx = w->dx;
+#pragma omp parallel for num_threads(af_nt(w)) schedule(static)
     for (size_t c = 0; c < nn; c++) {
         double d = sqrt(s[c]) * dx;
         d = d > 0 ? d : DBL_TRUE_MIN; /* a cell off the line is never at 0 */

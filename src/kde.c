@@ -41,6 +41,11 @@
  * whatever the clip removed.  The scale equals w_c / (W dx^2), the
  * formula's, to 1e-9 at a bandwidth of 2 cells and to rounding from 2.5
  * cells up.
+ *
+ * Threads: the per-cell maps (clearing, clipping, scaling) run on threads
+ * (threads_internal.h); the binning (points add into shared cells in point
+ * order), the FFTs (mbo.c says why) and the sum S (in cell order, so that
+ * it does not depend on the thread count) are serial.
  */
 #include "advflow/kde.h"
 
@@ -48,6 +53,7 @@
 #include <stdlib.h>
 
 #include "advflow/gauss.h"
+#include "threads_internal.h"
 
 /* Relative level under which a value is FFT round-off (see above). */
 #define AF_KDE_CLIP 1e-15
@@ -199,6 +205,7 @@ af_status af_kde_fill(af_kde *k, const af_points *p, int label, double bandwidth
     int n = g->n, periodic = g->edge == AF_EDGE_PERIODIC;
     size_t cells = af_grid_cells(g);
     double *buf = af_gauss_buffer(k->gauss);
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static)
     for (size_t i = 0; i < cells; i++)
         buf[i] = 0.0;
     for (size_t q = 0; q < p->count; q++) {
@@ -221,16 +228,17 @@ af_status af_kde_fill(af_kde *k, const af_points *p, int label, double bandwidth
     af_gauss_convolve(k->gauss);
 
     /* Clip round-off, then scale to the class's mass (see the top). */
-    double mx = 0;
+    double mx = 0; /* a maximum: exact in any order */
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static) reduction(max : mx)
     for (size_t i = 0; i < cells; i++)
         if (buf[i] > mx)
             mx = buf[i];
     double tiny = AF_KDE_CLIP * mx, sum = 0;
-    for (size_t i = 0; i < cells; i++) {
-        double v = buf[i] >= tiny ? buf[i] : 0.0;
-        rho[i] = v;
-        sum += v;
-    }
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static)
+    for (size_t i = 0; i < cells; i++)
+        rho[i] = buf[i] >= tiny ? buf[i] : 0.0;
+    for (size_t i = 0; i < cells; i++)
+        sum += rho[i];
     /* sum > 0: the binned field is >= 0 with total m_c >= 1, and the
      * convolution keeps the total, so its maximum is positive and at least
      * that value survives the clip.  Checked all the same, as a guard
@@ -244,6 +252,7 @@ af_status af_kde_fill(af_kde *k, const af_points *p, int label, double bandwidth
     double wc = p->weight[label] / wmax * (double)count[label];
     double W = wc + p->weight[1 - label] / wmax * (double)count[1 - label];
     double scale = (wc / W) / (g->dx * g->dx * sum);
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static)
     for (size_t i = 0; i < cells; i++)
         rho[i] *= scale;
     return AF_OK;

@@ -23,6 +23,7 @@
 #include "advflow/density.h"
 #include "mm_internal.h"
 #include "mm_plan.h"
+#include "threads_internal.h"
 
 void af_mm_params_default(af_mm_params *prm)
 {
@@ -225,6 +226,7 @@ size_t mm_memo_entries(const af_mm_plan *p)
 void mm_nodes_ready(af_mm_plan *p)
 {
     if (!p->node_ready) {
+#pragma omp parallel for num_threads(af_threads_for_cells(p->cells)) schedule(static)
         for (size_t x = 0; x < p->cells; x++)
             p->node[x] = MM_NONE;
         p->node_ready = 1;
@@ -235,6 +237,7 @@ void mm_nodes_ready(af_mm_plan *p)
 void mm_prepare(af_mm_plan *p, const uint8_t *ak)
 {
     af_dist_signed(p->dist, p->prm.sdist, ak, p->s);
+#pragma omp parallel for num_threads(af_threads_for_cells(p->cells)) schedule(static)
     for (size_t x = 0; x < p->cells; x++) {
         if (p->s[x] > p->s_cap)
             p->s[x] = p->s_cap;
@@ -464,6 +467,7 @@ static af_status solve_band(af_mm_plan *p, const uint8_t *ak, int flip, double w
     double flow;
     if (s != AF_OK || (s = mm_graph_solve(p, &flow, st, err)) != AF_OK)
         return s;
+#pragma omp parallel for num_threads(af_threads_for_cells(p->cells)) schedule(static)
     for (size_t x = 0; x < p->cells; x++) {
         if (p->var[x]) {
             out[x] = (uint8_t)(mm_graph_side(p, p->node[x]) ^ flip);

@@ -19,10 +19,12 @@
 #include <string.h>
 
 #include "mm_plan.h"
+#include "threads_internal.h"
 
 void mm_band_set(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double w_out, int full)
 {
     double lim_in = -w_in * p->g.dx, lim_out = w_out * p->g.dx;
+#pragma omp parallel for num_threads(af_threads_for_cells(p->cells)) schedule(static)
     for (size_t x = 0; x < p->cells; x++) {
         uint8_t v = ak[x] ^ (uint8_t)flip;
         p->var[x] = full || (p->s[x] >= lim_in && p->s[x] <= lim_out);
@@ -55,6 +57,8 @@ int mm_band_touches_edge(const af_mm_plan *p, const uint8_t *band,
                          const void *ctx)
 {
     int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC, sides = 0;
+#pragma omp parallel for num_threads(af_threads_for_cells(p->cells)) schedule(static) \
+    reduction(| : sides)
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++) {
             size_t x = (size_t)j * n + i;
@@ -75,6 +79,8 @@ int mm_band_moved(const af_mm_plan *p, const uint8_t *in, const uint8_t *out, do
 {
     int changed = 0;
     shift[0] = shift[1] = 0;
+#pragma omp parallel for num_threads(af_threads_for_cells(p->cells)) schedule(static) \
+    reduction(+ : changed) reduction(max : shift[:2])
     for (size_t x = 0; x < p->cells; x++)
         if (out[x] != in[x]) {
             changed++;
@@ -167,6 +173,8 @@ af_status mm_window_step(af_mm_plan *p, const void *in, void *out, size_t elem,
     double t0 = mm_now_ms();
     /* The set's bounding box; an empty set is left to the whole-grid step. */
     int bi0 = n, bi1 = -1, bj0 = n, bj1 = -1;
+#pragma omp parallel for num_threads(af_threads_for_cells(p->cells)) schedule(static) \
+    reduction(min : bi0, bj0) reduction(max : bi1, bj1)
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++)
             if (inside(in, (size_t)j * n + i)) {

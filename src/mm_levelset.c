@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "mm_plan.h"
+#include "threads_internal.h"
 
 /* Keys order the intervals: band cells get their interval's midpoint with
  * -+inf read as -+2 BIG, cells outside the band -+3 BIG (below / above every
@@ -153,6 +154,8 @@ static int ls_round(af_mm_plan *p, int flip, double T, double tol, double *tcut,
     /* classes: the active intervals, numbered by their threshold's rank
      * among the distinct thresholds of this round (a round's intervals
      * are disjoint, so the threshold names the interval) */
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static) \
+    reduction(+ : active)
     for (size_t x = 0; x < cells; x++) {
         p->var[x] = 0;
         if (!band[x]) {
@@ -202,6 +205,7 @@ static int ls_round(af_mm_plan *p, int flip, double T, double tol, double *tcut,
         st->nodes = p->nnodes;
         st->arcs = (long long)p->narcs + p->nnodes;
     }
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static)
     for (size_t x = 0; x < cells; x++)
         if (p->var[x]) {
             int in = mm_graph_side(p, p->node[x]) ^ flip;
@@ -255,6 +259,7 @@ static af_status ls_step_grid(af_mm_plan *p, const void *vin, void *vout, af_mm_
         tol = T;
     if (tol < T * 0x1p-24)
         tol = T * 0x1p-24; /* class numbers (ls_round) stay within int32 */
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static)
     for (size_t x = 0; x < cells; x++)
         p->s[x] = in[x] > p->s_cap ? p->s_cap : in[x] < -p->s_cap ? -p->s_cap : in[x];
     int flip = p->prm.selection == AF_SELECT_MINIMAL;
@@ -269,6 +274,8 @@ static af_status ls_step_grid(af_mm_plan *p, const void *vin, void *vout, af_mm_
         int full = p->prm.full_grid || (w_in >= full_w && w_out >= full_w);
         uint8_t *band = p->fix1;
         int nband = 0;
+#pragma omp parallel for num_threads(af_threads_for_cells(cells)) schedule(static) \
+    reduction(+ : nband)
         for (size_t x = 0; x < cells; x++) {
             band[x] = full || (p->s[x] >= -w_in * dx && p->s[x] <= w_out * dx);
             p->lo[x] = -INFINITY;

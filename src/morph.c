@@ -9,6 +9,12 @@
  *
  * Indexing: cell (i, j) is at i + n * j, x fastest; every loop runs over
  * rows with i innermost so that memory is read sequentially.
+ *
+ * Threads: the fast method runs on bands of rows (threads_internal.h).  Its column distances are capped at r + 1, so a
+ * band starts its scans r rows beyond its ends, as a periodic grid's scans
+ * start across the seam, and gets exactly the distances of one scan over
+ * the whole grid: the result is the same for every thread count.  The
+ * chord and FFT methods (test references) are serial.
  */
 #include "advflow/morph.h"
 
@@ -16,6 +22,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "threads_internal.h"
 
 /* Loops over a row run in blocks of AF_BLOCK cells with a constant trip
  * count, then a scalar tail: at -O2 GCC vectorizes only loops whose trip
@@ -42,9 +50,10 @@ struct af_morph_work {
                      * hw[r + 1] = -1: "no chord" (the empty interval) */
     uint16_t *up;   /* n * n: rows to the nearest inside cell at the same or
                      * a smaller j in the same column, capped at r + 1 */
-    uint16_t *dn;   /* n: same, at the same or a larger j, for one row
-                     * (or a warm-up state) */
-    uint16_t *dn2;  /* n: the other buffer of the ping-pong with dn */
+    uint16_t *dn;   /* nsc * n: same, at the same or a larger j, for one row
+                     * (or a warm-up state); thread t's row at dn + t n */
+    uint16_t *dn2;  /* nsc * n: the other buffer of the ping-pong with dn */
+    int nsc;        /* thread slots (threads_internal.h) */
     uint8_t *la;    /* n + 2: chord layer, one padding cell each side */
     uint8_t *lb;    /* n + 2: next chord layer */
 };
@@ -83,8 +92,9 @@ af_morph_work *af_morph_work_alloc(const af_grid *g, const af_ball *b, af_error 
     w->edge = g->edge;
     w->hw = malloc((r + 2) * sizeof *w->hw);
     w->up = malloc(n * n * sizeof *w->up);
-    w->dn = malloc(n * sizeof *w->dn);
-    w->dn2 = malloc(n * sizeof *w->dn2);
+    w->nsc = af_threads_slots();
+    w->dn = malloc((size_t)w->nsc * n * sizeof *w->dn);
+    w->dn2 = malloc((size_t)w->nsc * n * sizeof *w->dn2);
     w->la = malloc(n + 2);
     w->lb = malloc(n + 2);
     if (!w->hw || !w->up || !w->dn || !w->dn2 || !w->la || !w->lb) {
@@ -179,7 +189,7 @@ static inline int af_block_kind(const uint16_t *restrict g, uint16_t cap)
  * running max / min with the intervals of the r columns across the seam
  * (W <= r, so no farther column can reach; 2r < n, so none reaches around
  * twice). */
-static void af_row_sweep(af_morph_work *w, const uint16_t *restrict g, uint8_t inv,
+static void af_row_sweep(const af_morph_work *w, const uint16_t *restrict g, uint8_t inv,
                          uint8_t *restrict out)
 {
     const int n = w->n, r = w->r, nb = n - n % AF_BLOCK;
@@ -246,47 +256,73 @@ static void af_row_sweep(af_morph_work *w, const uint16_t *restrict g, uint8_t i
     }
 }
 
-/* Dilation of (in XOR inv), XOR inv.  Forward scan over rows stores the
- * distance to the nearest inside cell at the same or a smaller j; the
- * backward scan keeps the distance the other way in one row (ping-pong between two row buffers), takes the
- * minimum and sweeps that row at once.  A distance d <= r gives the chord
- * half[d + r], the widest the column can offer (half is non-increasing in
- * |dj|), so the row's intervals cover exactly the cells within the ball of
- * an inside cell. */
-static void af_fast(af_morph_work *w, const uint8_t *in, uint8_t inv, uint8_t *out)
+/* Dilation of (in XOR inv), XOR inv, rows [j0, j1), with one thread's
+ * pair of row buffers s0, s1 (n each).  The forward scan over rows stores
+ * the distance to the nearest inside cell at the same or a smaller j; the
+ * backward scan keeps the distance the other way in one row (ping-pong
+ * between two row buffers), takes the minimum and sweeps that row at once.
+ * A distance d <= r gives the chord half[d + r], the widest the column can
+ * offer (half is non-increasing in |dj|), so the row's intervals cover
+ * exactly the cells within the ball of an inside cell.
+ *
+ * Distances are capped at r + 1, so each scan's state entering the band is
+ * found by scanning the r rows before it from "nothing within reach": an
+ * inside cell farther away gives the cap either way.  Periodic grids take
+ * those rows across the seam, as one scan over the whole grid does at row
+ * 0; clamped grids have nothing beyond the edge. */
+static void af_fast_rows(const af_morph_work *w, uint16_t *s0, uint16_t *s1, const uint8_t *in,
+                         uint8_t inv, uint8_t *out, int j0, int j1)
 {
-    const int n = w->n, r = w->r;
+    const int n = w->n, r = w->r, per = w->edge == AF_EDGE_PERIODIC;
     const size_t un = (size_t)n;
     const uint16_t cap = (uint16_t)(r + 1);
-    uint16_t *up = w->up, *s0 = w->dn, *s1 = w->dn2, *t;
+    uint16_t *up = w->up, *t;
+    if (j0 >= j1)
+        return;
 
-    /* Forward.  Periodic: warm the state up on the last r rows, which hold
-     * every inside cell within r rows of row 0 across the seam. */
+    /* Forward, warmed up on rows j0 - r .. j0 - 1. */
     for (int i = 0; i < n; i++)
         s0[i] = cap;
-    if (w->edge == AF_EDGE_PERIODIC)
-        for (int j = n - r; j < n; j++) {
-            af_col_step(in + (size_t)j * un, inv, s0, s1, n, cap);
-            t = s0, s0 = s1, s1 = t;
-        }
-    af_col_step(in, inv, s0, up, n, cap);
-    for (int j = 1; j < n; j++)
+    for (int jj = per ? j0 - r : (j0 - r > 0 ? j0 - r : 0); jj < j0; jj++) {
+        const int j = (jj + n) % n;
+        af_col_step(in + (size_t)j * un, inv, s0, s1, n, cap);
+        t = s0, s0 = s1, s1 = t;
+    }
+    af_col_step(in + (size_t)j0 * un, inv, s0, up + (size_t)j0 * un, n, cap);
+    for (int j = j0 + 1; j < j1; j++)
         af_col_step(in + (size_t)j * un, inv, up + (size_t)(j - 1) * un, up + (size_t)j * un, n, cap);
 
-    /* Backward, warmed up on rows r - 1 .. 0 when periodic.  The up row is
-     * not needed after its row, so it receives min(up, down) in place. */
+    /* Backward, warmed up on rows j1 + r - 1 .. j1.  The up row is not
+     * needed after its row, so it receives min(up, down) in place. */
     for (int i = 0; i < n; i++)
         s0[i] = cap;
-    if (w->edge == AF_EDGE_PERIODIC)
-        for (int j = r - 1; j >= 0; j--) {
-            af_col_step(in + (size_t)j * un, inv, s0, s1, n, cap);
-            t = s0, s0 = s1, s1 = t;
-        }
-    for (int j = n - 1; j >= 0; j--) {
+    for (int jj = per ? j1 + r - 1 : (j1 + r - 1 < n - 1 ? j1 + r - 1 : n - 1); jj >= j1; jj--) {
+        const int j = jj % n;
+        af_col_step(in + (size_t)j * un, inv, s0, s1, n, cap);
+        t = s0, s0 = s1, s1 = t;
+    }
+    for (int j = j1 - 1; j >= j0; j--) {
         uint16_t *uj = up + (size_t)j * un;
         af_col_step_min(in + (size_t)j * un, inv, s0, s1, uj, n, cap);
         t = s0, s0 = s1, s1 = t;
         af_row_sweep(w, uj, inv, out + (size_t)j * un);
+    }
+}
+
+/* The whole grid in bands of rows (threads_internal.h), each at least 16 r
+ * rows long, so that the 2 r rows each band scans for its warm-up stay
+ * within an eighth of its work. */
+static void af_fast(af_morph_work *w, const uint8_t *in, uint8_t inv, uint8_t *out)
+{
+    const int n = w->n;
+    const int nt = af_threads_for(w->nsc, (size_t)n * (size_t)n);
+    const int np = af_parts(n, nt, 16 * w->r > 64 ? 16 * w->r : 64);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
+        const size_t t = (size_t)af_thread_id();
+        int j0, j1;
+        af_thread_part(n, q, np, 1, &j0, &j1);
+        af_fast_rows(w, w->dn + t * n, w->dn2 + t * n, in, inv, out, j0, j1);
     }
 }
 

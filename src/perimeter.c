@@ -1,5 +1,9 @@
 /* advflow: the nonlocal perimeter Per_eps and a local perimeter estimate.
- * GPL-3.0-or-later. */
+ * GPL-3.0-or-later.
+ *
+ * Sums over the grid are taken row by row, on threads, and the rows' sums
+ * added in row order (threads_internal.h): the same value for every thread
+ * count. */
 #include "advflow/perimeter.h"
 
 #include <math.h>
@@ -7,6 +11,7 @@
 
 #include "advflow/dist.h"
 #include "advflow/morph.h"
+#include "threads_internal.h"
 
 struct af_perimeter {
     af_grid grid;
@@ -18,6 +23,9 @@ struct af_perimeter {
     af_dist_work *dist; /* for the local estimate: made on its first use, so that */
     double *u;          /* plans that never ask for it (the step's) do not pay */
     uint8_t *dil, *ero; /* dilation and erosion of the last mask */
+    double *rows;       /* 2 n: each row's sums (outer and inner strip; the local
+                           estimate's squares) */
+    size_t *rowc;       /* n: each row's cells inside the mask */
 };
 
 void af_perimeter_free(af_perimeter *p)
@@ -30,6 +38,8 @@ void af_perimeter_free(af_perimeter *p)
     free(p->dil);
     free(p->ero);
     free(p->u);
+    free(p->rows);
+    free(p->rowc);
     free(p);
 }
 
@@ -63,7 +73,9 @@ af_perimeter *af_perimeter_alloc(const af_grid *g, af_norm norm, double eps, af_
     p->normal_gap = af_ball_normal_gap(p->ball);
     p->dil = malloc(cells);
     p->ero = malloc(cells);
-    if (!p->dil || !p->ero) {
+    p->rows = malloc(2 * (size_t)g->n * sizeof *p->rows);
+    p->rowc = malloc((size_t)g->n * sizeof *p->rowc);
+    if (!p->dil || !p->ero || !p->rows || !p->rowc) {
         af_error_set(err, AF_ENOMEM, "perimeter: out of memory for %zu cells", cells);
         goto fail;
     }
@@ -78,19 +90,32 @@ const af_ball *af_perimeter_ball(const af_perimeter *p) { return p->ball; }
 void af_perimeter_eval(af_perimeter *p, const double *rho0, const double *rho1,
                        const uint8_t *mask, af_perimeter_value *out)
 {
-    size_t cells = af_grid_cells(&p->grid);
+    const int n = p->grid.n;
     af_morph_dilate(p->morph, mask, p->dil);
     af_morph_erode(p->morph, mask, p->ero);
     /* D >= 1_A >= E, so both strips are the cells where they differ. */
+#pragma omp parallel for num_threads(af_threads_for_cells(af_grid_cells(&p->grid))) schedule(dynamic, 8)
+    for (int j = 0; j < n; j++) {
+        double so = 0, si = 0;
+        size_t count = 0;
+        for (size_t x = (size_t)j * n; x < (size_t)(j + 1) * n; x++) {
+            int a = mask[x] != 0;
+            count += (size_t)a;
+            if (p->dil[x] && !a)
+                so += rho0[x];
+            if (a && !p->ero[x])
+                si += rho1[x];
+        }
+        p->rows[2 * j] = so;
+        p->rows[2 * j + 1] = si;
+        p->rowc[j] = count;
+    }
     double so = 0, si = 0;
     size_t count = 0;
-    for (size_t x = 0; x < cells; x++) {
-        int a = mask[x] != 0;
-        count += (size_t)a;
-        if (p->dil[x] && !a)
-            so += rho0[x];
-        if (a && !p->ero[x])
-            si += rho1[x];
+    for (int j = 0; j < n; j++) {
+        so += p->rows[2 * j];
+        si += p->rows[2 * j + 1];
+        count += p->rowc[j];
     }
     double vol = p->grid.dx * p->grid.dx; /* dx^d, d = 2 */
     double ratio = p->width_ratio;
@@ -130,8 +155,10 @@ double af_perimeter_local(af_perimeter *p, const double *rho0, const double *rho
     /* Marching squares on the dual cells: square (i, j) has corners at the
      * centres of cells (i, j), (i+1, j), (i+1, j+1), (i, j+1). */
     int last = per ? n : n - 1;
-    double total = 0;
+    double *rows = p->rows;
+#pragma omp parallel for num_threads(af_threads_for_cells(af_grid_cells(g))) schedule(dynamic, 8)
     for (int j = 0; j < last; j++) {
+        double total = 0;
         int j1 = (j + 1) % n;
         for (int i = 0; i < last; i++) {
             int i1 = (i + 1) % n;
@@ -184,6 +211,10 @@ double af_perimeter_local(af_perimeter *p, const double *rho0, const double *rho
                 total += w * len;
             }
         }
+        rows[j] = total;
     }
+    double total = 0;
+    for (int j = 0; j < last; j++)
+        total += rows[j];
     return total;
 }

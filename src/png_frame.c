@@ -15,6 +15,13 @@
  * current squares, so a frame holds a few rows of the grid and never a
  * field of it: the image is the only memory that grows with the area.
  *
+ * Threads (threads_internal.h): that sweep runs on bands of square rows,
+ * one per thread, each with its own rows and scratch; the bands write
+ * disjoint pixel rows, and their segments are joined in band order, so
+ * the picture (and the order of the line's segments) is the one sweep's
+ * for every thread count.  cairo's drawing and the PNG's compression are
+ * serial.
+ *
  * The layout is computed first, on a 1 x 1 scratch surface (text is
  * measured there, with metric hinting off as in plot.c), so every argument
  * error is found before a file is created.
@@ -35,6 +42,7 @@
 #include "contour_internal.h"
 #include "draw_internal.h"
 #include "smooth_internal.h"
+#include "threads_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* Colours and proportions                                             */
@@ -814,7 +822,9 @@ static void af_segbuf_box(af_segbuf *b, const af_frame_lay *L, const double *seg
     }
 }
 
-static const af_segbuf *af_chain_buf; /* qsort has no context argument */
+/* qsort has no context argument; one per thread, so that frames may be
+ * drawn on several threads at once */
+static _Thread_local const af_segbuf *af_chain_buf;
 
 /* Order of segment indices by start point (x, then y). */
 static int af_chain_cmp(const void *pa, const void *pb)
@@ -935,18 +945,20 @@ static void af_trace_row(af_segbuf *out, const af_frame_lay *L, int b, const dou
     }
 }
 
-/* One sweep over the squares' rows b = -1 .. n - 1 of the field of rows r:
- * its level line into out, and (data set) the map's pixels, with the
- * region {F < level} marked. */
-static void af_sweep(af_segbuf *out, const af_frame_lay *L, af_scratch *sc, af_rows *r,
-                     double level, uint8_t *data, int stride)
+/* The sweep over the squares' rows b = b0 .. b1 - 1 (of -1 .. n - 1) of the
+ * field of rows r: its level line into out, and (data set) the map's
+ * pixels, with the region {F < level} marked. */
+static void af_sweep_band(af_segbuf *out, const af_frame_lay *L, af_scratch *sc, af_rows *r,
+                          double level, uint8_t *data, int stride, int b0, int b1)
 {
     const int n = L->n, per = L->f->grid->edge == AF_EDGE_PERIODIC, s = L->scale;
     int crow_j = -1;
     double *lo = sc->lo, *hi = sc->hi;
-    af_rows_get(r, af_wrap(-1, n, per), lo);
-    for (int b = -1; b < n; b++) {
-        if (b > -1) {
+    if (b0 >= b1)
+        return;
+    af_rows_get(r, af_wrap(b0, n, per), lo);
+    for (int b = b0; b < b1; b++) {
+        if (b > b0) {
             double *t = lo;
             lo = hi;
             hi = t;
@@ -969,6 +981,45 @@ static void af_sweep(af_segbuf *out, const af_frame_lay *L, af_scratch *sc, af_r
                 sc->mix[i] = lo[i] + fy * (hi[i] - lo[i]);
             af_fill_row(L, sc, data, stride, py, &crow_j, sc->mix, level);
         }
+    }
+}
+
+/* The sweep over all square rows in bands (threads_internal.h; thread t
+ * uses scratch sc[t], nsc of them; r: the field, whose ring and pad each
+ * band replaces by its thread's).  The bands' segments are appended to
+ * out in band order: the order of one sweep.  The map's pixels without a
+ * region (r NULL) go the same way, in bands of pixel rows. */
+static void af_sweep(af_segbuf *out, const af_frame_lay *L, af_scratch *sc, int nsc,
+                     const af_rows *r, double level, uint8_t *data, int stride)
+{
+    const int n = L->n;
+    const int np = af_parts(r ? n + 1 : L->side, nsc, 32);
+    af_segbuf part[np];
+    memset(part, 0, sizeof part);
+#pragma omp parallel for num_threads(nsc) schedule(dynamic, 1)
+    for (int q = 0; q < np; q++) {
+        af_scratch *t = &sc[af_thread_id()];
+        int b0, b1;
+        if (!r) {
+            int crow_j = -1;
+            af_thread_part(L->side, q, np, 1, &b0, &b1);
+            for (int py = b0; py < b1; py++)
+                af_fill_row(L, t, data, stride, py, &crow_j, NULL, 0);
+        } else {
+            af_rows rt = *r;
+            rt.ring = t->ring;
+            rt.pad = t->pad;
+            rt.ring_lo = rt.ring_hi = 0;
+            af_thread_part(n + 1, q, np, 1, &b0, &b1);
+            af_sweep_band(q ? &part[q] : out, L, t, &rt, level, data, stride, b0 - 1, b1 - 1);
+        }
+    }
+    for (int q = 1; q < np; q++) {
+        for (size_t k = 0; out && k < part[q].n; k++)
+            af_segbuf_push(out, part[q].s[k]);
+        if (out)
+            out->oom |= part[q].oom;
+        free(part[q].s);
     }
 }
 
@@ -1201,9 +1252,21 @@ static cairo_status_t af_frame_draw(cairo_surface_t *surf, const af_frame_lay *L
 {
     const af_png_frame *f = L->f;
     const int n = L->n, per = f->grid->edge == AF_EDGE_PERIODIC;
-    af_scratch sc;
-    if (af_scratch_alloc(&sc, n, L->scale, per) != 0)
+    /* scratch for each thread of the map's sweeps, no more threads than
+     * the sweeps have parts (af_sweep: at least 32 rows each) */
+    int nsc = af_threads_for_cells((size_t)L->side * (size_t)L->side);
+    if (nsc > L->side / 32 + 1)
+        nsc = L->side / 32 + 1;
+    af_scratch *sc = calloc((size_t)nsc, sizeof *sc);
+    int fail = !sc;
+    for (int t = 0; !fail && t < nsc; t++)
+        fail = af_scratch_alloc(&sc[t], n, L->scale, per) != 0;
+    if (fail) {
+        for (int t = 0; sc && t < nsc; t++)
+            af_scratch_free(&sc[t]);
+        free(sc);
         return CAIRO_STATUS_NO_MEMORY;
+    }
     cairo_t *cr = cairo_create(surf);
     af_draw_font_setup(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -1216,12 +1279,10 @@ static cairo_status_t af_frame_draw(cairo_surface_t *surf, const af_frame_lay *L
     af_segbuf region = {0}, line = {0};
     int oom = 0;
     if (data && (f->mask || f->levelset)) {
-        af_rows r = {n, per, f->levelset ? NULL : f->mask, f->levelset, &sc.k, sc.ring, sc.pad, 0, 0};
-        af_sweep(&region, L, &sc, &r, f->levelset ? 0.0 : -0.5, data, stride);
+        af_rows r = {n, per, f->levelset ? NULL : f->mask, f->levelset, &sc[0].k, NULL, NULL, 0, 0};
+        af_sweep(&region, L, sc, nsc, &r, f->levelset ? 0.0 : -0.5, data, stride);
     } else if (data) {
-        int crow_j = -1;
-        for (int py = 0; py < L->side; py++)
-            af_fill_row(L, &sc, data, stride, py, &crow_j, NULL, 0);
+        af_sweep(NULL, L, sc, nsc, NULL, 0, data, stride);
     }
     if (data)
         af_fill_bars(L, data, stride);
@@ -1238,8 +1299,8 @@ static cairo_status_t af_frame_draw(cairo_surface_t *surf, const af_frame_lay *L
         if (f->lines) {
             af_segbuf_box(&line, L, f->lines[k], f->line_len[k]);
         } else {
-            af_rows r = {n, per, f->contours[k], NULL, &sc.k, sc.ring, sc.pad, 0, 0};
-            af_sweep(&line, L, &sc, &r, -0.5, NULL, 0);
+            af_rows r = {n, per, f->contours[k], NULL, &sc[0].k, NULL, NULL, 0, 0};
+            af_sweep(&line, L, sc, nsc, &r, -0.5, NULL, 0);
         }
         cairo_new_path(cr);
         oom |= af_path_chains(cr, &line);
@@ -1270,7 +1331,9 @@ static cairo_status_t af_frame_draw(cairo_surface_t *surf, const af_frame_lay *L
     af_draw_header(cr, L);
     cairo_status_t cst = cairo_status(cr);
     cairo_destroy(cr);
-    af_scratch_free(&sc);
+    for (int t = 0; t < nsc; t++)
+        af_scratch_free(&sc[t]);
+    free(sc);
     if (cst == CAIRO_STATUS_SUCCESS)
         cst = cairo_surface_status(surf);
     if (cst == CAIRO_STATUS_SUCCESS && oom)

@@ -1,5 +1,10 @@
 /* advflow: clean and adversarial risks, on the grid and on points, and the
- * lower bound of the conflict graph (risk.h).  GPL-3.0-or-later. */
+ * lower bound of the conflict graph (risk.h).  GPL-3.0-or-later.
+ *
+ * Threads (threads_internal.h): the grid's sums are taken row by row and
+ * the rows' sums added in row order; the points are counted per class
+ * (integers, exact in any order) and weighed after.  Both give the same
+ * values for every thread count. */
 #include "advflow/risk.h"
 
 #include <math.h>
@@ -9,6 +14,7 @@
 #include "advflow/morph.h"
 #include "advflow/perimeter.h"
 #include "mf.h"
+#include "threads_internal.h"
 
 struct af_risk {
     af_grid g;
@@ -18,6 +24,8 @@ struct af_risk {
     double w_B;
     af_morph_work *morph;
     uint8_t *dil, *ero;
+    double *rows; /* 5 n: each row's sums (mass, clean, adv, outer, inner strip) */
+    size_t *rowc; /* n: each row's cells inside the mask */
 };
 
 void af_risk_free(af_risk *r)
@@ -28,6 +36,8 @@ void af_risk_free(af_risk *r)
     af_morph_work_free(r->morph);
     free(r->dil);
     free(r->ero);
+    free(r->rows);
+    free(r->rowc);
     free(r);
 }
 
@@ -53,7 +63,9 @@ af_risk *af_risk_alloc(const af_grid *g, af_norm norm, double eps, af_error *err
     r->w_B = eps * af_ball_width_ratio(r->ball);
     r->dil = malloc(cells);
     r->ero = malloc(cells);
-    if (!r->dil || !r->ero) {
+    r->rows = malloc(5 * (size_t)g->n * sizeof *r->rows);
+    r->rowc = malloc((size_t)g->n * sizeof *r->rowc);
+    if (!r->dil || !r->ero || !r->rows || !r->rowc) {
         af_error_set(err, AF_ENOMEM, "risk: out of memory for %zu cells", cells);
         goto fail;
     }
@@ -66,21 +78,42 @@ fail:
 void af_risk_eval(af_risk *r, const double *rho0, const double *rho1, const uint8_t *mask,
                   af_risk_value *out)
 {
-    size_t cells = af_grid_cells(&r->g);
+    const int n = r->g.n;
     af_morph_dilate(r->morph, mask, r->dil);
     af_morph_erode(r->morph, mask, r->ero);
     /* Each sum is over non-negative terms: no cancellation, so the
      * identity adv = clean + w_B Per_eps / M holds to a few ulps. */
+#pragma omp parallel for num_threads(af_threads_for_cells(af_grid_cells(&r->g))) schedule(dynamic, 8)
+    for (int j = 0; j < n; j++) {
+        double mass = 0, clean = 0, adv = 0, so = 0, si = 0;
+        size_t count = 0;
+        for (size_t x = (size_t)j * n; x < (size_t)(j + 1) * n; x++) {
+            int a = mask[x] != 0;
+            count += (size_t)a;
+            mass += rho0[x] + rho1[x];
+            clean += a ? rho0[x] : rho1[x];
+            adv += (r->dil[x] ? rho0[x] : 0) + (r->ero[x] ? 0 : rho1[x]);
+            so += r->dil[x] && !a ? rho0[x] : 0; /* the strips, as perimeter.c sums them */
+            si += a && !r->ero[x] ? rho1[x] : 0;
+        }
+        double *rs = r->rows + 5 * (size_t)j;
+        rs[0] = mass;
+        rs[1] = clean;
+        rs[2] = adv;
+        rs[3] = so;
+        rs[4] = si;
+        r->rowc[j] = count;
+    }
     double mass = 0, clean = 0, adv = 0, so = 0, si = 0;
     size_t count = 0;
-    for (size_t x = 0; x < cells; x++) {
-        int a = mask[x] != 0;
-        count += (size_t)a;
-        mass += rho0[x] + rho1[x];
-        clean += a ? rho0[x] : rho1[x];
-        adv += (r->dil[x] ? rho0[x] : 0) + (r->ero[x] ? 0 : rho1[x]);
-        so += r->dil[x] && !a ? rho0[x] : 0; /* the strips, as perimeter.c sums them */
-        si += a && !r->ero[x] ? rho1[x] : 0;
+    for (int j = 0; j < n; j++) {
+        const double *rs = r->rows + 5 * (size_t)j;
+        mass += rs[0];
+        clean += rs[1];
+        adv += rs[2];
+        so += rs[3];
+        si += rs[4];
+        count += r->rowc[j];
     }
     double vol = r->g.dx * r->g.dx;
     out->per_eps = vol * so / r->w_B + vol * si / r->w_B;
@@ -134,6 +167,14 @@ static int attacked(const af_risk *r, const uint8_t *mask, double x, double y, i
     return 0;
 }
 
+/* Cells af_risk_points looks at for `count` points, about (a ball's
+ * bounding box each): the size of the pass, for af_threads_for_cells. */
+static inline size_t points_work(const af_risk *r, size_t count)
+{
+    const double side = 2 * r->eps / r->g.dx + 2;
+    return (size_t)fmin(1e18, side * side * (double)count);
+}
+
 static af_status points_in_box(const af_grid *g, const af_points *p, af_error *err)
 {
     for (size_t k = 0; k < p->count; k++)
@@ -152,21 +193,30 @@ af_status af_risk_points(const af_risk *r, const af_points *p, const uint8_t *ma
     if (s != AF_OK)
         return s;
     memset(out, 0, sizeof *out);
-    double wc = 0, wa = 0, wmax = fmax(p->weight[0], p->weight[1]);
-    for (size_t k = 0; k < p->count; k++) {
+    /* per class: points, misclassified, attacked (counts: exact in any
+     * order, so the points may be shared among threads) */
+    size_t m0 = 0, m1 = 0, c0 = 0, c1 = 0, a0 = 0, a1 = 0;
+    const long np = (long)p->count;
+#pragma omp parallel for num_threads(af_threads_for_cells(points_work(r, p->count))) \
+    schedule(dynamic, 64) reduction(+ : m0, m1, c0, c1, a0, a1)
+    for (long k = 0; k < np; k++) {
         int y = p->label[k] != 0;
-        double w = p->weight[y] / wmax; /* only ratios matter; no overflow */
-        out->weight += w;
-        int wrong = (mask[af_points_cell(p, &r->g, k)] != 0) != y;
-        if (wrong) {
-            out->n_clean++;
-            wc += w;
-        }
-        if (wrong || attacked(r, mask, p->x[k], p->y[k], y)) {
-            out->n_adv++;
-            wa += w;
-        }
+        int wrong = (mask[af_points_cell(p, &r->g, (size_t)k)] != 0) != y;
+        int att = wrong || attacked(r, mask, p->x[k], p->y[k], y);
+        m0 += !y;
+        m1 += y;
+        c0 += !y && wrong;
+        c1 += y && wrong;
+        a0 += !y && att;
+        a1 += y && att;
     }
+    /* only ratios of the weights matter: relative to the larger, no overflow */
+    double wmax = fmax(p->weight[0], p->weight[1]);
+    double w0 = p->weight[0] / wmax, w1 = p->weight[1] / wmax;
+    out->weight = (double)m0 * w0 + (double)m1 * w1;
+    out->n_clean = c0 + c1;
+    out->n_adv = a0 + a1;
+    double wc = (double)c0 * w0 + (double)c1 * w1, wa = (double)a0 * w0 + (double)a1 * w1;
     out->clean = out->weight > 0 ? wc / out->weight : 0;
     out->adv = out->weight > 0 ? wa / out->weight : 0;
     return AF_OK;

@@ -11,6 +11,7 @@
 
 #include "advflow/status.h"
 #include "advflow/grid.h"
+#include "advflow/threads.h"
 #include "advflow/ball.h"
 #include "advflow/morph.h"
 #include "advflow/dist.h"

@@ -1,7 +1,8 @@
 /* advflow: case files.
  *
  * A case file is an INI file (parsed by inih) that describes a grid, an
- * initial shape, the class densities, the scheme and the output; docs/cases.md
+ * initial shape, the class densities, the scheme, the output and how to
+ * run (threads); docs/cases.md
  * documents every key with units and defaults.  Reading is in three steps,
  * so that command-line overrides sit between the file and the checks:
  *
@@ -32,6 +33,7 @@
 #include "advflow/mm.h"
 #include "advflow/points.h"
 #include "advflow/shape.h"
+#include "advflow/threads.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,6 +89,14 @@ typedef struct {
     double weight[2];        /* class weights weight0, weight1 (> 0; default 1) */
 } af_case_data;
 
+/* [run]: how the commands run, not what they compute (no result depends
+ * on it). */
+typedef struct {
+    int threads; /* threads of the computations (threads.h), 0..AF_THREADS_MAX; 0 = every
+                    core (the default).  The CLI's --threads wins over it (and is not
+                    written into the resolved case). */
+} af_case_run;
+
 typedef struct {
     char *path;              /* the case file as given */
     af_grid grid;
@@ -97,6 +107,7 @@ typedef struct {
     af_case_data data;       /* [data] */
     af_case_scheme scheme;
     af_case_output output;
+    af_case_run run;         /* [run] */
     struct af_case_store *store; /* raw entries, line numbers, owned strings */
 } af_case;
 

@@ -34,7 +34,9 @@
  *   line, the piecewise-linear line that af_contour_trace draws (contour.h):
  *   near the line exact, farther out the exact distance to a dense sampling
  *   of it (docs/design.md, "Distance transforms").
- * A workspace serves one thread.
+ * A workspace serves one caller at a time; each call runs its passes on
+ * the library's threads (threads.h), with the same result for every
+ * thread count.
  * GPL-3.0-or-later.
  */
 #ifndef ADVFLOW_DIST_H

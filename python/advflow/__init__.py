@@ -64,12 +64,27 @@ __all__ = [
     "signed_distance", "redistance", "contour", "contour_area",
     "perimeter", "risk", "Stepper", "flow", "robust",
     "generate", "kde", "risk_points", "points_bound", "library_version",
+    "set_threads", "get_threads",
 ]
 
 
 def library_version():
     """Version of the loaded libadvflow.so (af_version)."""
     return _lib.version()
+
+
+def set_threads(n=0):
+    """Run advflow's grid passes on n threads from now on (af_threads_set);
+    n <= 0 (the default) means every core.  One setting for the whole
+    process.  Every result is the same, bit for bit, for every n: only the
+    time changes (include/advflow/threads.h says what runs on threads)."""
+    _lib.lib.af_threads_set(operator.index(n))
+
+
+def get_threads():
+    """(threads in use, cores available): af_threads_get and
+    af_threads_cores.  A library built without OpenMP gives (1, 1)."""
+    return _lib.lib.af_threads_get(), _lib.lib.af_threads_cores()
 
 
 # ----------------------------------------------------------------- helpers

@@ -177,6 +177,10 @@ _PROTOS = {
     # status.h, advflow.h
     "af_strerror": (c_char_p, [c_int]),
     "af_version": (c_char_p, []),
+    # threads.h
+    "af_threads_set": (None, [c_int]),
+    "af_threads_get": (c_int, []),
+    "af_threads_cores": (c_int, []),
     # grid.h
     "af_grid_init": (c_int, [_G, c_int, c_int, c_double, c_double, c_int, _E]),
     # shape.h

@@ -134,6 +134,26 @@ def test_flow_iterator():
     assert ls[1][3]["contour_area"] == af.contour_area(g, ls[1][2])
 
 
+def test_threads_change_no_result():
+    threads, cores = af.get_threads()
+    assert 1 <= cores and threads == cores  # the default: every core
+    g = af.Grid(160)  # large enough for the grid passes to split
+    m = af.shape_mask(g, "star", radius=0.6, points=5, amplitude=0.2)
+    runs = []
+    for n in (1, 2, 3):
+        af.set_threads(n)
+        assert af.get_threads()[0] == n or af.get_threads() == (1, 1)  # (1, 1): no OpenMP
+        runs.append([(a.copy(), s) for _, _, a, s in
+                     af.flow(g, m, None, None, 4 * g.dx, steps=3)])
+    af.set_threads()
+    assert af.get_threads() == (threads, cores)
+    for other in runs[1:]:
+        for (a, s), (b, t) in zip(runs[0], other):
+            np.testing.assert_array_equal(a, b)
+            assert (s is None and t is None) or all(
+                s[k] == t[k] for k in s if not k.endswith("ms"))
+
+
 def test_step_levelset_raw_then_redistance():
     g = af.Grid(64)
     u = af.redistance(g, af.shape_field(g, "circle", radius=0.5))

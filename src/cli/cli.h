@@ -34,6 +34,8 @@ typedef struct {
     int steps;            /* attack --steps, -1 unset */
     double tau;           /* attack --tau, -1 unset */
     double max_memory;    /* --max-memory, bytes; 0: the default (resources.c) */
+    int threads;          /* --threads (every command; 0: every core), -1 unset: the case's
+                             [run] threads, else every core */
     int argc;             /* the command line, for run.txt */
     char **argv;
 } options;

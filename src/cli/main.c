@@ -61,6 +61,7 @@ static int parse_options(int argc, char **argv, options *o)
     o->steps = -1;
     o->tau = -1;
     o->scale = -1;
+    o->threads = -1;
     o->argc = argc;
     o->argv = argv;
     for (int k = 2; k < argc; k++) {
@@ -131,6 +132,12 @@ static int parse_options(int argc, char **argv, options *o)
                 return usage_error(o->cmd, "--max-memory needs a size such as 512M, 4G or 1.5G "
                                            "(bytes without a suffix), not", t < 0 ? "nothing" : val);
             o->max_memory = v;
+        } else if ((t = TAKE("--threads")) != 0) {
+            long v = t < 0 ? -1 : whole(val, 0, AF_THREADS_MAX);
+            if (v < 0)
+                return usage_error(o->cmd, "--threads needs a whole number in 0..256 (0: every core)",
+                                   NULL);
+            o->threads = (int)v;
         } else if ((t = TAKE("--tau")) != 0) {
             char *end = NULL;
             double v = t < 0 ? -1 : strtod(val, &end);
@@ -184,6 +191,10 @@ int load(const options *o, state *s, int want_mask)
          * allocation that failed while reading it is not */
         return st == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
+    /* --threads wins over [run] threads.  The resolved case (a run's
+     * case.ini, the frames' text) keeps the case's key, so that no output
+     * but run.txt depends on --threads. */
+    af_threads_set(o->threads >= 0 ? o->threads : s->c->run.threads);
     size_t cells = af_grid_cells(&s->c->grid);
     char what[64];
     snprintf(what, sizeof what, "[grid] n = %d", s->c->grid.n);
@@ -585,6 +596,8 @@ int main(int argc, char **argv)
         signals_install(0);
     options o = {.cmd = cmd};
     int rc = parse_options(argc, argv, &o);
+    if (rc < 0 && o.threads >= 0) /* commands without a case (plot) too */
+        af_threads_set(o.threads);
     if (rc < 0)
         rc = fn(&o);
     /* A command that fails leaves no folder it created and left empty

@@ -203,6 +203,18 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* A resolved case's text (NUL-terminated, len bytes) cut before its [run]
+ * section, which af_case_write writes last: how a run runs (its threads)
+ * changes none of its results, so a run may go on with other threads. */
+static void cut_run_section(char *text, size_t *len)
+{
+    char *p = strstr(text, "\n[run]\n");
+    if (p) {
+        p[1] = '\0';
+        *len = (size_t)(p + 1 - text);
+    }
+}
+
 int resume_same_case(const options *o, const af_case *c, const char *dir)
 {
     char path[4300];
@@ -246,6 +258,8 @@ int resume_same_case(const options *o, const af_case *c, const char *dir)
         return EXIT_RUNTIME;
     }
     fclose(mf);
+    cut_run_section(had, &had_len);
+    cut_run_section(now, &now_len);
     int same = had_len == now_len && !memcmp(had, now, had_len);
     if (!same) {
         /* the first line that differs, to say what changed */

@@ -61,6 +61,7 @@ int write_run_record(const options *o, const af_case *c, const char *dir, const 
         put_quoted(f.fp, o->argv[k]);
     }
     fprintf(f.fp, "\nin: %s\nstarted: %s\n", getcwd(cwd, sizeof cwd) ? cwd : "?", started);
+    fprintf(f.fp, "threads: %d (of %d cores)\n", af_threads_get(), af_threads_cores());
     fprintf(f.fp, "case: case.ini beside this file, the resolved case (every key after the "
                   "overrides); advflow run %s/case.ini --out DIR repeats the run\n", dir);
     if (outcome)
