@@ -239,11 +239,18 @@ static char *reader(char *str, int num, void *stream)
     af_case *c = stream;
     struct af_case_store *st = c->store;
     /* fgets, but a NUL byte (a binary file, /dev/zero) ends the reading at
-     * once: fgets would hide it and read on forever */
+     * once: fgets would hide it and read on forever.  Once, and for good:
+     * inih may call again after a NULL, and nothing after the NUL counts. */
+    if (st->nul_line)
+        return NULL;
     int k = 0, ch = 0;
     while (k < num - 1 && (ch = getc(st->fp)) != EOF) {
         if (ch == '\0') {
             st->nul_line = st->line + (st->at_line_start ? 1 : 0);
+            /* inih reads a long line in pieces, and after a NULL for a
+             * piece it still parses the line: the bytes stored must end
+             * in a NUL (fuzzing found strlen running past the buffer) */
+            str[k] = '\0';
             return NULL;
         }
         str[k++] = (char)ch;

@@ -176,6 +176,27 @@ static void test_syntax_errors(void **state)
         assert_non_null(strstr(err.msg, "/dev/zero:1:"));
         af_case_free(c);
     }
+    /* a NUL inside a long line, which inih reads in pieces: the pieces
+     * read must stay terminated (found by fuzzing: strlen ran past inih's
+     * buffer, seen by check-asan), and nothing after the NUL is read */
+    {
+        char text[1200];
+        size_t len = (size_t)snprintf(text, sizeof text, "[grid]\nn = 8\n; ");
+        memset(text + len, 'x', 700);
+        len += 700;
+        memcpy(text + len, "\0yyyy\n[grdi]\n", 13);
+        len += 13;
+        const char *path = write_case("nul2.ini", "");
+        FILE *f = fopen(path, "wb");
+        fwrite(text, 1, len, f);
+        fclose(f);
+        af_case *c = af_case_alloc();
+        af_error err;
+        assert_int_equal(af_case_read(c, path, &err), AF_EFORMAT);
+        assert_non_null(strstr(err.msg, "nul2.ini:3:"));
+        assert_non_null(strstr(err.msg, "NUL byte"));
+        af_case_free(c);
+    }
 }
 
 static void test_unknown_and_duplicate(void **state)
