@@ -429,7 +429,12 @@ static int parse_numbers(const char *s, double *out, int max)
         char *end;
         errno = 0;
         double v = strtod(p, &end);
-        if (end == p || errno == ERANGE || !isfinite(v))
+        /* ERANGE also flags a subnormal result, which is a finite number
+         * and must read back: af_case_write writes computed defaults such
+         * as epsilon = 5 dx, subnormal in a box of width 3e-308 (found by
+         * fuzzing the round trip).  Underflow to 0 and overflow stay
+         * refused. */
+        if (end == p || (errno == ERANGE && v == 0) || !isfinite(v))
             return -1;
         if (*end && !isspace((unsigned char)*end) && *end != ',')
             return -1;

@@ -240,6 +240,17 @@ static void test_bad_values(void **state)
                  "case.ini:3: [initial] radius", "finite");
     expect_error("[initial]\nshape = circle\nradius = 1e999\n", NULL, AF_EINVAL,
                  "case.ini:3: [initial] radius", "finite");
+    /* a number that underflows to 0 is refused; a subnormal one is read */
+    expect_error("[initial]\nshape = circle\nradius = 1e-400\n", NULL, AF_EINVAL,
+                 "case.ini:3: [initial] radius", "finite");
+    {
+        af_case *c;
+        af_error err;
+        assert_int_equal(load("[initial]\nshape = circle\nradius = 1e-310\n", NULL, &c, &err),
+                         AF_OK);
+        assert_true(c->shape.radius == 1e-310);
+        af_case_free(c);
+    }
     expect_error("[initial]\nshape = circle\nradius = 0.5\naxes = 1 2\n", NULL, AF_EINVAL,
                  "case.ini:4: [initial] axes", "not used by shape = circle");
     expect_error("[initial]\nshape = star\nradius = 0.5\namplitude = 0.6\n", NULL, AF_EINVAL,
@@ -696,6 +707,10 @@ static void test_write_round_trip(void **state)
         "file = scores.npy\nlevel = 0.25\n",
         "[data]\nfile = points.csv\nweight0 = 0.5\n[initial]\nshape = circle\nradius = 0.2\n"
         "[density]\nkind = uniform\n",
+        /* subnormal defaults (epsilon = 5 dx, neck = radius / 2) read back
+         * (found by fuzzing: they were refused as out of range) */
+        "[grid]\nn = 64\nbox = 0 3e-308\n[initial]\nshape = dumbbell\nradius = 3e-308\n"
+        "length = 1e-307\n",
     };
     for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
         af_case *c;
