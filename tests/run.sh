@@ -1,9 +1,10 @@
 #!/bin/sh
-# Run every cmocka test program in $1, the CLI tests (which need the binary
+# Run every test program in $1 (the cmocka programs, and test_fuzz_replay,
+# which replays the fuzzing corpora of tests/fuzz/), the CLI tests (which need the binary
 # $2) and, given the shared library $3, the Python module's tests
 # (python/tests, with $PYTHON -m pytest; PYTHON defaults to python3 and
 # needs numpy and pytest).  Then print one closing line `N passed, N failed`
-# counting programs: each cmocka program, each CLI script and the whole
+# counting programs: each test program, each CLI script and the whole
 # pytest run count one each (pytest's own line above it, e.g. "62 passed
 # in 3.4s", gives its test counts).  Exit status 1 if any failed.
 # PYTEST_PRELOAD, when set, is preloaded into the Python interpreter
