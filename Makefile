@@ -8,6 +8,8 @@
 #   make bench      benchmarks, one `name = value` line per figure
 #   make validate   the validation study: regenerates docs/validation.md and its figures
 #   make install PREFIX=/usr/local   headers, libraries, advflow.pc, binary
+#   make fuzz FUZZ_SECONDS=N   libFuzzer harnesses (tests/fuzz/), N seconds each
+#   make check-asan the whole suite built with ASan and UBSan, in build-asan/
 #
 # CI (CI=true) builds with -Werror.  Dependencies come from pkg-config.
 
@@ -79,6 +81,7 @@ FA_OBJ   := $(LIB_C:src/%.c=$(FA)/obj/%.o) $(LIB_CXX:src/%.cpp=$(FA)/obj/%.o) \
             $(CLI_C:src/cli/%.c=$(FA)/obj/cli/%.o)
 
 .PHONY: all deps demo check bench validate install clean check-run demo-run bench-run validate-run
+.PHONY: fuzz fuzz-run check-asan check-asan-run
 .DEFAULT_GOAL := all
 
 all: $(B)/libadvflow.a $(B)/libadvflow.so $(B)/advflow
@@ -101,7 +104,7 @@ demo-run: all
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all $(TEST_BIN) $(FA_BIN)
+check-run: all $(TEST_BIN) $(FA_BIN) $(B)/tests/test_fuzz_replay
 	@PYTHON=$(PYTHON) sh tests/run.sh $(B)/tests $(B)/advflow $(B)/libadvflow.so
 
 bench: deps
@@ -182,6 +185,93 @@ $(FA_BIN): $(FA_OBJ) tests/failalloc.c
 $(B)/bench/%: bench/%.c bench/benchutil.h bench/igraph_mf.c bench/igraph_mf.h tests/fixtures.h $(B)/libadvflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(B_CFLAGS) -Ibench $< bench/igraph_mf.c $(B)/libadvflow.a $(PKG_LIBS) $(B_LIBS) -o $@
+
+# ---- Fuzzing and sanitizers (docs/testing-fuzz.md) ----
+
+# The harnesses, tests/fuzz/fuzz_NAME.c; `make fuzz FUZZ_HARNESSES=case`
+# runs one.
+FUZZ_HARNESSES ?= case points array png
+FUZZ_SECONDS   ?= 60
+FUZZ_CC        ?= clang
+FUZZ_CXX       ?= clang++
+# libFuzzer's options: a unit slower than 10 s is a hang, more than 2 GiB
+# a leak of memory; crashes go to build/fuzz/crashes/NAME/.
+FUZZ_OPTIONS   ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+FUZZ_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FZ             := $(B)/fuzz
+FUZZ_LIB_OBJ   := $(LIB_C:src/%.c=$(FZ)/obj/%.o) $(LIB_CXX:src/%.cpp=$(FZ)/obj/%.o)
+FUZZ_ALL       := case points array png
+FUZZ_HDRS      := tests/fuzz/fuzz.h $(HEADERS)
+
+# clang and libFuzzer are installed for this target only.
+fuzz:
+	@sh tools/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory fuzz-run
+
+# Each harness for FUZZ_SECONDS, on a writable corpus in build/fuzz/corpus/
+# (new inputs go there) seeded read-only from tests/fuzz/seeds/ and
+# tests/fuzz/regress/, with the dictionary tests/fuzz/NAME.dict if there is
+# one; stops at the first crash, leaving it in build/fuzz/crashes/NAME/.
+fuzz-run: $(FUZZ_HARNESSES:%=$(FZ)/fuzz_%)
+	@for f in $(FUZZ_HARNESSES); do \
+	  mkdir -p $(FZ)/corpus/$$f $(FZ)/crashes/$$f tests/fuzz/regress/$$f || exit 1; \
+	  dict=; [ -f tests/fuzz/$$f.dict ] && dict=-dict=tests/fuzz/$$f.dict; \
+	  echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+	  ./$(FZ)/fuzz_$$f $(FUZZ_OPTIONS) $$dict -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=$(FZ)/crashes/$$f/ $(FZ)/corpus/$$f tests/fuzz/seeds/$$f \
+	    tests/fuzz/regress/$$f || { echo "fuzz: $$f failed; the input is in $(FZ)/crashes/$$f/"; exit 1; }; \
+	done
+
+# The library instrumented for libFuzzer's coverage, with the sanitizers.
+$(FZ)/obj/%.o: src/%.c $(HEADERS) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FZ)/obj/%.o: src/%.cpp $(HEADERS) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(ALL_CXXFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FZ)/libadvflow.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HDRS) $(FZ)/libadvflow.a
+	$(FUZZ_CC) $(filter-out -Isrc,$(ALL_CFLAGS)) $(FUZZ_SAN) -fsanitize=fuzzer -Itests/fuzz $< \
+	  $(FZ)/libadvflow.a $(PKG_LIBS) -o $@
+
+# The replay driver (make check): every harness without libFuzzer, its entry
+# point renamed fuzz_NAME_input, fed the seeds and the regression corpus.
+$(B)/obj/fuzz/%.o: tests/fuzz/%.c $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Isrc,$(ALL_CFLAGS)) -DFUZZ_ENTRY=$*_input -Itests/fuzz -c $< -o $@
+
+$(B)/tests/test_fuzz_replay: tests/fuzz/replay.c $(FUZZ_ALL:%=$(B)/obj/fuzz/fuzz_%.o) $(B)/libadvflow.a
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Isrc,$(ALL_CFLAGS)) $< $(FUZZ_ALL:%=$(B)/obj/fuzz/fuzz_%.o) \
+	  $(B)/libadvflow.a $(PKG_LIBS) -o $@
+
+# Everything (library, CLI, tests, replay driver) with AddressSanitizer and
+# UndefinedBehaviorSanitizer in build-asan/, and the whole suite through
+# tests/run.sh.  float-cast-overflow is not part of gcc's undefined group.
+# The Python tests load the instrumented libadvflow.so into the plain
+# interpreter: ASan's runtime is preloaded (it must come first) and leak
+# detection is off there (the interpreter's own allocations at exit).  ASan
+# exits 86 on a report, a status no test expects; tests/lsan.supp lists the
+# leaks that are not advflow's (fontconfig's caches).
+ASAN_B     ?= build-asan
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fsanitize=float-cast-overflow \
+              -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+check-asan: deps
+	@$(MAKE) --no-print-directory B=$(ASAN_B) CFLAGS="$(ASAN_FLAGS)" CXXFLAGS="$(ASAN_FLAGS)" \
+	  check-asan-run
+
+check-asan-run: all $(TEST_BIN) $(B)/tests/test_fuzz_replay
+	@ASAN_OPTIONS=exitcode=86:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  PYTEST_PRELOAD=$$($(CC) -print-file-name=libasan.so) PYTHON=$(PYTHON) \
+	  sh tests/run.sh $(B)/tests $(B)/advflow $(B)/libadvflow.so
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include/advflow $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin

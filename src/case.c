@@ -240,11 +240,18 @@ static char *reader(char *str, int num, void *stream)
     af_case *c = stream;
     struct af_case_store *st = c->store;
     /* fgets, but a NUL byte (a binary file, /dev/zero) ends the reading at
-     * once: fgets would hide it and read on forever */
+     * once: fgets would hide it and read on forever.  Once, and for good:
+     * inih may call again after a NULL, and nothing after the NUL counts. */
+    if (st->nul_line)
+        return NULL;
     int k = 0, ch = 0;
     while (k < num - 1 && (ch = getc(st->fp)) != EOF) {
         if (ch == '\0') {
             st->nul_line = st->line + (st->at_line_start ? 1 : 0);
+            /* inih reads a long line in pieces, and after a NULL for a
+             * piece it still parses the line: the bytes stored must end
+             * in a NUL (fuzzing found strlen running past the buffer) */
+            str[k] = '\0';
             return NULL;
         }
         str[k++] = (char)ch;
@@ -423,7 +430,12 @@ static int parse_numbers(const char *s, double *out, int max)
         char *end;
         errno = 0;
         double v = strtod(p, &end);
-        if (end == p || errno == ERANGE || !isfinite(v))
+        /* ERANGE also flags a subnormal result, which is a finite number
+         * and must read back: af_case_write writes computed defaults such
+         * as epsilon = 5 dx, subnormal in a box of width 3e-308 (found by
+         * fuzzing the round trip).  Underflow to 0 and overflow stay
+         * refused. */
+        if (end == p || (errno == ERANGE && v == 0) || !isfinite(v))
             return -1;
         if (*end && !isspace((unsigned char)*end) && *end != ',')
             return -1;

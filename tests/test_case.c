@@ -176,6 +176,27 @@ static void test_syntax_errors(void **state)
         assert_non_null(strstr(err.msg, "/dev/zero:1:"));
         af_case_free(c);
     }
+    /* a NUL inside a long line, which inih reads in pieces: the pieces
+     * read must stay terminated (found by fuzzing: strlen ran past inih's
+     * buffer, seen by check-asan), and nothing after the NUL is read */
+    {
+        char text[1200];
+        size_t len = (size_t)snprintf(text, sizeof text, "[grid]\nn = 8\n; ");
+        memset(text + len, 'x', 700);
+        len += 700;
+        memcpy(text + len, "\0yyyy\n[grdi]\n", 13);
+        len += 13;
+        const char *path = write_case("nul2.ini", "");
+        FILE *f = fopen(path, "wb");
+        fwrite(text, 1, len, f);
+        fclose(f);
+        af_case *c = af_case_alloc();
+        af_error err;
+        assert_int_equal(af_case_read(c, path, &err), AF_EFORMAT);
+        assert_non_null(strstr(err.msg, "nul2.ini:3:"));
+        assert_non_null(strstr(err.msg, "NUL byte"));
+        af_case_free(c);
+    }
 }
 
 static void test_unknown_and_duplicate(void **state)
@@ -219,6 +240,17 @@ static void test_bad_values(void **state)
                  "case.ini:3: [initial] radius", "finite");
     expect_error("[initial]\nshape = circle\nradius = 1e999\n", NULL, AF_EINVAL,
                  "case.ini:3: [initial] radius", "finite");
+    /* a number that underflows to 0 is refused; a subnormal one is read */
+    expect_error("[initial]\nshape = circle\nradius = 1e-400\n", NULL, AF_EINVAL,
+                 "case.ini:3: [initial] radius", "finite");
+    {
+        af_case *c;
+        af_error err;
+        assert_int_equal(load("[initial]\nshape = circle\nradius = 1e-310\n", NULL, &c, &err),
+                         AF_OK);
+        assert_true(c->shape.radius == 1e-310);
+        af_case_free(c);
+    }
     expect_error("[initial]\nshape = circle\nradius = 0.5\naxes = 1 2\n", NULL, AF_EINVAL,
                  "case.ini:4: [initial] axes", "not used by shape = circle");
     expect_error("[initial]\nshape = star\nradius = 0.5\namplitude = 0.6\n", NULL, AF_EINVAL,
@@ -675,6 +707,10 @@ static void test_write_round_trip(void **state)
         "file = scores.npy\nlevel = 0.25\n",
         "[data]\nfile = points.csv\nweight0 = 0.5\n[initial]\nshape = circle\nradius = 0.2\n"
         "[density]\nkind = uniform\n",
+        /* subnormal defaults (epsilon = 5 dx, neck = radius / 2) read back
+         * (found by fuzzing: they were refused as out of range) */
+        "[grid]\nn = 64\nbox = 0 3e-308\n[initial]\nshape = dumbbell\nradius = 3e-308\n"
+        "length = 1e-307\n",
     };
     for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
         af_case *c;

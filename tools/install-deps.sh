@@ -1,8 +1,15 @@
 #!/bin/sh
 # Install the Debian packages advflow needs, when they are missing.
-# Used by `make demo`, `make check` and .ci/run.  GPL-3.0-or-later.
+# Used by `make demo`, `make check` and .ci/run.  `install-deps.sh fuzz`
+# (called by `make fuzz`) installs only what fuzzing needs on top: Debian's
+# clang and libFuzzer with the sanitizers' runtimes (libclang-rt-14-dev on
+# Debian 12, which clang does not pull in).  GPL-3.0-or-later.
 set -e
-PKGS="build-essential g++ pkg-config libfftw3-dev libpng-dev libgsl-dev libmaxflow-dev libinih-dev libcairo2-dev libfontconfig-dev libcmocka-dev libigraph-dev python3-numpy python3-pytest"
+if [ "$1" = fuzz ]; then
+    PKGS="clang libclang-rt-14-dev"
+else
+    PKGS="build-essential g++ pkg-config libfftw3-dev libpng-dev libgsl-dev libmaxflow-dev libinih-dev libcairo2-dev libfontconfig-dev libcmocka-dev libigraph-dev python3-numpy python3-pytest"
+fi
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
