@@ -540,6 +540,10 @@ static void af_scratch_free(af_scratch *s)
     free(s->i0);
     free(s->i1);
     free(s->fx);
+    /* freed twice is harmless: a failed af_scratch_alloc frees its own, and
+     * the caller then frees every thread's (the failing-allocation test
+     * found the double free) */
+    memset(s, 0, sizeof *s);
 }
 
 /* Index of column (or row) a of the square lattice: clamped or wrapped. */
