@@ -267,7 +267,7 @@ check-asan: deps
 	@$(MAKE) --no-print-directory B=$(ASAN_B) CFLAGS="$(ASAN_FLAGS)" CXXFLAGS="$(ASAN_FLAGS)" \
 	  check-asan-run
 
-check-asan-run: all $(TEST_BIN) $(B)/tests/test_fuzz_replay
+check-asan-run: all $(TEST_BIN) $(FA_BIN) $(B)/tests/test_fuzz_replay
 	@ASAN_OPTIONS=exitcode=86:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  PYTEST_PRELOAD=$$($(CC) -print-file-name=libasan.so) PYTHON=$(PYTHON) \

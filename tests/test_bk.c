@@ -100,6 +100,7 @@ static void test_random_graphs(void **state)
     af_bk_free(NULL);
 }
 
+#ifndef TB_ASAN /* (the test that needs it does not run under ASan) */
 /* The process's address space now, in bytes (/proc/self/statm); 0 if unknown. */
 static size_t vm_size(void)
 {
@@ -112,6 +113,7 @@ static size_t vm_size(void)
     }
     return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }
+#endif
 
 /* A real allocation failure inside maxflow (its node array cannot grow:
  * the address space is limited to what the process has and 256 MiB more,
