@@ -7,8 +7,10 @@
  * against steps in docs/design.md ("What a first step costs").
  *
  * Band.  The step's variables are the cells whose signed distance to the
- * boundary lies within w_in cells inside and w_out cells outside, both
- * MM_FIRST_BAND = r + 4 on a first step.  Their count, for any widths, comes
+ * boundary lies within w_in cells inside and w_out cells outside: on a
+ * first step 1.25 times the motion predicted below and 3 cells, or
+ * MM_FIRST_BAND = r + 4 each way where the prediction is not trusted
+ * (mm_first_band, first_band_of).  Their count, for any widths, comes
  * from a histogram of the cells' distances to the boundary, a 5-7-11
  * chamfer transform (within 2% of the Euclidean distance) from the cells
  * that touch the other side, plus half a cell.  Without memory for that

@@ -27,9 +27,12 @@
 #define MM_UNKNOWN (-2) /* memo: segment node not computed yet */
 #define MM_NONE (-1)    /* no variable cell in the segment */
 
-/* Band reach (cells) of a run's first step, each way: the ball and a few
- * cells.  A step that moves farther widens its band (and is solved again);
- * starting narrow keeps the first step's graph, the largest of a run, small. */
+/* Band reach (cells), each way, of a run's first step where the boundary's
+ * curvature does not predict its motion (mm_first_band: a set that
+ * vanishes or meets a clamped box edge), and of the level-set step's: the
+ * ball and a few cells.  A step that moves farther widens its band (and is
+ * solved again); starting narrow keeps the first step's graph, the largest
+ * of a run, small. */
 #define MM_FIRST_BAND(p) ((p)->r + 4.0)
 
 struct af_mm_plan {
