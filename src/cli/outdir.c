@@ -86,12 +86,46 @@ int attack_output_name(const char *name)
     return !strcmp(name, "attack_paths.csv") || !strcmp(name, "attack.png");
 }
 
-/* Files in dir that own accepts: their count, the first name in *first
+/* The step of a numbered run output (frame_, mask_, levelset_), or -1. */
+static long step_of(const char *name)
+{
+    static const char *const pre[] = {"frame_", "mask_", "levelset_"};
+    for (int k = 0; k < 3; k++) {
+        size_t lp = strlen(pre[k]);
+        if (strncmp(name, pre[k], lp) || !run_output_name(name))
+            continue;
+        return strtol(name + lp, NULL, 10);
+    }
+    return -1;
+}
+
+/* The files scan takes: with after < 0, the outputs own accepts and their
+ * temporaries; with after >= 0 (output_dir_prune), what a run wrote after
+ * step `after`: its numbered outputs of later steps, its final outputs and
+ * the temporaries of any output. */
+typedef struct {
+    int (*own)(const char *);
+    long after;
+} selection;
+
+static int selected(const char *name, const selection *sel)
+{
+    if (sel->after < 0)
+        return own_or_temporary(name, sel->own);
+    return step_of(name) > sel->after
+           || (own_or_temporary(name, run_output_name) && !run_output_name(name))
+           || !strcmp(name, "mask_final.png") || !strcmp(name, "mask_final.npy")
+           || !strcmp(name, "levelset_final.npy") || !strcmp(name, "overview.png")
+           || !strcmp(name, "history.png") || !strcmp(name, "history.svg")
+           || !strcmp(name, "risks.png");
+}
+
+/* Files in dir that sel takes: their count, the first name in *first
  * (history.csv if it is one); with remove, each is removed unless keep (NULL
  * or staged outputs) names it.  The names are collected first and removed
  * after the folder is read (readdir is unspecified for entries removed
  * while it reads). */
-static long scan(const char *dir, int (*own)(const char *), char *first, size_t size, int remove,
+static long scan(const char *dir, const selection *sel, char *first, size_t size, int remove,
                  int *failed, const outputs *keep)
 {
     DIR *d = opendir(dir);
@@ -102,7 +136,7 @@ static long scan(const char *dir, int (*own)(const char *), char *first, size_t 
     struct dirent *e;
     char path[4400];
     while ((e = readdir(d)) != NULL) {
-        if (!own_or_temporary(e->d_name, own))
+        if (!selected(e->d_name, sel))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         struct stat sb;
@@ -155,7 +189,8 @@ int output_dir_check(const options *o, const char *dir, int (*own)(const char *)
 {
     char first[512] = "";
     int failed = 0;
-    long count = scan(dir, own, first, sizeof first, 0, &failed, NULL);
+    selection sel = {own, -1};
+    long count = scan(dir, &sel, first, sizeof first, 0, &failed, NULL);
     if (count == 0 || o->force)
         return 0;
     fprintf(stderr,
@@ -187,7 +222,8 @@ int output_dir_clear(const options *o, const char *dir, int (*own)(const char *)
     if (!o->force)
         return 0;
     int failed = 0;
-    scan(dir, own, NULL, 0, 1, &failed, NULL);
+    selection sel = {own, -1};
+    scan(dir, &sel, NULL, 0, 1, &failed, NULL);
     return failed ? EXIT_RUNTIME : 0;
 }
 
@@ -197,75 +233,23 @@ int output_dir_clear_stale(const options *o, const char *dir, int (*own)(const c
     if (!o->force)
         return 0;
     int failed = 0;
-    scan(dir, own, NULL, 0, 1, &failed, w);
+    selection sel = {own, -1};
+    scan(dir, &sel, NULL, 0, 1, &failed, w);
     return failed ? EXIT_RUNTIME : 0;
-}
-
-/* The step of a numbered run output (frame_, mask_, levelset_), or -1. */
-static long step_of(const char *name)
-{
-    static const char *const pre[] = {"frame_", "mask_", "levelset_"};
-    for (int k = 0; k < 3; k++) {
-        size_t lp = strlen(pre[k]);
-        if (strncmp(name, pre[k], lp) || !run_output_name(name))
-            continue;
-        return strtol(name + lp, NULL, 10);
-    }
-    return -1;
 }
 
 int output_dir_prune(const char *dir, int step)
 {
+    /* scan takes a folder it cannot read for an empty one; here the folder
+     * must be read, or later files and temporaries would stay */
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "advflow: cannot read %s: %s\n", dir, strerror(errno));
         return EXIT_RUNTIME;
     }
-    /* names first, removal after (see scan) */
-    char **names = NULL;
-    size_t count = 0, cap = 0;
-    int failed = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *nm = e->d_name;
-        long k = step_of(nm);
-        int drop = (k > step)
-                   || (own_or_temporary(nm, run_output_name) && !run_output_name(nm)) /* temporaries */
-                   || !strcmp(nm, "mask_final.png") || !strcmp(nm, "mask_final.npy")
-                   || !strcmp(nm, "levelset_final.npy") || !strcmp(nm, "overview.png")
-                   || !strcmp(nm, "history.png") || !strcmp(nm, "history.svg")
-                   || !strcmp(nm, "risks.png");
-        if (!drop)
-            continue;
-        if (count == cap) {
-            cap = cap ? 2 * cap : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                failed = 1;
-                break;
-            }
-            names = nn;
-        }
-        if (!(names[count] = strdup(nm))) {
-            failed = 1;
-            break;
-        }
-        count++;
-    }
     closedir(d);
-    if (failed)
-        fprintf(stderr, "advflow: out of memory while reading %s\n", dir);
-    char path[4400];
-    for (size_t k = 0; k < count; k++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
-        struct stat sb;
-        if (!failed && lstat(path, &sb) == 0 && (S_ISREG(sb.st_mode) || S_ISLNK(sb.st_mode))
-            && unlink(path) != 0 && errno != ENOENT) {
-            fprintf(stderr, "advflow: cannot remove %s: %s\n", path, strerror(errno));
-            failed = 1;
-        }
-        free(names[k]);
-    }
-    free(names);
+    selection sel = {run_output_name, step};
+    int failed = 0;
+    scan(dir, &sel, NULL, 0, 1, &failed, NULL);
     return failed ? EXIT_RUNTIME : 0;
 }

@@ -249,12 +249,9 @@ int planned_steps_of(const af_case_scheme *sc)
 }
 
 /* Why the run ended, in words. */
-static void stop_reason(char *buf, size_t size, int ls, int k, int vanished, int still,
-                        int stopped)
+static void stop_reason(char *buf, size_t size, int ls, int k, int vanished, int still)
 {
-    if (stopped)
-        snprintf(buf, size, "interrupted");
-    else if (vanished)
+    if (vanished)
         snprintf(buf, size, "the set vanished");
     else if (still && ls)
         snprintf(buf, size,
@@ -783,7 +780,7 @@ finished:
         rc = write_overview(&r, dir, sc->h);
     if (rc == 0)
         rc = history_plots(dir);
-    stop_reason(why, sizeof why, r.ls, k, vanished, still, 0);
+    stop_reason(why, sizeof why, r.ls, k, vanished, still);
     if (rc == 0) {
         char outcome[512];
         snprintf(outcome, sizeof outcome, "steps: %d (t = %.10g)\nstopped: %s\nseconds: %.1f\n", k,
