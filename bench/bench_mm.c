@@ -274,7 +274,8 @@ int main(int argc, char **argv)
      * list goes on to finer grids and wider kernels for that) */
     {
         const struct { int n; double eps, h; } mm_set[] = {
-            {256, 3, 3}, {256, 4, 4}, {256, 5, 5}, {512, 4, 4}, {512, 5, 5}, {512, 4, 2}};
+            {256, 3, 3}, {256, 4, 4}, {256, 5, 5}, {256, 3, 1.5}, {256, 4, 2},
+            {512, 4, 4}, {512, 5, 5}, {512, 4, 2}};
         const struct { int n; double sigma; } mbo_set[] = {
             {256, 3}, {256, 4}, {256, 6}, {512, 4}, {512, 6}, {512, 8}, {1024, 8}, {1024, 12},
             {1024, 16}, {1024, 24}, {2048, 32}};
