@@ -44,9 +44,9 @@ double af_mm_plan_bytes(const af_grid *g, const af_mm_params *prm)
     double n = g->n, cells = n * n, r = floor(prm->eps / g->dx * (1 + 1e-9));
     if (g->edge == AF_EDGE_CLAMP && r > n - 1)
         r = n - 1; /* the ball is cut to the grid (plan_new) */
-    /* s, queue, node (16), six masks (6), morphology, distance and
-     * perimeter workspaces (about 64) */
-    double bytes = cells * 86;
+    /* s, queue, node (16), seven masks (7: the local band's too),
+     * morphology, distance and perimeter workspaces (about 64) */
+    double bytes = cells * 87;
     double levels = fmax(floor(log2(2 * r + 1)), 1); /* block memo (mm_memo_levels) */
     bytes += 2.0 * levels * (2 * r + 1) * (n + 2 * r) * sizeof(int32_t);
     if (prm->full_grid) { /* the graph on every cell (mm_estimate.c) */
@@ -77,6 +77,7 @@ void af_mm_plan_free(af_mm_plan *p)
     free(p->m1);
     free(p->m0);
     free(p->reach);
+    free(p->allow);
     free(p->node);
     free(p->memo[0]);
     free(p->memo[1]);
@@ -180,12 +181,13 @@ af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err
     p->m1 = malloc(cells);
     p->m0 = malloc(cells);
     p->reach = malloc(cells);
+    p->allow = malloc(cells);
     p->node = malloc(cells * sizeof(int32_t));
     size_t layers = mm_memo_entries(p);
     p->memo[0] = malloc(layers * sizeof(int32_t));
     p->memo[1] = malloc(layers * sizeof(int32_t));
     if (!p->s || !p->queue || !p->var || !p->fix1 || !p->fix0
-        || !p->m1 || !p->m0 || !p->reach || !p->node || !p->memo[0] || !p->memo[1]) {
+        || !p->m1 || !p->m0 || !p->reach || !p->allow || !p->node || !p->memo[0] || !p->memo[1]) {
         af_error_set(err, AF_ENOMEM, "mm: out of memory for a plan of %zu cells", cells);
         goto fail;
     }
@@ -524,6 +526,14 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
         mm_first_band(p, in, &w_in, &w_out);
     }
     double full_w = 2.0 * p->n;
+    /* The band is also local: where the boundary's curvature predicts less
+     * motion than the widest (the flat side of an ellipse next to its
+     * tips), it is thinner (mm_local_band).  A solution that reaches the
+     * local band's edge is solved again on the uniform band. */
+    p->band_allow = NULL;
+    if (p->prm.band_cells <= 0 && !p->prm.full_grid && !p->phi_ext
+        && mm_local_band(p, in, w_in, w_out, p->allow))
+        p->band_allow = p->allow;
     for (;;) {
         if (mm_interrupted(p))
             return mm_interrupt_error(err);
@@ -535,6 +545,15 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
         int sides = full ? 0 : mm_band_touches_edge(p, p->var, mask_cell_changed, &mp);
         if (!sides)
             break;
+        st->band_widenings++;
+        if (p->band_allow) {
+            /* the uniform band next; as wide as before, unless the solution
+             * reached beyond that too (then widened at once: one solve) */
+            p->band_allow = NULL;
+            if (!(sides >>= 2))
+                continue;
+        }
+        sides &= 3;
         /* Widen the side(s) the solution reached, by half and a few cells;
          * a side it did not reach shrinks to what it moved there with room
          * to spare (the solve is repeated anyway, and the repeat is the
@@ -544,8 +563,8 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
         mm_band_moved(p, in, out, shift);
         w_in = sides & 1 ? 1.5 * w_in + 4 : fmin(w_in, 1.25 * shift[0] / p->g.dx + 3);
         w_out = sides & 2 ? 1.5 * w_out + 4 : fmin(w_out, 1.25 * shift[1] / p->g.dx + 3);
-        st->band_widenings++;
     }
+    p->band_allow = NULL;
     st->band_width = w_in > w_out ? w_in : w_out;
     energy_parts parts;
     double e = energy_of(p, in, out, &parts);

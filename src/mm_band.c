@@ -24,10 +24,13 @@
 void mm_band_set(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double w_out, int full)
 {
     double lim_in = -w_in * p->g.dx, lim_out = w_out * p->g.dx;
+    p->lim_in = -lim_in;
+    p->lim_out = lim_out;
 #pragma omp parallel for num_threads(af_threads_for_cells(p->cells)) schedule(static)
     for (size_t x = 0; x < p->cells; x++) {
         uint8_t v = ak[x] ^ (uint8_t)flip;
-        p->var[x] = full || (p->s[x] >= lim_in && p->s[x] <= lim_out);
+        p->var[x] = full || (p->s[x] >= lim_in && p->s[x] <= lim_out
+                             && (!p->band_allow || p->band_allow[x]));
         p->fix1[x] = !p->var[x] && v;
         p->fix0[x] = !p->var[x] && !v;
     }
@@ -68,8 +71,11 @@ int mm_band_touches_edge(const af_mm_plan *p, const uint8_t *band,
                 size_t y;
                 if (!neighbour(n, per, i, j, k, &y))
                     continue;
-                if (!band[y] && fabs(p->s[y]) < p->s_cap)
+                if (!band[y] && fabs(p->s[y]) < p->s_cap) {
                     sides |= p->s[y] < 0 ? 1 : 2;
+                    if (p->s[y] < -p->lim_in || p->s[y] > p->lim_out)
+                        sides |= p->s[y] < 0 ? 4 : 8;
+                }
             }
         }
     return sides;

@@ -146,28 +146,34 @@ static double boundary_length(const af_grid *g, const uint8_t *mask, double *are
     return ((sqrt(2.0) - 1) * e4 + (1 - sqrt(0.5)) * ed) / 1.055;
 }
 
+static int local_band_paint(const af_grid *g, double h, const double *rho0, const double *rho1,
+                            const uint8_t *mask, double w_in, double w_out, uint8_t *allow);
+
 /* ---- the band's cells --------------------------------------------------- */
 
 /* Chamfer distances in fifths of a cell, saturated at CH_MAX. */
 #define CH_MAX 65535
 typedef struct {
     double *cum[2]; /* [0] inside, [1] outside: cells at distance <= k fifths */
+    double *cuml[2]; /* the same over the local band's cells (mm_local_band), or NULL */
     int len;        /* entries of each */
     /* fallback (no histogram): Steiner's formula */
     double len_b, R, area, cells;
 } band_model;
 
-/* Cells with -w_in <= s <= w_out (cells). */
-static double band_of(const band_model *b, double w_in, double w_out)
+/* Cells with -w_in <= s <= w_out (cells), of the local band only if
+ * local and it was counted. */
+static double band_of(const band_model *b, double w_in, double w_out, int local)
 {
     if (b->cum[0]) {
         double c = 0, w[2] = {w_in, w_out};
+        double *const *cum = local && b->cuml[0] ? b->cuml : b->cum;
         for (int side = 0; side < 2; side++) {
             /* |s| = d + 1/2: the boundary runs half a cell from the centres
              * of the cells that touch it */
             double k = floor(5 * (w[side] - 0.5) + 1e-9);
             if (k >= 0)
-                c += b->cum[side][k < b->len - 1 ? (int)k : b->len - 1];
+                c += cum[side][k < b->len - 1 ? (int)k : b->len - 1];
         }
         return c;
     }
@@ -193,9 +199,11 @@ static double band_inside_extent(const band_model *b)
 
 /* The histogram of distances of mask (5-7-11 chamfer from the cells with a
  * 4-neighbour on the other side; on a torus the transform does not wrap,
- * which only miscounts cells far from the boundary near the seam).  0, or
- * -1 without memory (b->cum stays NULL). */
-static int band_histogram(const af_grid *g, const uint8_t *mask, band_model *b)
+ * which only miscounts cells far from the boundary near the seam), and,
+ * if allow is not NULL, that of the cells it allows.  0, or -1 without
+ * memory (b->cum stays NULL; b->cuml may stay NULL alone). */
+static int band_histogram(const af_grid *g, const uint8_t *mask, const uint8_t *allow,
+                          band_model *b)
 {
     int n = g->n, per = g->edge == AF_EDGE_PERIODIC;
     size_t cells = (size_t)n * n;
@@ -267,9 +275,21 @@ static int band_histogram(const af_grid *g, const uint8_t *mask, band_model *b)
     }
     for (size_t x = 0; x < cells; x++)
         b->cum[mask[x] ? 0 : 1][d[x]]++;
+    if (allow && (b->cuml[0] = calloc((size_t)b->len, sizeof(double)))
+        && (b->cuml[1] = calloc((size_t)b->len, sizeof(double)))) {
+        for (size_t x = 0; x < cells; x++)
+            if (allow[x])
+                b->cuml[mask[x] ? 0 : 1][d[x]]++;
+    } else {
+        free(b->cuml[0]);
+        b->cuml[0] = NULL;
+    }
     for (int side = 0; side < 2; side++)
-        for (int k = 1; k < b->len; k++)
+        for (int k = 1; k < b->len; k++) {
             b->cum[side][k] += b->cum[side][k - 1];
+            if (b->cuml[0])
+                b->cuml[side][k] += b->cuml[side][k - 1];
+        }
     free(d);
     return 0;
 }
@@ -340,15 +360,54 @@ static long count_inside(const uint8_t *m, int len)
     return c;
 }
 
-static int curvatures(const af_grid *g, const uint8_t *mask, double pairs, double rho,
-                      double *kin, double *kout)
+/* The fraction of the cells of the disc of radius rho about (px, py)
+ * (cell units) that lie inside mask, row by row (eight bytes at a time);
+ * on a clamped grid only discs within the box count (the box's edge cuts
+ * a disc unevenly where a boundary meets it at a slant): -1 for others. */
+static double disc_fraction(const af_grid *g, const uint8_t *mask, double px, double py,
+                            double rho)
 {
     int n = g->n, per = g->edge == AF_EDGE_PERIODIC, rr = (int)ceil(rho) + 1;
-    long stride = (long)ceil(pairs / MM_EST_SAMPLES), seen = 0;
-    double fmin_ = 0.5, fmax_ = 0.5;
-    int taken = 0;
-    if (stride < 1)
-        stride = 1;
+    if (!per && (px - rho < 0 || py - rho < 0 || px + rho > n - 1 || py + rho > n - 1))
+        return -1;
+    long a = 0, t = 0;
+    for (int y = (int)floor(py) - rr; y <= (int)ceil(py) + rr; y++) {
+        double dy = y - py, w2 = rho * rho - dy * dy;
+        if (w2 < 0)
+            continue;
+        int yy = y;
+        if (per)
+            yy = ((y % n) + n) % n;
+        else if (y < 0 || y >= n)
+            continue;
+        double w = sqrt(w2);
+        int x0 = (int)ceil(px - w), x1 = (int)floor(px + w);
+        if (!per) {
+            x0 = x0 < 0 ? 0 : x0;
+            x1 = x1 > n - 1 ? n - 1 : x1;
+        } else if (x1 - x0 >= n) { /* (rho <= n / 4: not reached) */
+            x1 = x0 + n - 1;
+        }
+        const uint8_t *row = mask + (size_t)yy * n;
+        /* a periodic run wraps at most once */
+        for (int x = x0; x <= x1;) {
+            int xs = per ? ((x % n) + n) % n : x;
+            int len = x1 - x + 1 < n - xs ? x1 - x + 1 : n - xs;
+            a += count_inside(row + xs, len);
+            t += len;
+            x += len;
+        }
+    }
+    return t > 0 ? (double)a / t : -1;
+}
+
+/* Call visit(ctx, px, py) at the midpoints of every stride-th row or
+ * column pair of cells across mask's boundary, in row order. */
+static void boundary_samples(const af_grid *g, const uint8_t *mask, long stride,
+                             void (*visit)(void *ctx, double px, double py), void *ctx)
+{
+    int n = g->n, per = g->edge == AF_EDGE_PERIODIC;
+    long seen = 0;
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++) {
             int in = mask[(size_t)j * n + i] != 0;
@@ -362,52 +421,39 @@ static int curvatures(const af_grid *g, const uint8_t *mask, double pairs, doubl
                 }
                 if ((mask[(size_t)jj * n + ii] != 0) == in || seen++ % stride)
                     continue;
-                /* the disc about the midpoint (px, py), in cell units,
-                 * row by row (eight bytes at a time); on a clamped grid only
-                 * where it lies within the box: the box's edge cuts the
-                 * disc unevenly where a boundary meets it at a slant */
-                double px = i + 0.5 * (k == 0), py = j + 0.5 * (k == 1);
-                if (!per && (px - rho < 0 || py - rho < 0 || px + rho > n - 1 || py + rho > n - 1))
-                    continue;
-                long a = 0, t = 0;
-                for (int y = (int)floor(py) - rr; y <= (int)ceil(py) + rr; y++) {
-                    double dy = y - py, w2 = rho * rho - dy * dy;
-                    if (w2 < 0)
-                        continue;
-                    int yy = y;
-                    if (per)
-                        yy = ((y % n) + n) % n;
-                    else if (y < 0 || y >= n)
-                        continue;
-                    double w = sqrt(w2);
-                    int x0 = (int)ceil(px - w), x1 = (int)floor(px + w);
-                    if (!per) {
-                        x0 = x0 < 0 ? 0 : x0;
-                        x1 = x1 > n - 1 ? n - 1 : x1;
-                    } else if (x1 - x0 >= n) { /* (rho <= n / 4: not reached) */
-                        x1 = x0 + n - 1;
-                    }
-                    const uint8_t *row = mask + (size_t)yy * n;
-                    /* a periodic run wraps at most once */
-                    for (int x = x0; x <= x1;) {
-                        int xs = per ? ((x % n) + n) % n : x;
-                        int len = x1 - x + 1 < n - xs ? x1 - x + 1 : n - xs;
-                        a += count_inside(row + xs, len);
-                        t += len;
-                        x += len;
-                    }
-                }
-                if (t > 0) {
-                    taken = 1;
-                    fmin_ = fmin(fmin_, (double)a / t);
-                    fmax_ = fmax(fmax_, (double)a / t);
-                }
+                visit(ctx, i + 0.5 * (k == 0), j + 0.5 * (k == 1));
             }
         }
+}
+
+typedef struct {
+    const af_grid *g;
+    const uint8_t *mask;
+    double rho, fmin, fmax;
+    int taken;
+} extremes;
+
+static void extremes_visit(void *ctx, double px, double py)
+{
+    extremes *e = ctx;
+    double f = disc_fraction(e->g, e->mask, px, py, e->rho);
+    if (f < 0)
+        return;
+    e->taken = 1;
+    e->fmin = fmin(e->fmin, f);
+    e->fmax = fmax(e->fmax, f);
+}
+
+static int curvatures(const af_grid *g, const uint8_t *mask, double pairs, double rho,
+                      double *kin, double *kout)
+{
+    long stride = (long)ceil(pairs / MM_EST_SAMPLES);
+    extremes e = {g, mask, rho, 0.5, 0.5, 0};
+    boundary_samples(g, mask, stride < 1 ? 1 : stride, extremes_visit, &e);
     double slack = 1 / (3.14159265358979323846 * rho);
-    *kin = curvature_of(fmin_ + slack, rho);
-    *kout = curvature_of(1 - fmax_ + slack, rho);
-    return taken;
+    *kin = curvature_of(e.fmin + slack, rho);
+    *kout = curvature_of(1 - e.fmax + slack, rho);
+    return e.taken;
 }
 
 /* How far the implicit step moves a boundary of curvature k (1/cells)
@@ -523,11 +569,18 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
     band_model bm = {.len_b = len, .R = len > 0 ? 2 * area / len : 0, .area = area, .cells = cells_s};
     double d_in = 0, d_out = 0, w_in = w0, w_out = w0;
     int vanishes = 0;
+    int local = 0; /* the first solve is on the local band (mm.c, step_grid) */
     if (len > 0 && !prm->full_grid) {
-        band_histogram(g, mask, &bm); /* (without memory: the fallback) */
         predict_motion(g, prm, mask, len, area, e4, w0, &d_in, &d_out, &vanishes);
         if (prm->band_cells <= 0) /* the step's own first band (mm_first_band) */
             first_band_of(d_in, d_out, vanishes || meets_edge(g, box), w0, &w_in, &w_out);
+        /* without memory for the local band or the histogram: the uniform
+         * band, or Steiner's formula (the fallbacks) */
+        uint8_t *allow = prm->band_cells <= 0 ? malloc((size_t)g->n * g->n) : NULL;
+        local = allow && local_band_paint(g, prm->h, NULL, NULL, mask, w_in, w_out, allow);
+        band_histogram(g, mask, local ? allow : NULL, &bm);
+        local = local && bm.cuml[0];
+        free(allow);
     }
     double extent_in = band_inside_extent(&bm);
     if (vanishes) /* its disc (R = 2A / L) vanishes: the set too */
@@ -542,7 +595,7 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
     double max_nodes = 0, max_pairs = 0, node_room = 1024, sum_t = 0;
     int solves = 0;
     for (;;) {
-        double band = prm->full_grid ? cells_s : fmin(band_of(&bm, w_in, w_out), cells_s);
+        double band = prm->full_grid ? cells_s : fmin(band_of(&bm, w_in, w_out, local), cells_s);
         double nodes = band * nodes_per_cell(rw, side), arcs = band * arcs_per_cell(rw, side);
         solves++;
         sum_t += 1e-9 * MM_EST_NS_NODE * nodes * pow(fmax(nodes, 1) / 1e6, 0.17);
@@ -558,11 +611,14 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
         int touch_out = d_out >= w_out - 1 && w_out < side;
         if (prm->full_grid || !(touch_in || touch_out) || solves >= 64)
             break;
+        local = 0; /* beyond the uniform band too: widened at once (mm.c) */
         w_in = touch_in ? 1.5 * w_in + 4 : fmin(w_in, 1.25 * d_in + 3);
         w_out = touch_out ? 1.5 * w_out + 4 : fmin(w_out, 1.25 * d_out + 3);
     }
     free(bm.cum[0]);
     free(bm.cum[1]);
+    free(bm.cuml[0]);
+    free(bm.cuml[1]);
     est->nodes = max_nodes;
     est->solves = solves;
     double graph;
@@ -578,4 +634,124 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
     est->seconds = sum_t * (prm->solver == AF_MM_SOLVER_BK ? MM_EST_BK : 1)
                    + 1e-9 * MM_EST_NS_CELL * cells_s * (solves + 2);
     return AF_OK;
+}
+
+/* ---- the local band ------------------------------------------------------ */
+
+
+
+typedef struct {
+    const af_grid *g;
+    const double *rho0, *rho1; /* NULL: uniform (the estimate has no densities) */
+    const uint8_t *mask;
+    uint8_t *allow;
+    double rho, H, slack, wmax;
+    double move_min; /* the motion at the boundary's mean curvature (cells) */
+} local_band;
+
+/* The band's reach about one boundary point: 1.25 times the motion its
+ * curvature predicts (and the drift the density's gradient adds) and 3
+ * cells, as the uniform band takes from the step before; the widest reach
+ * where nothing can be measured (a disc cut by a clamped box edge, a cell
+ * of zero density).  Paints the disc of that radius about the point. */
+static void local_visit(void *ctx, double px, double py)
+{
+    local_band *L = ctx;
+    int n = L->g->n, per = L->g->edge == AF_EDGE_PERIODIC;
+    double d = L->wmax, f = disc_fraction(L->g, L->mask, px, py, L->rho);
+    if (f >= 0) {
+        double kin = curvature_of(f + L->slack, L->rho);
+        double kout = curvature_of(1 - f + L->slack, L->rho);
+        double move = fmax(motion(kin, L->H, 0), motion(kout, L->H, 1));
+        /* V = kappa + d_nu log rho: the drift over one step, H |grad log
+         * rho| cells, from the density's central differences at the cell
+         * below the point */
+        int i = (int)floor(px), j = (int)floor(py), ok = 1;
+        double g2 = 0;
+        for (int k = 0; k < 2 && ok && L->rho0; k++) {
+            int i0 = i - (k == 0), i1 = i + (k == 0), j0 = j - (k == 1), j1 = j + (k == 1);
+            if (per) {
+                i0 = (i0 + n) % n;
+                i1 %= n;
+                j0 = (j0 + n) % n;
+                j1 %= n;
+            } else if (i0 < 0 || j0 < 0 || i1 >= n || j1 >= n) {
+                ok = 0;
+                break;
+            }
+            size_t a = (size_t)j0 * n + i0, b = (size_t)j1 * n + i1;
+            double ra = L->rho0[a] + L->rho1[a], rb = L->rho0[b] + L->rho1[b];
+            if (!(ra > 0) || !(rb > 0) || !isfinite(ra) || !isfinite(rb)) {
+                ok = 0;
+                break;
+            }
+            double q = 0.5 * log(rb / ra);
+            g2 += q * q;
+        }
+        if (ok)
+            d = fmin(L->wmax, 1.25 * (fmax(move, L->move_min) + L->H * sqrt(g2)) + 3);
+    }
+    /* the cells whose centres lie within d + 1 of the point (it is half a
+     * cell from the centres on either side) */
+    double rad = d + 1;
+    int ri = (int)ceil(rad);
+    for (int dy = -ri; dy <= ri; dy++) {
+        int y = (int)floor(py) + dy;
+        double cy = y + 0.5 - py, w2 = rad * rad - cy * cy;
+        if (w2 < 0)
+            continue;
+        if (per)
+            y = ((y % n) + n) % n;
+        else if (y < 0 || y >= n)
+            continue;
+        double w = sqrt(w2);
+        int x0 = (int)ceil(px - 0.5 - w), x1 = (int)floor(px - 0.5 + w);
+        uint8_t *row = L->allow + (size_t)y * n;
+        if (per) {
+            if (x1 - x0 >= n) {
+                x0 = 0;
+                x1 = n - 1;
+            }
+            for (int x = x0; x <= x1; x++)
+                row[((x % n) + n) % n] = 1;
+        } else {
+            x0 = x0 < 0 ? 0 : x0;
+            x1 = x1 > n - 1 ? n - 1 : x1;
+            if (x1 >= x0)
+                memset(row + x0, 1, (size_t)(x1 - x0 + 1));
+        }
+    }
+}
+
+/* The local band of mask for a band of reach w_in / w_out (mm_local_band,
+ * and the estimate's first solve); 0 when there is none to paint. */
+static int local_band_paint(const af_grid *g, double h, const double *rho0, const double *rho1,
+                            const uint8_t *mask, double w_in, double w_out, uint8_t *allow)
+{
+    double H = h / (g->dx * g->dx), w = fmax(w_in, w_out);
+    if (!(w > 0) || !isfinite(w) || w >= 2.0 * g->n)
+        return 0;
+    memset(allow, 0, (size_t)g->n * g->n);
+    local_band L = {.g = g, .rho0 = rho0, .rho1 = rho1, .mask = mask, .allow = allow, .H = H,
+                    .wmax = w};
+    /* the scale: the radius whose motion H / R reaches the band, as for the
+     * first band, but at most a quarter of the grid */
+    L.rho = fmin(fmin(fmax(H / fmax(w - 1, 1), 8), 128), fmax(g->n / 4, 2));
+    L.slack = 1 / (3.14159265358979323846 * L.rho);
+    /* No point moves less than the mean curvature 2 pi / L predicts: the
+     * digital perimeter is crystalline, and a flat facet of its polygon
+     * moves (like a polygon's side under a crystalline flow, at a speed
+     * set by its length) although no curvature shows there. */
+    double area, e4;
+    int box[4];
+    double len = boundary_length(g, mask, &area, box, &e4);
+    L.move_min = len > 0 ? motion(2 * 3.14159265358979323846 / len, H, 0) : 0;
+    boundary_samples(g, mask, 1, local_visit, &L);
+    return 1;
+}
+
+int mm_local_band(const af_mm_plan *p, const uint8_t *mask, double w_in, double w_out,
+                  uint8_t *allow)
+{
+    return local_band_paint(&p->g, p->prm.h, p->rho0, p->rho1, mask, w_in, w_out, allow);
 }

@@ -56,6 +56,11 @@ struct af_mm_plan {
     uint8_t *fix1, *fix0; /* fixed cells of value 1 / 0 (in v) */
     uint8_t *m1, *m0;     /* their dilations: where max / min terms are constant */
     uint8_t *reach;       /* dilation of the band: cells whose terms may vary */
+    uint8_t *allow;       /* local band (mm_local_band): cells near enough to a boundary
+                           * point whose predicted motion reaches them */
+    const uint8_t *band_allow; /* mm_band_set's extra condition: allow, or NULL */
+    double lim_in, lim_out;    /* the last mm_band_set's reach, length units (s >= -lim_in,
+                                * s <= lim_out) */
     int32_t *node;        /* node of a variable cell, MM_NONE elsewhere */
     int32_t *memo[2];     /* [kind] block nodes of 2^k columns, k = 1 .. mm_memo_levels,
                            * for the 2r + 1 rows around the row being swept (a ring:
@@ -112,6 +117,15 @@ af_status mm_interrupt_error(af_error *err);
 /* The first step's band reach inside and outside the set (cells), from
  * the motion the boundary's curvature predicts (mm_estimate.c). */
 void mm_first_band(const af_mm_plan *p, const uint8_t *mask, double *w_in, double *w_out);
+/* The local band (mm_estimate.c): allow[x] = 1 for the cells within
+ * 1.25 times the motion predicted at some boundary point of mask (its
+ * curvature, and the drift of the density's gradient) plus 3 cells of it,
+ * at most max(w_in, w_out) cells; the band of a step is then the uniform
+ * band's cells that allow admits.  A step whose solution reaches the local
+ * band's edge is solved again with the uniform band (mm.c).  Returns 0
+ * (allow untouched) when the band is the whole grid. */
+int mm_local_band(const af_mm_plan *p, const uint8_t *mask, double w_in, double w_out,
+                  uint8_t *allow);
 /* Free the window's child plan and buffers (mm_band.c); the next window
  * step makes them again. */
 void mm_window_drop(af_mm_plan *p);
@@ -167,7 +181,9 @@ void mm_band_set(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double
 /* Does a band cell that changed (changed(p, ctx, x), asked only of band
  * cells) touch a cell outside the band of finite |s|?  Then the band may
  * have cut the true minimiser off on that side.  1 for the inside (s < 0),
- * 2 for the outside, 3 for both, 0. */
+ * 2 for the outside, 3 for both, 0; plus 4 and 8 (inside, outside) where
+ * the cell touched lies beyond the uniform band's reach too (the last
+ * mm_band_set's w_in, w_out), not only beyond the local band. */
 int mm_band_touches_edge(const af_mm_plan *p, const uint8_t *band,
                          int (*changed)(const af_mm_plan *p, const void *ctx, size_t x),
                          const void *ctx);
