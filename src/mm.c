@@ -53,6 +53,25 @@ double af_mm_plan_bytes(const af_grid *g, const af_mm_params *prm)
         double k = floor(log2(2 * r + 1));
         bytes += cells * ((2 * k + 3) * 72 + (6 * r + 2 * k + 22) * 40);
     }
+    /* each further budget (eps_avg): its perimeter's and morphology's
+     * workspaces and scratch (about 8 bytes a cell, and one for the skip
+     * bits' dilations), and on the full grid its terms' auxiliary nodes (2)
+     * and chord arcs (6 r_b + 4) a cell; the block memo is shared */
+    int extra = 0;
+    for (int q = 0; q < 3; q++) {
+        double e = prm->eps_avg[q];
+        if (e == 0)
+            continue;
+        if (!(e >= 0) || !isfinite(e))
+            return INFINITY;
+        double rb = fmin(floor(e / g->dx * (1 + 1e-9)), r);
+        extra++;
+        bytes += cells * 8;
+        if (prm->full_grid)
+            bytes += cells * (2 * 72 + (6 * rb + 4) * 40);
+    }
+    if (extra)
+        bytes += cells;
     return bytes;
 }
 

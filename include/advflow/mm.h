@@ -105,7 +105,9 @@ void af_mm_params_default(af_mm_params *prm);
  * before af_mm_plan_create): its per-cell arrays, the block memo, which
  * grows like r log r (n + 2r) for a ball of r cells, and for a full-grid
  * plan the graph of a step over every cell, about 2K + 3 nodes of 72 bytes
- * and 6r + 2K + 22 arcs of 40 bytes a cell, K = floor(log2(2r + 1)).  A band plan's graph
+ * and 6r + 2K + 22 arcs of 40 bytes a cell, K = floor(log2(2r + 1)); each further budget
+ * of eps_avg (reach r_b) about 8 bytes a cell and, on the full grid, 2 nodes and
+ * 6 r_b + 4 arcs a cell more.  A band plan's graph
  * follows the band and is not counted (af_mm_plan_estimate counts it).  A plan's first level-set step
  * allocates 36 bytes a cell more and class tags as large as the memo (not
  * counted here either).  +inf for absurd sizes. */
@@ -118,7 +120,9 @@ double af_mm_plan_bytes(const af_grid *g, const af_mm_params *prm);
  * band (the ball's reach r plus 4 cells each way, wider when the step moves
  * farther: predicted from the boundary's curvature and h) and the ball
  * (about 2K + 2.5 nodes and 6r + 2K + 22 arcs a band cell, K = floor(log2(2r
- * + 1))), not with the grid.  Measured on the circle of radius 0.6 at n =
+ * + 1)), and 2 nodes and 6 r_b + 4 arcs more for each further budget of
+ * eps_avg of reach r_b: its terms' auxiliary nodes and chord arcs, the
+ * block nodes being shared), not with the grid.  Measured on the circle of radius 0.6 at n =
  * 256 to 2048, eps = 4 to 20 cells, h = eps / 4 to eps, each in a fresh
  * process: nodes 0.87 to 1.17 times the step's, bytes 1.07 to 2.0 times its
  * peak resident memory (the plan's arrays are counted as allocated; a step
