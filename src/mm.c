@@ -5,7 +5,9 @@
  * and the cut), solved in mm_solve.c, and the band and window live in
  * mm_band.c (mm_plan.h says which part does what).
  *
- * Mask step.  psi = (rho1 - rho0) dx^2 / w_B + (dx^2 / h) rho sgn(s_k) |s_k|^p.
+ * Mask step.  psi = (rho1 - rho0) dx^2 / w_B + (dx^2 / h) rho sgn(s_k) |s_k|^p
+ * (with eps_avg: the sum over the balls of (rho1 - rho0) dx^2 / (w_i m), and
+ * Per_eps the average of the balls' in the energy; mm_balls).
  * The fidelity is written in the linear form of docs/theory.md section 2,
  * (1_A - 1_{A_k}) sgn(s_k) |s_k|^p, with the sign taken from s_k itself.  psi
  * is then antitone in A_k (nested masks have ordered signed distances), which

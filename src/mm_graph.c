@@ -35,6 +35,13 @@
  * affect it, so segments run over variable cells only and a segment with
  * one variable child is that child (no node).
  *
+ * Averaged perimeter (af_mm_params.eps_avg).  Each centre gets one term
+ * per ball b, over b's chords, with cost bkper[b] times its density; the
+ * blocks are keyed by row, level and start column only, so every ball's
+ * chords come from the one memo (sized for ball 0, the largest) and a
+ * further ball adds its auxiliary nodes and two arcs per chord.  Which
+ * terms are constant is per ball (skip bit b, or ball b's class).
+ *
  * Classes (level set).  The level-set step solves many independent
  * thresholds in one graph: each variable cell belongs to one class, each
  * term to at most one, and a term's segments hold only the cells of its
