@@ -271,6 +271,77 @@ double af_ball_normal_gap(const af_ball *b)
     return gap;
 }
 
+/* Outer normal angles of the first-quadrant hull edges, in increasing
+ * order (as af_ball_normal_gap walks them): *k is the chain's vertex (start
+ * 0), *top whether the top edge's pi/2 is still to come (start 1).  The
+ * next angle, or -1 when there is none. */
+static double af_next_normal(const af_ball *b, int *k, int *top)
+{
+    const int *h = b->half + b->r;
+    if (*k < b->r) {
+        int m = af_hull_next(b, *k);
+        double a = atan2((double)(h[*k] - h[m]), (double)(m - *k));
+        *k = m;
+        return a;
+    }
+    if (*top && h[b->r] > 0) { /* a horizontal top edge, normal pi/2 */
+        *top = 0;
+        return 0.5 * AF_PI;
+    }
+    return -1.0;
+}
+
+double af_ball_normal_gap_union(const af_ball *const *balls, int m)
+{
+    if (!balls || m < 1)
+        return NAN;
+    for (int q = 0; q < m; q++)
+        if (!balls[q])
+            return NAN;
+    int *k = calloc((size_t)m, sizeof *k), *top = malloc((size_t)m * sizeof *top);
+    double *cur = malloc((size_t)m * sizeof *cur);
+    if (!k || !top || !cur) {
+        free(k);
+        free(top);
+        free(cur);
+        return NAN;
+    }
+    /* merge the balls' increasing angle lists (each ball as in
+     * af_ball_normal_gap: the mirror images supply the other quadrants, so
+     * the gaps across an axis are twice the distance of the nearest normal
+     * to it) */
+    for (int q = 0; q < m; q++) {
+        top[q] = 1;
+        cur[q] = balls[q]->r < 1 ? -1.0 : af_next_normal(balls[q], &k[q], &top[q]);
+    }
+    double first = -1.0, prev = -1.0, gap = 0.0;
+    for (;;) {
+        int best = -1;
+        for (int q = 0; q < m; q++)
+            if (cur[q] >= 0.0 && (best < 0 || cur[q] < cur[best]))
+                best = q;
+        if (best < 0)
+            break;
+        double a = cur[best];
+        if (first < 0.0)
+            first = a;
+        else if (a - prev > gap)
+            gap = a - prev;
+        prev = a;
+        cur[best] = af_next_normal(balls[best], &k[best], &top[best]);
+    }
+    free(k);
+    free(top);
+    free(cur);
+    if (first < 0.0)
+        return 2.0 * AF_PI; /* every ball is one point */
+    if (2.0 * first > gap)
+        gap = 2.0 * first;
+    if (2.0 * (0.5 * AF_PI - prev) > gap)
+        gap = 2.0 * (0.5 * AF_PI - prev);
+    return gap;
+}
+
 const char *af_norm_name(af_norm norm)
 {
     switch (norm) {

@@ -55,9 +55,9 @@ static const char *const density_keys[] = {"kind", "value", "center", "sigma", "
                                            "a", "file", "scale", "bandwidth", "floor", NULL};
 static const char *const data_keys[] = {"file", "generate", "count", "noise", "seed",
                                         "weight0", "weight1", NULL};
-static const char *const scheme_keys[] = {"epsilon", "h", "p", "norm", "selection", "method",
-                                          "distance", "representation", "steps", "t_end",
-                                          "stop_when_still", NULL};
+static const char *const scheme_keys[] = {"epsilon", "epsilon_average", "h", "p", "norm",
+                                          "selection", "method", "distance", "representation",
+                                          "steps", "t_end", "stop_when_still", NULL};
 static const char *const output_keys[] = {"dir", "every", "frames", "scale", "format", NULL};
 static const char *const run_keys[] = {"threads", NULL};
 
@@ -589,6 +589,38 @@ static void require(ctx *x, int ok, const char *sec, const char *key, const char
         x->status = af_error_set(x->err, AF_EINVAL, "%s: [%s] %s: %s", x->c->path, sec, key, msg);
 }
 
+/* [scheme] epsilon_average: up to three budgets (comma- or space-separated),
+ * each in [dx, epsilon], into s->epsilon_average (the rest 0); an empty
+ * value is none. */
+static void read_epsilon_average(ctx *x, af_case_scheme *s, double dx)
+{
+    memset(s->epsilon_average, 0, sizeof s->epsilon_average);
+    entry *e = get(x, "scheme", "epsilon_average");
+    if (!e || x->status != AF_OK)
+        return;
+    double v[3];
+    int k = parse_numbers(e->value, v, 3);
+    if (k < 0) {
+        fail(x, e,
+             parse_numbers(e->value, NULL, INT_MAX) > 3
+                 ? "expected at most 3 budgets (the perimeter averages epsilon's and up to three more)"
+                 : "expected up to 3 finite numbers, comma-separated",
+             NULL);
+        return;
+    }
+    for (int q = 0; q < k; q++) {
+        if (!(v[q] >= dx * (1 - 1e-9)) || v[q] > s->epsilon) {
+            char detail[160];
+            snprintf(detail, sizeof detail, " (budget %d is %.10g; dx = %.10g, epsilon = %.10g)",
+                     q + 1, v[q], dx, s->epsilon);
+            fail(x, e, "each budget must be in [dx, epsilon]: at least one cell, at most epsilon",
+                 detail);
+            return;
+        }
+        s->epsilon_average[q] = v[q];
+    }
+}
+
 /* has_data: the case has [data], so the shape defaults to the Bayes
  * classifier of its densities. */
 static void read_shape(ctx *x, int has_data)
@@ -893,6 +925,7 @@ af_status af_case_finish(af_case *c, af_error *err)
     const char *S = "scheme";
     s->epsilon = get_num(&x, S, "epsilon", 5 * c->grid.dx, 0, NULL);
     require(&x, s->epsilon > 0, S, "epsilon", "must be > 0");
+    read_epsilon_average(&x, s, c->grid.dx);
     s->h = get_num(&x, S, "h", s->epsilon, 0, NULL);
     require(&x, s->h > 0, S, "h", "must be > 0");
     s->p = get_num(&x, S, "p", 1, 0, NULL);
@@ -908,6 +941,8 @@ af_status af_case_finish(af_case *c, af_error *err)
     s->sdist = (af_sdist_kind)get_choice(&x, S, "distance", dists, 0);
     static const char *const reprs[] = {"mask", "levelset", NULL};
     s->representation = (af_representation)get_choice(&x, S, "representation", reprs, 0);
+    require(&x, s->epsilon_average[0] == 0 || s->method == AF_METHOD_MM, S, "epsilon_average",
+            "averages the exact step's perimeters: needs method = mm (MBO has no ball)");
     require(&x, s->representation == AF_REPR_MASK || s->method == AF_METHOD_MM, S, "representation",
             "levelset needs method = mm (MBO thresholds a mask)");
     require(&x, s->representation == AF_REPR_MASK || s->p == 1, S, "representation",
@@ -1327,6 +1362,15 @@ af_status af_case_write(const af_case *c, FILE *f, af_error *err)
     const af_case_scheme *sc = &c->scheme;
     fputs("\n[scheme]\n", f);
     put_key_num(f, "epsilon", sc->epsilon);
+    if (sc->epsilon_average[0] != 0) { /* written only when given */
+        fputs("epsilon_average = ", f);
+        for (int q = 0; q < 3 && sc->epsilon_average[q] != 0; q++) {
+            if (q)
+                fputs(", ", f);
+            put_num(f, sc->epsilon_average[q]);
+        }
+        fputc('\n', f);
+    }
     put_key_num(f, "h", sc->h);
     put_key_num(f, "p", sc->p);
     fprintf(f, "norm = %s\n", af_norm_name(sc->norm));

@@ -5,7 +5,9 @@
  * and the cut), solved in mm_solve.c, and the band and window live in
  * mm_band.c (mm_plan.h says which part does what).
  *
- * Mask step.  psi = (rho1 - rho0) dx^2 / w_B + (dx^2 / h) rho sgn(s_k) |s_k|^p.
+ * Mask step.  psi = (rho1 - rho0) dx^2 / w_B + (dx^2 / h) rho sgn(s_k) |s_k|^p
+ * (with eps_avg: the sum over the balls of (rho1 - rho0) dx^2 / (w_i m), and
+ * Per_eps the average of the balls' in the energy; mm_balls).
  * The fidelity is written in the linear form of docs/theory.md section 2,
  * (1_A - 1_{A_k}) sgn(s_k) |s_k|^p, with the sign taken from s_k itself.  psi
  * is then antitone in A_k (nested masks have ordered signed distances), which
@@ -53,6 +55,25 @@ double af_mm_plan_bytes(const af_grid *g, const af_mm_params *prm)
         double k = floor(log2(2 * r + 1));
         bytes += cells * ((2 * k + 3) * 72 + (6 * r + 2 * k + 22) * 40);
     }
+    /* each further budget (eps_avg): its perimeter's and morphology's
+     * workspaces and scratch (about 8 bytes a cell, and one for the skip
+     * bits' dilations), and on the full grid its terms' auxiliary nodes (2)
+     * and chord arcs (6 r_b + 4) a cell; the block memo is shared */
+    int extra = 0;
+    for (int q = 0; q < 3; q++) {
+        double e = prm->eps_avg[q];
+        if (e == 0)
+            continue;
+        if (!(e >= 0) || !isfinite(e))
+            return INFINITY;
+        double rb = fmin(floor(e / g->dx * (1 + 1e-9)), r);
+        extra++;
+        bytes += cells * 8;
+        if (prm->full_grid)
+            bytes += cells * (2 * 72 + (6 * rb + 4) * 40);
+    }
+    if (extra)
+        bytes += cells;
     return bytes;
 }
 
@@ -65,6 +86,12 @@ void af_mm_plan_free(af_mm_plan *p)
     free(p->win_out);
     free(p->own_rho0);
     free(p->own_rho1);
+    for (int b = 1; b < p->nb; b++) {
+        af_perimeter_free(p->bper[b]);
+        free(p->bhalf[b]);
+        af_morph_work_free(p->bmorph[b]);
+    }
+    free(p->mtmp);
     af_perimeter_free(p->per);
     free(p->half);
     af_morph_work_free(p->morph);
@@ -132,12 +159,118 @@ af_mm_plan *af_mm_plan_create(const af_grid *g, const af_mm_params *prm, const d
     if (af_density_check(g, rho0, "mm: rho0", err) != AF_OK
         || af_density_check(g, rho1, "mm: rho1", err) != AF_OK)
         return NULL;
+    for (int k = 0; k < 3; k++) {
+        double e = prm->eps_avg[k];
+        if (e == 0)
+            continue;
+        if (k == 0 || prm->eps_avg[0] == 0) /* eps first: the bounds below need it */
+            if (af_perimeter_eps_check(g, prm->eps, "perimeter", err) != AF_OK)
+                return NULL;
+        if (isnan(e) || e < 0 || e < g->dx * (1 - 1e-9) || e > prm->eps) {
+            af_error_set(err, AF_EINVAL,
+                         "mm: eps_avg[%d] = %g must be 0 (unused) or in [dx, eps] = [%g, %g]%s", k,
+                         e, g->dx, prm->eps,
+                         isnan(e)  ? " (it is NaN)"
+                         : e < 0   ? " (it is negative)"
+                         : e > prm->eps ? " (it exceeds eps)"
+                                   : " (it is smaller than one cell)");
+            return NULL;
+        }
+    }
     af_mm_plan *p = mm_plan_new(g, prm, err);
     if (p) {
         p->rho0 = rho0;
         p->rho1 = rho1;
     }
     return p;
+}
+
+/* The same digital ball (after the cut to the grid). */
+static int same_ball(const af_mm_plan *p, int b, int r, const int *half)
+{
+    if (p->br[b] != r)
+        return 0;
+    for (int k = 0; k <= 2 * r; k++)
+        if (p->bhalf[b][k] != half[k])
+            return 0;
+    return 1;
+}
+
+/* The balls of the averaged perimeter (mm_plan.h): ball 0 is eps's (p->per,
+ * p->ball, p->r, p->half, p->morph, made by the caller), then one per
+ * further budget whose digital ball is new; kper = the sum of their bkper.
+ * With no further budget bkper[0] = kper = dx^2 / (eps w), as always. */
+static af_status mm_balls(af_mm_plan *p, af_error *err)
+{
+    const af_grid *g = &p->g;
+    const af_mm_params *prm = &p->prm;
+    int m = 1, members[MM_MAX_BALLS] = {1};
+    for (int k = 0; k < 3; k++)
+        m += prm->eps_avg[k] != 0;
+    double dx2 = g->dx * g->dx;
+    p->nb = 1;
+    p->bper[0] = p->per;
+    p->bball[0] = p->ball;
+    p->br[0] = p->r;
+    p->bhalf[0] = p->half;
+    p->bmorph[0] = p->morph;
+    p->bkper[0] = dx2 / (prm->eps * af_ball_width_ratio(p->ball) * m);
+    for (int k = 0; k < 3; k++) {
+        double e = prm->eps_avg[k];
+        if (e == 0)
+            continue;
+        af_perimeter *q = af_perimeter_alloc(g, prm->norm, e, err);
+        if (!q)
+            return err ? err->status : AF_ENOMEM;
+        const af_ball *bl = af_perimeter_ball(q);
+        double kp = dx2 / (e * af_ball_width_ratio(bl) * m);
+        int r = bl->r < p->n - 1 ? bl->r : p->n - 1;
+        int *half = malloc((size_t)(2 * r + 1) * sizeof *half);
+        if (!half) {
+            af_perimeter_free(q);
+            return af_error_set(err, AF_ENOMEM, "mm: out of memory");
+        }
+        for (int dj = -r; dj <= r; dj++) {
+            int h = bl->half[dj + bl->r];
+            half[dj + r] = h < p->n - 1 ? h : p->n - 1;
+        }
+        int b = 0;
+        while (b < p->nb && !same_ball(p, b, r, half))
+            b++;
+        if (b < p->nb) { /* the same digital ball: the same terms, added up */
+            p->bkper[b] += kp;
+            members[b]++;
+            free(half);
+            af_perimeter_free(q);
+            continue;
+        }
+        p->bper[b] = q;
+        p->bball[b] = bl;
+        p->br[b] = r;
+        p->bhalf[b] = half;
+        p->bkper[b] = kp;
+        members[b] = 1;
+        p->nb++;
+        if (!(p->bmorph[b] = af_morph_work_alloc(g, bl, err)))
+            return err ? err->status : AF_ENOMEM;
+    }
+    p->kper = p->bkper[0];
+    for (int b = 0; b < p->nb; b++) {
+        if (b > 0)
+            p->kper += p->bkper[b];
+        p->bweight[b] = (double)members[b] / m;
+        p->border[b] = b;
+    }
+    /* by increasing radius (insertion sort; the balls are nested in that order) */
+    for (int a = 1; a < p->nb; a++)
+        for (int c = a; c > 0 && p->bball[p->border[c]]->radius < p->bball[p->border[c - 1]]->radius; c--) {
+            int t = p->border[c];
+            p->border[c] = p->border[c - 1];
+            p->border[c - 1] = t;
+        }
+    if (p->nb > 1 && !(p->mtmp = malloc(p->cells)))
+        return af_error_set(err, AF_ENOMEM, "mm: out of memory for a plan of %zu cells", p->cells);
+    return AF_OK;
 }
 
 /* The plan for checked arguments, without its densities: create points them
@@ -173,6 +306,8 @@ af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err
     }
     if (!(p->morph = af_morph_work_alloc(g, p->ball, err)) || !(p->dist = af_dist_work_alloc(g, err)))
         goto fail;
+    if (mm_balls(p, err) != AF_OK)
+        goto fail;
     p->s = malloc(cells * sizeof(double));
     p->queue = malloc(cells * sizeof(int32_t));
     p->var = malloc(cells);
@@ -192,7 +327,6 @@ af_mm_plan *mm_plan_new(const af_grid *g, const af_mm_params *prm, af_error *err
         goto fail;
     }
     p->s_cap = (g->hi - g->lo) * 1.5;
-    p->kper = g->dx * g->dx / (prm->eps * af_ball_width_ratio(p->ball));
     p->kfid = g->dx * g->dx / prm->h;
     if (prm->solver == AF_MM_SOLVER_OWN) {
         if (!(p->mf = af_mf_alloc(1024, 4096, err)))
@@ -302,12 +436,18 @@ static double energy_of(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, ener
             fid += phi_of(p, ak, x) * ((int)(a[x] != 0) - (int)(ak[x] != 0));
     af_perimeter_value v;
     af_perimeter_eval(p->per, p->rho0, p->rho1, a, &v);
+    double per = p->bweight[0] * v.per_eps; /* (1/m) sum_i Per_{eps_i}; 1 * Per_eps alone */
+    for (int b = 1; b < p->nb; b++) {
+        af_perimeter_value vb;
+        af_perimeter_eval(p->bper[b], p->rho0, p->rho1, a, &vb);
+        per += p->bweight[b] * vb.per_eps;
+    }
     if (parts) {
-        parts->per_eps = v.per_eps;
+        parts->per_eps = per;
         parts->fidelity = fid;
         parts->area = v.area;
     }
-    return v.per_eps + fid;
+    return per + fid;
 }
 
 double mm_energy(af_mm_plan *p, const uint8_t *ak, const uint8_t *a, double *per_eps,

@@ -36,6 +36,17 @@ void mm_band_set(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double
     }
     af_morph_dilate(p->morph, p->fix1, p->m1);
     af_morph_dilate(p->morph, p->fix0, p->m0);
+    /* Ball b's term is constant where B_b(x) meets a fixed 1 (max) or 0
+     * (min): bit b of m1 / m0 (0 or 1 with one ball).  Ball 0 is the
+     * largest, so its reach holds every centre whose terms may vary. */
+    for (int b = 1; b < p->nb; b++)
+        for (int k = 0; k < 2; k++) {
+            uint8_t *m = k ? p->m0 : p->m1, *t = p->mtmp;
+            af_morph_dilate(p->bmorph[b], k ? p->fix0 : p->fix1, t);
+#pragma omp parallel for num_threads(af_threads_for_cells(p->cells)) schedule(static)
+            for (size_t x = 0; x < p->cells; x++)
+                m[x] |= (uint8_t)(t[x] << b);
+        }
     af_morph_dilate(p->morph, p->var, p->reach);
 }
 

@@ -44,7 +44,9 @@
  * 54, 84, 150 arcs a band cell (terminal arcs counted as af_mm_stats does),
  * taken here as 2K + 2.5 nodes and 6r + 2K + 22 arcs; blocks starting
  * beyond a clamped edge add a few per row and level, about 8r / n nodes
- * and 16r / n arcs per cell of an n-wide grid.
+ * and 16r / n arcs per cell of an n-wide grid.  Each further budget of an
+ * averaged perimeter (eps_avg) adds 2 nodes and 6 r_b + 4 arcs a band cell
+ * (extra_per_cell).
  * The norm changes the chords, not their number.
  *
  * Bytes.  The plan's fixed arrays (af_mm_plan_bytes), those of the window's
@@ -91,6 +93,28 @@ static double levels(double r)
 /* The step's graph per band cell at ball reach r on a grid n cells wide. */
 static double nodes_per_cell(double r, double n) { return 2 * levels(r) + 2.5 + 8 * r / n; }
 static double arcs_per_cell(double r, double n) { return 6 * r + 2 * levels(r) + 22 + 16 * r / n; }
+
+/* What the further budgets of an averaged perimeter (eps_avg) add per band
+ * cell: their terms' auxiliary nodes (a max and a min term: 2) and two arcs
+ * per chord, 6 r_b + 4 with the base's share of chords that meet the band
+ * (the block nodes are shared).  Measured on first steps of the circle at
+ * n = 1024, h = dx: 1.93 to 1.99 nodes and 20 to 41 arcs a band cell per
+ * ball of 2 to 17 cells, which the base formula's ratio to its own
+ * measurement (0.39 to 0.89) carries over to within 15% but for one ball
+ * (8 cells beside 20: 28 measured, 20 predicted). */
+static void extra_per_cell(const af_grid *g, const af_mm_params *prm, double r, double *nodes,
+                           double *arcs)
+{
+    *nodes = *arcs = 0;
+    for (int q = 0; q < 3; q++) {
+        double e = prm->eps_avg[q];
+        if (!(e > 0) || !isfinite(e))
+            continue;
+        double rb = fmin(floor(e / g->dx * (1 + 1e-9)), r);
+        *nodes += 2;
+        *arcs += 6 * rb + 4;
+    }
+}
 
 /* The smallest capacity c0 2^k >= need (a doubling array's room). */
 static double doubled(double c0, double need)
@@ -592,11 +616,13 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
      * that side's edge, 1.5 w + 4 on that side and 1.25 times the motion
      * and 3 cells on a side it does not reach (mm.c, step_grid).  The inside
      * stops once it covers the set, the outside at the grid's side. */
-    double max_nodes = 0, max_pairs = 0, node_room = 1024, sum_t = 0;
+    double max_nodes = 0, max_pairs = 0, node_room = 1024, sum_t = 0, xn, xa;
     int solves = 0;
+    extra_per_cell(g, prm, rw, &xn, &xa);
     for (;;) {
         double band = prm->full_grid ? cells_s : fmin(band_of(&bm, w_in, w_out, local), cells_s);
-        double nodes = band * nodes_per_cell(rw, side), arcs = band * arcs_per_cell(rw, side);
+        double nodes = band * (nodes_per_cell(rw, side) + xn);
+        double arcs = band * (arcs_per_cell(rw, side) + xa);
         solves++;
         sum_t += 1e-9 * MM_EST_NS_NODE * nodes * pow(fmax(nodes, 1) / 1e6, 0.17);
         if (nodes > node_room) /* our max-flow grows its node arrays by a quarter at least */
@@ -637,8 +663,6 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
 }
 
 /* ---- the local band ------------------------------------------------------ */
-
-
 
 typedef struct {
     const af_grid *g;

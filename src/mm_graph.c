@@ -35,6 +35,13 @@
  * affect it, so segments run over variable cells only and a segment with
  * one variable child is that child (no node).
  *
+ * Averaged perimeter (af_mm_params.eps_avg).  Each centre gets one term
+ * per ball b, over b's chords, with cost bkper[b] times its density; the
+ * blocks are keyed by row, level and start column only, so every ball's
+ * chords come from the one memo (sized for ball 0, the largest) and a
+ * further ball adds its auxiliary nodes and two arcs per chord.  Which
+ * terms are constant is per ball (skip bit b, or ball b's class).
+ *
  * Classes (level set).  The level-set step solves many independent
  * thresholds in one graph: each variable cell belongs to one class, each
  * term to at most one, and a term's segments hold only the cells of its
@@ -197,16 +204,18 @@ static inline int chord_level(int len)
  * nodes of each chord.  When only one node holds variable cells, the max
  * or min is that node itself and the cost goes on it: no auxiliary node
  * (common along the band's edges).  Returns 0 or -1 (out of memory). */
-static int add_term(af_mm_plan *p, const mm_spec *sp, int kind, int c, double cost, int i, int j)
+static int add_term(af_mm_plan *p, const mm_spec *sp, int b, int kind, int c, double cost, int i,
+                    int j)
 {
-    int n = p->n, r = p->r, first = MM_NONE, aux = MM_NONE;
+    int n = p->n, r = p->br[b], first = MM_NONE, aux = MM_NONE;
+    const int *half = p->bhalf[b];
     for (int dj = -r; dj <= r; dj++) {
         int jj = j + dj;
         if (p->g.edge == AF_EDGE_PERIODIC)
             jj = ((jj % n) + n) % n;
         else if (jj < 0 || jj >= n)
             continue;
-        int w = p->half[dj + r], len = 2 * w + 1, k = chord_level(len);
+        int w = half[dj + r], len = 2 * w + 1, k = chord_level(len);
         for (int e = 0; e < 2; e++) {
             if (e == 1 && len == 1 << k)
                 break; /* one block is the chord */
@@ -239,8 +248,7 @@ af_status mm_graph_build(af_mm_plan *p, const mm_spec *sp, int *nvar_out, af_err
     af_status st = AF_OK;
     const af_grid *g = &p->g;
     size_t cells = p->cells;
-    int n = p->n, flip = sp->flip;
-    double kper = p->kper;
+    int n = p->n, flip = sp->flip, nb = p->nb;
 
     p->nnodes = 0;
     p->narcs = 0;
@@ -290,17 +298,24 @@ af_status mm_graph_build(af_mm_plan *p, const mm_spec *sp, int *nvar_out, af_err
             size_t x = (size_t)j * n + i;
             if (!p->reach[x])
                 continue;
-            if (!sp->cls) {
-                if (wmax[x] > 0 && !sp->skip[0][x] && add_term(p, sp, 0, 0, kper * wmax[x], i, j))
-                    goto nomem;
-                if (wmin[x] > 0 && !sp->skip[1][x] && add_term(p, sp, 1, 0, kper * wmin[x], i, j))
-                    goto nomem;
-            } else {
-                int c0 = sp->tcls[0][x], c1 = sp->tcls[1][x];
-                if (wmax[x] > 0 && c0 >= 0 && add_term(p, sp, 0, c0, kper * wmax[x], i, j))
-                    goto nomem;
-                if (wmin[x] > 0 && c1 >= 0 && add_term(p, sp, 1, c1, kper * wmin[x], i, j))
-                    goto nomem;
+            /* the max terms of every ball, then the min terms; a term of
+             * ball b is constant where bit b of skip is set (mask mode) or
+             * its class is < 0 (class mode) */
+            for (int kind = 0; kind < 2; kind++) {
+                double wt = kind == 0 ? wmax[x] : wmin[x];
+                if (!(wt > 0))
+                    continue;
+                for (int b = 0; b < nb; b++) {
+                    int c = 0;
+                    if (!sp->cls) {
+                        if (sp->skip[kind][x] & (1u << b))
+                            continue;
+                    } else if ((c = sp->tcls[kind][(size_t)b * cells + x]) < 0) {
+                        continue;
+                    }
+                    if (add_term(p, sp, b, kind, c, p->bkper[b] * wt, i, j))
+                        goto nomem;
+                }
             }
         }
     }

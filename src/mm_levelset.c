@@ -59,8 +59,8 @@ static af_status ls_alloc(af_mm_plan *p, af_error *err)
     p->hi = malloc(cells * sizeof(double));
     p->key = malloc(cells * sizeof(double));
     p->cls = malloc(cells * sizeof(int32_t));
-    p->tcls[0] = malloc(cells * sizeof(int32_t));
-    p->tcls[1] = malloc(cells * sizeof(int32_t));
+    p->tcls[0] = malloc((size_t)p->nb * cells * sizeof(int32_t));
+    p->tcls[1] = malloc((size_t)p->nb * cells * sizeof(int32_t));
     p->memo_cls[0] = malloc(layers * sizeof(int32_t));
     p->memo_cls[1] = malloc(layers * sizeof(int32_t));
     if (!p->lo || !p->hi || !p->key || !p->cls || !p->tcls[0] || !p->tcls[1] || !p->memo_cls[0]
@@ -110,35 +110,71 @@ static double ls_psi(const af_mm_plan *p, const void *ctx, size_t x)
     return p->kper * (p->rho1[x] - p->rho0[x]) + p->kfid * rho * (p->s[x] - c->t[x]);
 }
 
-/* Class of the term of extremal key over B(x) (lowest: want_max = 0), or -1
- * when that cell is not being cut. */
-static int32_t term_class(const af_mm_plan *p, int i, int j, int want_max)
+/* Update the extremal key (*best, at *arg) over the cells i + di, di in
+ * [d0, d1], of row jj. */
+static inline void scan_row(const af_mm_plan *p, int i, int jj, int d0, int d1, int want_max,
+                            double *best, size_t *arg)
 {
-    int n = p->n, r = p->r, per = p->g.edge == AF_EDGE_PERIODIC;
-    double best = want_max ? -INFINITY : INFINITY;
-    size_t arg = 0;
+    int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC;
+    for (int di = d0; di <= d1; di++) {
+        int ii = i + di;
+        if (per)
+            ii = ((ii % n) + n) % n;
+        else if (ii < 0 || ii >= n)
+            continue;
+        size_t y = (size_t)jj * n + ii;
+        double k = p->key[y];
+        if (want_max ? k > *best : k < *best) {
+            *best = k;
+            *arg = y;
+        }
+    }
+}
+
+/* Class of the term of extremal key over B_b(x) (lowest: want_max = 0), or
+ * -1 when that cell is not being cut, for every ball b into cl[b].  The
+ * balls are nested in order of radius (p->border), so each row is scanned
+ * once, from the smallest ball's chord outwards.  Equal keys mean the same
+ * interval (a class is a function of the key: band intervals of a round are
+ * equal or disjoint, and cells outside the band are never cut), so which
+ * cell of equal key wins does not matter. */
+static void term_class(const af_mm_plan *p, int i, int j, int want_max, int32_t *cl)
+{
+    int n = p->n, per = p->g.edge == AF_EDGE_PERIODIC, nb = p->nb;
+    double best[MM_MAX_BALLS];
+    size_t arg[MM_MAX_BALLS] = {0};
+    for (int b = 0; b < nb; b++)
+        best[b] = want_max ? -INFINITY : INFINITY;
+    int r = p->r; /* ball 0 is the largest */
     for (int dj = -r; dj <= r; dj++) {
         int jj = j + dj;
         if (per)
             jj = ((jj % n) + n) % n;
         else if (jj < 0 || jj >= n)
             continue;
-        int h = p->half[dj + r];
-        for (int di = -h; di <= h; di++) {
-            int ii = i + di;
-            if (per)
-                ii = ((ii % n) + n) % n;
-            else if (ii < 0 || ii >= n)
+        double rb = want_max ? -INFINITY : INFINITY; /* the row's extreme so far */
+        size_t ra = 0;
+        int h0 = -1; /* the row's cells |di| <= h0 are scanned */
+        for (int q = 0; q < nb; q++) {
+            int b = p->border[q], br = p->br[b];
+            if (dj < -br || dj > br)
                 continue;
-            size_t y = (size_t)jj * n + ii;
-            double k = p->key[y];
-            if (want_max ? k > best : k < best) {
-                best = k;
-                arg = y;
+            int h = p->bhalf[b][dj + br];
+            if (h0 < 0) {
+                scan_row(p, i, jj, -h, h, want_max, &rb, &ra);
+            } else if (h > h0) {
+                scan_row(p, i, jj, -h, -h0 - 1, want_max, &rb, &ra);
+                scan_row(p, i, jj, h0 + 1, h, want_max, &rb, &ra);
+            }
+            h0 = h > h0 ? h : h0;
+            if (want_max ? rb > best[b] : rb < best[b]) {
+                best[b] = rb;
+                arg[b] = ra;
             }
         }
     }
-    return p->var[arg] ? p->cls[arg] : -1;
+    for (int b = 0; b < nb; b++)
+        cl[b] = p->var[arg[b]] ? p->cls[arg[b]] : -1;
 }
 
 /* One round: cut every active interval.  Returns the number of cells cut
@@ -186,11 +222,15 @@ static int ls_round(af_mm_plan *p, int flip, double T, double tol, double *tcut,
             size_t x = (size_t)j * n + i;
             if (!p->reach[x])
                 continue;
-            int32_t cmin = term_class(p, i, j, 0), cmax = term_class(p, i, j, 1);
+            int32_t cmin[MM_MAX_BALLS], cmax[MM_MAX_BALLS];
+            term_class(p, i, j, 0, cmin);
+            term_class(p, i, j, 1, cmax);
             /* in u the max term follows the lowest cell, the min term the
              * highest; in v (flip) max and min trade places */
-            p->tcls[0][x] = flip ? cmax : cmin;
-            p->tcls[1][x] = flip ? cmin : cmax;
+            for (int b = 0; b < p->nb; b++) {
+                p->tcls[0][(size_t)b * cells + x] = flip ? cmax[b] : cmin[b];
+                p->tcls[1][(size_t)b * cells + x] = flip ? cmin[b] : cmax[b];
+            }
         }
     }
     ls_ctx c = {tcut};

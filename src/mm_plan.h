@@ -24,6 +24,7 @@
 #include "bk.h"
 #include "mf.h"
 
+#define MM_MAX_BALLS 4   /* eps and the three of af_mm_params.eps_avg */
 #define MM_UNKNOWN (-2) /* memo: segment node not computed yet */
 #define MM_NONE (-1)    /* no variable cell in the segment */
 
@@ -47,6 +48,22 @@ struct af_mm_plan {
     int r;                /* the ball's reach in cells, cut to n - 1 on a clamped grid */
     int *half;            /* half[dj + r]: the ball's chord half-widths, cut likewise */
     af_morph_work *morph;
+    /* Averaged perimeter (af_mm_params.eps_avg).  nb distinct digital balls;
+     * ball 0 is eps's, the largest (per, ball, r, half, morph above are its,
+     * and everything that needs a reach takes it: band, window, memo).
+     * Budgets whose digital balls coincide share one entry (their kper add
+     * up).  The graph adds each ball's terms with its bkper; the linear part
+     * of psi uses kper = the sum of the bkper (= dx^2 / w_B with one ball). */
+    int nb;
+    af_perimeter *bper[MM_MAX_BALLS];     /* [0] = per; the others owned here */
+    const af_ball *bball[MM_MAX_BALLS];   /* [0] = ball */
+    int br[MM_MAX_BALLS];                 /* reach, cut as r */
+    int *bhalf[MM_MAX_BALLS];             /* chord half-widths, cut as half ([0] = half) */
+    af_morph_work *bmorph[MM_MAX_BALLS];  /* [0] = morph */
+    double bkper[MM_MAX_BALLS];           /* sum over its budgets of dx^2 / (eps_i w_i m) */
+    double bweight[MM_MAX_BALLS];         /* its budgets / m: weight of its Per_eps */
+    int border[MM_MAX_BALLS];             /* ball indices by increasing radius */
+    uint8_t *mtmp;                        /* a dilation by ball b >= 1 (nb > 1 only) */
     af_dist_work *dist;
     double s_cap;         /* |s_k| is capped here (box diagonal): finite costs */
     double *s;            /* signed distance of A_k (mask) or u_k (level set), length units, capped */
@@ -54,7 +71,12 @@ struct af_mm_plan {
     int32_t *queue;       /* flood fill (global moves) */
     uint8_t *var;         /* band: 1 for variable cells */
     uint8_t *fix1, *fix0; /* fixed cells of value 1 / 0 (in v) */
-    uint8_t *m1, *m0;     /* their dilations: where max / min terms are constant */
+    uint8_t *m1, *m0;     /* their dilations: where max / min terms are constant; bit b
+                           * for ball b (a term of ball b is constant exactly where
+                           * B_b(x) meets a fixed cell, so each ball has its own bit:
+                           * one ball's skip is not sound for another's, and
+                           * a term kept although constant would be wrong, not
+                           * merely slower, since its node sees only variable cells) */
     uint8_t *reach;       /* dilation of the band: cells whose terms may vary */
     uint8_t *allow;       /* local band (mm_local_band): cells near enough to a boundary
                            * point whose predicted motion reaches them */
@@ -99,7 +121,8 @@ struct af_mm_plan {
     /* level set (mm_levelset.c): allocated on its first step */
     double *lo, *hi;      /* each cell's interval (lo, hi] for u_{k+1} */
     int32_t *cls;         /* class (interval being split) of each variable cell */
-    int32_t *tcls[2];     /* class of the term of kind k centred at each cell, < 0: none */
+    int32_t *tcls[2];     /* class of the term of kind k of ball b centred at cell x,
+                           * [b cells + x], < 0: none */
     double *key;          /* an ordering key of each cell's interval */
     double *cut_t;        /* threshold of each class */
     size_t cap_cls;
@@ -148,18 +171,20 @@ void mm_nodes_ready(af_mm_plan *p);
 /* ---- mm_graph.c ---- */
 /* What mm_graph_build builds, in orientation v (flip = 1: v = 1 - u):
  * a node for every cell with p->var, of unary cost psi(x) on u = 1
- * (negated in v); then, for every centre with p->reach, the term
- * kper wmax max_B v and -kper wmin min_B v (wmax = rho0 and wmin = rho1,
- * swapped in v), unless the term is constant: in mask mode (cls NULL)
- * where skip[kind] is set, in class mode where tcls[kind] < 0.  In class
+ * (negated in v); then, for every centre with p->reach and every ball b,
+ * the term bkper[b] wmax max_{B_b} v and -bkper[b] wmin min_{B_b} v
+ * (wmax = rho0 and wmin = rho1, swapped in v), unless the term is
+ * constant: in mask mode (cls NULL) where skip[kind] has bit b, in class
+ * mode where tcls[kind] < 0.  In class
  * mode a term's segments hold only the variable cells of its class. */
 typedef struct {
     int flip;
     double (*psi)(const af_mm_plan *p, const void *ctx, size_t x);
     const void *ctx;
-    const uint8_t *skip[2]; /* mask mode */
+    const uint8_t *skip[2]; /* mask mode: bit b set where ball b's term is constant */
     const int32_t *cls;     /* class mode: class of each variable cell */
-    const int32_t *tcls[2]; /* class mode: class of each term, < 0: constant */
+    const int32_t *tcls[2]; /* class mode: class of each term, [b cells + x] for ball b,
+                             * < 0: constant */
 } mm_spec;
 
 /* The number of variable cells into *nvar; AF_ENOMEM or AF_EINTR (err set;

@@ -282,6 +282,127 @@ static void test_normal_gap(void **state)
     af_ball_free(b);
 }
 
+/* The widest run of sampled directions over which every ball keeps its
+ * supporting vertex (the union's gap, as gap_brute for one ball; the
+ * vertex tuple is compared as a whole). */
+static double gap_brute_union(const af_ball *const *bs, int m)
+{
+    const int S = 40000;
+    int cur[4][2], first[4][2], run = 0, best = 0, first_run = -1;
+    for (int s = 0; s < S; s++) {
+        double th = 2.0 * TB_PI * (s + 0.3183) / S, c = cos(th), sn = sin(th);
+        int now[4][2], changed = 0;
+        for (int q = 0; q < m; q++) {
+            const af_ball *b = bs[q];
+            int r = b->r, bi = 0, bj = 0;
+            double bv = -HUGE_VAL;
+            for (int j = -r; j <= r; j++)
+                for (int e = -1; e <= 1; e += 2) {
+                    int i = e * b->half[j + r];
+                    if (i * c + j * sn > bv) {
+                        bv = i * c + j * sn;
+                        bi = i;
+                        bj = j;
+                    }
+                }
+            now[q][0] = bi;
+            now[q][1] = bj;
+            if (s > 0 && (bi != cur[q][0] || bj != cur[q][1]))
+                changed = 1;
+        }
+        if (s == 0)
+            memcpy(first, now, sizeof now);
+        if (changed) {
+            if (first_run < 0)
+                first_run = run;
+            else if (run > best)
+                best = run;
+            run = 0;
+        }
+        memcpy(cur, now, sizeof now);
+        run++;
+    }
+    if (first_run < 0)
+        return 2.0 * TB_PI;
+    int same = 1;
+    for (int q = 0; q < m; q++)
+        same &= cur[q][0] == first[q][0] && cur[q][1] == first[q][1];
+    if (same)
+        run += first_run;
+    else if (first_run > best)
+        best = first_run;
+    if (run > best)
+        best = run;
+    return 2.0 * TB_PI * best / S;
+}
+
+/* The gap of several balls' union of edge normals (the averaged
+ * perimeter's): the numbers of mm.h and docs/theory.md, one ball equal to
+ * af_ball_normal_gap, and the sampled gap of random sets of two and three. */
+static void test_normal_gap_union(void **state)
+{
+    (void)state;
+    const struct {
+        double R[3];
+        int m;
+        double gap; /* radians */
+    } known[] = {
+        {{5, 4.25}, 2, atan(1.0 / 3.0)},         /* 18.4 degrees */
+        {{13, 12.25}, 2, atan(1.0 / 5.0)},       /* 11.3 */
+        {{20, 17, 12.75}, 3, atan(1.0 / 6.0)},   /* 9.5 */
+    };
+    const double deg[] = {18.4, 11.3, 9.5};
+    for (int k = 0; k < 3; k++) {
+        af_ball *bs[3];
+        for (int q = 0; q < known[k].m; q++)
+            bs[q] = ball_ok(AF_NORM_2, known[k].R[q]);
+        double g = af_ball_normal_gap_union((const af_ball *const *)bs, known[k].m);
+        assert_near(g, known[k].gap, 1e-12);
+        assert_near(g * 180 / TB_PI, deg[k], 0.05);
+        /* the order of the balls does not matter */
+        af_ball *t = bs[0];
+        bs[0] = bs[1];
+        bs[1] = t;
+        assert_near(af_ball_normal_gap_union((const af_ball *const *)bs, known[k].m), g, 1e-15);
+        for (int q = 0; q < known[k].m; q++)
+            af_ball_free(bs[q]);
+    }
+    /* one ball: af_ball_normal_gap; the same ball twice too */
+    for (int k = 0; k < 3; k++)
+        for (double R = 0.5; R <= 24; R += (R < 8 ? 0.25 : 1.5)) {
+            af_ball *b = ball_ok(norms[k], R);
+            const af_ball *two[2] = {b, b};
+            assert_near(af_ball_normal_gap_union(two, 1), af_ball_normal_gap(b), 1e-15);
+            assert_near(af_ball_normal_gap_union(two, 2), af_ball_normal_gap(b), 1e-15);
+            af_ball_free(b);
+        }
+    /* random l2 sets against the sampled gap */
+    tu_rng r;
+    tu_seed(&r, 12);
+    for (int t = 0; t < 24; t++) {
+        int m = 2 + t % 2;
+        af_ball *bs[3];
+        for (int q = 0; q < m; q++)
+            bs[q] = ball_ok(AF_NORM_2, 1 + 0.25 * (double)(tu_next(&r) % 80));
+        double g = af_ball_normal_gap_union((const af_ball *const *)bs, m);
+        assert_near(g, gap_brute_union((const af_ball *const *)bs, m), 4 * TB_PI / 40000);
+        for (int q = 0; q < m; q++)
+            assert_true(g <= af_ball_normal_gap(bs[q]) + 1e-15);
+        for (int q = 0; q < m; q++)
+            af_ball_free(bs[q]);
+    }
+    /* a point adds no normal; bad arguments */
+    af_ball *p = ball_ok(AF_NORM_2, 0.5), *b5 = ball_ok(AF_NORM_2, 5);
+    const af_ball *pb[2] = {p, b5}, *pp[2] = {p, p}, *pn[2] = {b5, NULL};
+    assert_near(af_ball_normal_gap_union(pb, 2), af_ball_normal_gap(b5), 1e-15);
+    assert_near(af_ball_normal_gap_union(pp, 2), 2 * TB_PI, 1e-12);
+    assert_true(isnan(af_ball_normal_gap_union(NULL, 1)));
+    assert_true(isnan(af_ball_normal_gap_union(pb, 0)));
+    assert_true(isnan(af_ball_normal_gap_union(pn, 2)));
+    af_ball_free(p);
+    af_ball_free(b5);
+}
+
 static void test_large(void **state)
 {
     (void)state;
@@ -334,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_support_brute),
         cmocka_unit_test(test_exact_norms),
         cmocka_unit_test(test_normal_gap),
+        cmocka_unit_test(test_normal_gap_union),
         cmocka_unit_test(test_large),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_names),

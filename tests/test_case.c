@@ -70,6 +70,8 @@ static void test_good_defaults(void **state)
     assert_int_equal(c->density.kind, AF_DENSITY_UNIFORM);
     assert_true(c->density.value == 1);
     assert_true(fabs(c->scheme.epsilon - 5 * c->grid.dx) < 1e-15);
+    for (int q = 0; q < 3; q++) /* no averaging */
+        assert_true(c->scheme.epsilon_average[q] == 0);
     assert_true(c->scheme.h == c->scheme.epsilon);
     assert_true(c->scheme.p == 1);
     assert_int_equal(c->scheme.norm, AF_NORM_2);
@@ -275,6 +277,35 @@ static void test_bad_values(void **state)
     expect_error(GOOD "[scheme]\nnorm = 3\n", NULL, AF_EINVAL, "case.ini:8: [scheme] norm", "2, inf, 1");
     expect_error(GOOD "[scheme]\nepsilon = 0\n", NULL, AF_EINVAL, "case.ini:8: [scheme] epsilon", "> 0");
     expect_error(GOOD "[scheme]\np = -1\n", NULL, AF_EINVAL, "case.ini:8: [scheme] p", ">= 0");
+    /* epsilon_average: up to three budgets in [dx, epsilon] (dx = 2 / 64) */
+    expect_error(GOOD "[scheme]\nepsilon = 0.2\nepsilon_average = 0.1, 0.1, 0.1, 0.1\n", NULL,
+                 AF_EINVAL, "case.ini:9: [scheme] epsilon_average", "at most 3");
+    expect_error(GOOD "[scheme]\nepsilon = 0.2\nepsilon_average = 0.1, nan\n", NULL, AF_EINVAL,
+                 "case.ini:9: [scheme] epsilon_average", "finite numbers");
+    expect_error(GOOD "[scheme]\nepsilon = 0.2\nepsilon_average = 0.1 zero\n", NULL, AF_EINVAL,
+                 "case.ini:9: [scheme] epsilon_average", "finite numbers");
+    expect_error(GOOD "[scheme]\nepsilon = 0.2\nepsilon_average = 0.25\n", NULL, AF_EINVAL,
+                 "case.ini:9: [scheme] epsilon_average", "[dx, epsilon]");
+    expect_error(GOOD "[scheme]\nepsilon = 0.2\nepsilon_average = 0.1, 0.01\n", NULL, AF_EINVAL,
+                 "case.ini:9: [scheme] epsilon_average", "budget 2 is 0.01");
+    expect_error(GOOD "[scheme]\nepsilon = 0.2\nepsilon_average = -0.1\n", NULL, AF_EINVAL,
+                 "case.ini:9: [scheme] epsilon_average", "[dx, epsilon]");
+    expect_error(GOOD "[scheme]\nepsilon = 0.2\nepsilon_average = 0\n", NULL, AF_EINVAL,
+                 "case.ini:9: [scheme] epsilon_average", "[dx, epsilon]");
+    expect_error(GOOD "[scheme]\nepsilon_average = 0.1\nmethod = mbo\n", NULL, AF_EINVAL,
+                 "case.ini:8: [scheme] epsilon_average", "method = mm");
+    {
+        const char *set[] = {"scheme.epsilon_average=0.1, 0.05", NULL};
+        af_case *c;
+        af_error err;
+        assert_int_equal(load(GOOD "[scheme]\nepsilon = 0.2\n", set, &c, &err), AF_OK);
+        assert_true(c->scheme.epsilon_average[0] == 0.1 && c->scheme.epsilon_average[1] == 0.05
+                    && c->scheme.epsilon_average[2] == 0);
+        af_case_free(c);
+        const char *bad[] = {"scheme.epsilon_average=0.3", NULL};
+        expect_error(GOOD "[scheme]\nepsilon = 0.2\n", bad, AF_EINVAL,
+                     "--set scheme.epsilon_average", "[dx, epsilon]");
+    }
     expect_error(GOOD "[scheme]\nsteps = 1.5\n", NULL, AF_EINVAL, "case.ini:8: [scheme] steps", "whole");
     expect_error(GOOD "[scheme]\nselection = middle\n", NULL, AF_EINVAL, "case.ini:8:", "minimal, maximal");
     expect_error(GOOD "[output]\nevery = 0\n", NULL, AF_EINVAL, "case.ini:8: [output] every", ">= 1");
@@ -619,7 +650,8 @@ static void assert_same_case(const af_case *a, const af_case *b, const char *wha
                      && (d->file || (d->gen.kind == e->gen.kind && d->gen.count == e->gen.count
                                      && d->gen.noise == e->gen.noise && d->gen.seed == e->gen.seed))
                      && d->weight[0] == e->weight[0] && d->weight[1] == e->weight[1]},
-        {"scheme", s->epsilon == t->epsilon && s->h == t->h && s->p == t->p && s->norm == t->norm
+        {"scheme", s->epsilon == t->epsilon && same_list(s->epsilon_average, t->epsilon_average, 3)
+                       && s->h == t->h && s->p == t->p && s->norm == t->norm
                        && s->selection == t->selection && s->method == t->method
                        && s->sdist == t->sdist && s->representation == t->representation
                        && s->steps == t->steps && s->t_end == t->t_end
@@ -690,6 +722,8 @@ static void test_write_round_trip(void **state)
         "stop_when_still = off\n[output]\nformat = both\nframes = no\nevery = 3\nscale = 2\n",
         "[initial]\nshape = rectangle\nsize = 0.5 0.3\ncenter = 0.1, 0.2\n[scheme]\nnorm = inf\n"
         "selection = maximal\ndistance = simple\np = 2\n",
+        GOOD "[scheme]\nepsilon = 0.2\nepsilon_average = 0.17, 0.123456789012345, 0.2\n",
+        GOOD "[scheme]\nepsilon = 0.2\nepsilon_average = 0.1\nrepresentation = levelset\n",
         "[initial]\nshape = star\nradius = 0.5\npoints = 6\namplitude = 0.1\n[scheme]\n"
         "representation = levelset\n[output]\nformat = npy\n",
         "[initial]\nshape = dumbbell\nradius = 0.3\nlength = 1\nneck = 0.1\n[scheme]\nmethod = mbo\n",

@@ -96,6 +96,53 @@ static void test_against_steps(void **state)
     }
 }
 
+/* With an averaged perimeter (eps_avg) the extra balls' nodes and arcs
+ * are counted: estimate / step within the same factors, and more than
+ * without; af_mm_plan_bytes grows with each budget. */
+static void test_averaged(void **state)
+{
+    (void)state;
+    static const struct {
+        int n;
+        double eps_cells, h_over_eps, avg[3];
+        const char *shape;
+    } runs[] = {
+        {128, 4, 0.25, {3.4, 0, 0}, "circle"},
+        {128, 6, 1, {5, 4, 0}, "star"},
+        {192, 10, 0.25, {8.5, 0, 0}, "circle"},
+        {128, 8, 0.25, {6.8, 5.1, 3.4}, "rect"},
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        fx_field f;
+        field_of(&f, runs[k].n, runs[k].shape);
+        af_mm_params prm = fx_params(&f.g, runs[k].eps_cells, 1), one;
+        prm.h = runs[k].h_over_eps * prm.eps;
+        one = prm;
+        for (int q = 0; q < 3; q++)
+            prm.eps_avg[q] = runs[k].avg[q] * f.g.dx;
+        af_mm_estimate est, est1;
+        af_error err;
+        assert_int_equal(af_mm_plan_estimate(&f.g, &prm, f.a, &est, &err), AF_OK);
+        assert_int_equal(af_mm_plan_estimate(&f.g, &one, f.a, &est1, &err), AF_OK);
+        assert_true(est.nodes > est1.nodes && est.arcs > est1.arcs && est.bytes > est1.bytes);
+        assert_true(af_mm_plan_bytes(&f.g, &prm) > af_mm_plan_bytes(&f.g, &one));
+        one.full_grid = prm.full_grid = 1;
+        assert_true(af_mm_plan_bytes(&f.g, &prm) > af_mm_plan_bytes(&f.g, &one));
+        prm.full_grid = 0;
+        af_mm_plan *pl = fx_plan(&f, &prm);
+        af_mm_stats st;
+        fx_step(pl, &f, &st);
+        char label[128];
+        snprintf(label, sizeof label, "%s n = %d, eps = %g cells averaged with %g %g %g, h = %g eps",
+                 runs[k].shape, runs[k].n, runs[k].eps_cells, runs[k].avg[0], runs[k].avg[1],
+                 runs[k].avg[2], runs[k].h_over_eps);
+        check_ratio("nodes", est.nodes, st.nodes, label);
+        check_ratio("arcs", est.arcs, (double)st.arcs, label);
+        af_mm_plan_free(pl);
+        fx_field_free(&f);
+    }
+}
+
 /* More eps, more nodes and bytes; more cells across the same shape, more. */
 static void test_monotone(void **state)
 {
@@ -216,6 +263,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_against_steps), cmocka_unit_test(test_monotone),
+        cmocka_unit_test(test_averaged),
         cmocka_unit_test(test_large_ball_small_grid), cmocka_unit_test(test_edges),
         cmocka_unit_test(test_errors),
     };

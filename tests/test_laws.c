@@ -1,6 +1,8 @@
 /* Exact laws (docs/theory.md section 2) reproduced by the exact scheme:
  * the implicit Euler step of a circle, area loss 2 pi for a circle and an
- * ellipse, the unstable Gaussian equilibrium, and the stall of p = 0.
+ * ellipse, the unstable Gaussian equilibrium, the drift in exp(a . x) (these
+ * two also with the perimeter averaged over two balls), and the stall of
+ * p = 0.
  * Box [-1, 1]^2, uniform rho split evenly unless said (the standard field
  * of fixtures.h). */
 #include "testutil.h"
@@ -20,6 +22,22 @@ static af_mm_plan *plan(const fx_field *f, double eps_cells, double h_cells, dou
     prm.p = p;
     return fx_plan(f, &prm);
 }
+
+/* The same with an averaged perimeter: budgets eps_cells and avg_cells
+ * (NULL: none; 0 entries unused). */
+static af_mm_plan *plan_avg(const fx_field *f, double eps_cells, const double *avg_cells,
+                            double h_cells, double p)
+{
+    af_mm_params prm = fx_params(&f->g, eps_cells, h_cells * f->g.dx);
+    prm.p = p;
+    for (int k = 0; k < 3 && avg_cells; k++)
+        prm.eps_avg[k] = avg_cells[k] * f->g.dx;
+    return fx_plan(f, &prm);
+}
+
+/* The averaged option the laws are checked with: {5, 4.25} cells (normal
+ * gap 18.4 degrees against 36.9) scaled to a ball of 3 cells. */
+static const double avg_3[3] = {2.55, 0, 0};
 
 static double area(const fx_field *f, const uint8_t *m)
 {
@@ -141,17 +159,17 @@ static void test_area_rate(void **state)
 
 /* Gaussian rho of width sigma = 0.5 centred on the circle: r = sigma is an
  * unstable equilibrium.  r0 = sigma stays within 2 cells for 10 steps,
- * 0.8 sigma shrinks, 1.2 sigma grows.  n = 256, h = eps = 3 dx. */
-static void test_gaussian_equilibrium(void **state)
+ * 0.8 sigma shrinks, 1.2 sigma grows.  n = 256, h = eps = 3 dx; the same
+ * with the perimeter averaged over balls of 3 and 2.55 cells. */
+static void check_gaussian_equilibrium(const double *avg_cells)
 {
-    (void)state;
     const double sigma = 0.5, factors[] = {1.0, 0.8, 1.2};
     for (int q = 0; q < 3; q++) {
         fx_field f;
         fx_field_init(&f, 256);
         af_density d = {.kind = AF_DENSITY_GAUSSIAN, .value = 1, .sigma = sigma};
         fx_field_density(&f, &d);
-        af_mm_plan *pl = plan(&f, 3, 3, 1);
+        af_mm_plan *pl = avg_cells ? plan_avg(&f, 3, avg_cells, 3, 1) : plan(&f, 3, 3, 1);
         af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = factors[q] * sigma};
         assert_int_equal(af_shape_mask(&f.g, &s, f.a, NULL), AF_OK);
         double r0 = sqrt(area(&f, f.a) / PI), r = r0;
@@ -160,8 +178,8 @@ static void test_gaussian_equilibrium(void **state)
             if (q == 0)
                 assert_true(fabs(r - r0) <= 2 * f.g.dx);
         }
-        print_message("r0 = %.2f sigma: radius %.4f -> %.4f (%+.2f cells)\n", factors[q], r0, r,
-                      (r - r0) / f.g.dx);
+        print_message("%sr0 = %.2f sigma: radius %.4f -> %.4f (%+.2f cells)\n",
+                      avg_cells ? "averaged: " : "", factors[q], r0, r, (r - r0) / f.g.dx);
         if (q == 1)
             assert_true(r < r0 - 2 * f.g.dx);
         if (q == 2)
@@ -169,6 +187,58 @@ static void test_gaussian_equilibrium(void **state)
         af_mm_plan_free(pl);
         fx_field_free(&f);
     }
+}
+
+static void test_gaussian_equilibrium(void **state)
+{
+    (void)state;
+    check_gaussian_equilibrium(NULL);
+    check_gaussian_equilibrium(avg_3);
+}
+
+/* rho = exp(a . x), a = (1.5, 0): a circle keeps r^2 = r0^2 - 2 t and
+ * drifts with velocity -a.  r0 = 0.4 at n = 256, eps = 3 dx, h = dx, to
+ * t = 0.05 (r from 0.4 to 0.25; with h = 3 dx the circle would vanish
+ * below 0.35, its r^2 < 16 h / 3): the centroid stays within CENTRE_TOL of
+ * the law, and the radius within RADIUS_TOL of the implicit step's
+ * recursion; the same with the averaged perimeter, same tolerances. */
+#define CENTRE_TOL 1.0 /* cells */
+#define RADIUS_TOL 1.5 /* cells */
+static void check_exp_translation(const double *avg_cells)
+{
+    fx_field f;
+    fx_field_init(&f, 256);
+    af_density d = {.kind = AF_DENSITY_EXP, .value = 1, .a = {1.5, 0}};
+    fx_field_density(&f, &d);
+    af_shape s = {.kind = AF_SHAPE_CIRCLE, .radius = 0.4};
+    fx_field_shape(&f, &s);
+    af_mm_plan *pl = avg_cells ? plan_avg(&f, 3, avg_cells, 1, 1) : plan(&f, 3, 1, 1);
+    double h = f.g.dx, c0[2], c[2];
+    af_grid_mask_centroid(&f.g, f.a, c0);
+    double r0 = sqrt(area(&f, f.a) / PI), rrec = r0, cerr = 0, rerr = 0;
+    int K = (int)floor(0.05 / h);
+    for (int k = 1; k <= K; k++) {
+        double r = sqrt(step(pl, &f) / PI);
+        assert_true(r > 0);
+        af_grid_mask_centroid(&f.g, f.a, c);
+        rrec = af_ref_circle_implicit_step(rrec, h);
+        double t = k * h;
+        cerr = fmax(cerr, hypot(c[0] - (c0[0] - 1.5 * t), c[1] - c0[1]) / f.g.dx);
+        rerr = fmax(rerr, fabs(r - rrec) / f.g.dx);
+    }
+    print_message("%sexp(1.5 x): %d steps to t = %.4f, centre error <= %.2f cells, radius error "
+                  "<= %.2f cells\n", avg_cells ? "averaged: " : "", K, K * h, cerr, rerr);
+    assert_true(cerr <= CENTRE_TOL);
+    assert_true(rerr <= RADIUS_TOL);
+    af_mm_plan_free(pl);
+    fx_field_free(&f);
+}
+
+static void test_exp_translation(void **state)
+{
+    (void)state;
+    check_exp_translation(NULL);
+    check_exp_translation(avg_3);
 }
 
 /* p = 0 (iterated adversarial training): a circle of radius 0.6 does not
@@ -197,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_circle_recursion),
         cmocka_unit_test(test_area_rate),
         cmocka_unit_test(test_gaussian_equilibrium),
+        cmocka_unit_test(test_exp_translation),
         cmocka_unit_test(test_p0_stalls),
     };
     return cmocka_run_group_tests_name("laws", tests, NULL, NULL);

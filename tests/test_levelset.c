@@ -104,9 +104,8 @@ static void test_zero_level_is_the_cut(void **state)
 /* From a mask's sub-cell signed distance, the zero level set of the step
  * is the mask step's result (same problem: s_k = u_k, p = 1), wherever the
  * mask step makes no global move (it does not here: nothing vanishes). */
-static void test_agrees_with_mask_step(void **state)
+static void check_agrees_with_mask_step(const double *avg_cells)
 {
-    (void)state;
     af_grid g;
     int n = 96;
     assert_int_equal(af_grid_init(&g, 2, n, -1, 1, AF_EDGE_CLAMP, NULL), AF_OK);
@@ -127,6 +126,8 @@ static void test_agrees_with_mask_step(void **state)
         af_mm_params prm;
         af_mm_params_default(&prm);
         prm.eps = 4 * g.dx;
+        for (int k = 0; k < 3 && avg_cells; k++)
+            prm.eps_avg[k] = avg_cells[k] * g.dx;
         prm.h = g.dx;
         af_mm_plan *pm = plan_for(&g, &prm, rho0, rho1), *pl = plan_for(&g, &prm, rho0, rho1);
         uint8_t *cur = malloc(N);
@@ -154,11 +155,26 @@ static void test_agrees_with_mask_step(void **state)
     free(rho0), free(rho1), free(u), free(v), free(ak), free(out);
 }
 
+static void test_agrees_with_mask_step(void **state)
+{
+    (void)state;
+    check_agrees_with_mask_step(NULL);
+}
+
+/* The same with the averaged perimeter ({4, 3.25, 2.5} cells). */
+static void test_agrees_with_mask_step_avg(void **state)
+{
+    (void)state;
+    const double avg[3] = {3.25, 0, 2.5};
+    check_agrees_with_mask_step(avg);
+}
+
 /* Brute force: on a 4 x 4 grid, every one of the 65536 sets at 2049
  * thresholds t in [-T, T]; the minimal (maximal) minimiser M_t must
  * contain x when u_out(x) < t - tol/2 and not when u_out(x) > t + tol/2
  * (u_{k+1}(x) lies within tol/2 of u_out(x): x in M_t iff u_{k+1}(x) <= t). */
-static void check_brute_ls(tu_rng *r, af_norm norm, double eps_cells, af_selection sel, af_edge edge)
+static void check_brute_ls_avg(tu_rng *r, af_norm norm, double eps_cells, const double *avg_cells,
+                               af_selection sel, af_edge edge, double h0, double h1)
 {
     enum { n = 4, N = 16, SETS = 1 << 16 };
     af_grid g;
@@ -174,15 +190,22 @@ static void check_brute_ls(tu_rng *r, af_norm norm, double eps_cells, af_selecti
     af_mm_params_default(&prm);
     prm.norm = norm;
     prm.eps = eps_cells * g.dx;
-    prm.h = prm.eps * (0.3 + tu_uniform(r));
+    int nb = 1; /* budgets averaged (eps_avg) */
+    for (int k = 0; k < 3 && avg_cells; k++)
+        if ((prm.eps_avg[k] = avg_cells[k] * g.dx) != 0)
+            nb++;
+    prm.h = prm.eps * (h0 + h1 * tu_uniform(r));
     prm.selection = sel;
     prm.full_grid = 1;
     af_mm_plan *p = plan_for(&g, &prm, rho0, rho1);
     step_ls(p, u, v, NULL);
     double T = 2 * g.dx, tol = g.dx / 64;
     af_error err;
-    af_perimeter *per = af_perimeter_alloc(&g, norm, prm.eps, &err);
+    af_perimeter *per = af_perimeter_alloc(&g, norm, prm.eps, &err), *pers[3] = {NULL, NULL, NULL};
     assert_non_null(per);
+    for (int k = 0, q = 0; k < 3; k++)
+        if (prm.eps_avg[k] != 0)
+            assert_non_null(pers[q++] = af_perimeter_alloc(&g, norm, prm.eps_avg[k], &err));
     double *P = malloc(SETS * sizeof *P), *W = malloc(SETS * sizeof *W), *U = malloc(SETS * sizeof *U);
     uint8_t m[N];
     double kfid = g.dx * g.dx / prm.h;
@@ -198,6 +221,13 @@ static void check_brute_ls(tu_rng *r, af_norm norm, double eps_cells, af_selecti
         af_perimeter_value pv;
         af_perimeter_eval(per, rho0, rho1, m, &pv);
         P[s] = pv.per_eps;
+        if (nb > 1) { /* the average of the balls' Per_eps */
+            P[s] /= nb;
+            for (int k = 0; k < nb - 1; k++) {
+                af_perimeter_eval(pers[k], rho0, rho1, m, &pv);
+                P[s] += pv.per_eps / nb;
+            }
+        }
     }
     int decisive = 0;
     for (int k = 0; k <= 2048; k++) {
@@ -237,7 +267,14 @@ static void check_brute_ls(tu_rng *r, af_norm norm, double eps_cells, af_selecti
     assert_true(decisive > 1000);
     free(P), free(W), free(U);
     af_perimeter_free(per);
+    for (int k = 0; k < 3; k++)
+        af_perimeter_free(pers[k]);
     af_mm_plan_free(p);
+}
+
+static void check_brute_ls(tu_rng *r, af_norm norm, double eps_cells, af_selection sel, af_edge edge)
+{
+    check_brute_ls_avg(r, norm, eps_cells, NULL, sel, edge, 0.3, 1);
 }
 
 static void test_brute_force(void **state)
@@ -256,10 +293,32 @@ static void test_brute_force(void **state)
     }
 }
 
+/* The same with the averaged perimeter: two and three balls (term classes
+ * per ball), clamped and periodic.  Short time steps (0.02 to 0.12 eps),
+ * so that the values spread: with longer ones most cells share one value,
+ * and a term given another ball's class went unseen. */
+static void test_brute_force_avg(void **state)
+{
+    (void)state;
+    tu_rng r;
+    tu_seed(&r, 19);
+    const double two[3] = {1.5, 0, 0}, three[3] = {1, 0, 1.5}, per[3] = {1, 0, 0};
+    for (int trial = 0; trial < 8; trial++) {
+        af_selection sel = (af_selection)(trial % 2);
+        af_edge edge = trial / 2 % 2 ? AF_EDGE_PERIODIC : AF_EDGE_CLAMP;
+        /* periodic 4 x 4: r = 1 only, l2 radii 1.5 (a square) and 1 (a cross) */
+        if (edge == AF_EDGE_PERIODIC)
+            check_brute_ls_avg(&r, AF_NORM_2, 1.5, per, sel, edge, 0.02, 0.1);
+        else
+            check_brute_ls_avg(&r, trial < 4 ? AF_NORM_2 : AF_NORM_INF, 2,
+                               trial < 4 ? three : two, sel, edge, 0.02, 0.1);
+    }
+}
+
 /* The band gives the full grid's values, cut to [-T, T]: on a set that
  * fills the box, and on a small set in a large box, which the band plan
  * steps through a window (mm_band.c). */
-static void check_band_equals_full(int n, int small)
+static void check_band_equals_full(int n, int small, const double *avg_cells)
 {
     af_grid g;
     assert_int_equal(af_grid_init(&g, 2, n, -1, 1, AF_EDGE_CLAMP, NULL), AF_OK);
@@ -277,6 +336,8 @@ static void check_band_equals_full(int n, int small)
     af_mm_params prm;
     af_mm_params_default(&prm);
     prm.eps = 3 * g.dx;
+    for (int k = 0; k < 3 && avg_cells; k++)
+        prm.eps_avg[k] = avg_cells[k] * g.dx;
     prm.h = 1.5 * g.dx;
     af_mm_plan *pb = plan_for(&g, &prm, rho0, rho1);
     prm.full_grid = 1;
@@ -297,8 +358,11 @@ static void check_band_equals_full(int n, int small)
 static void test_band_equals_full(void **state)
 {
     (void)state;
-    check_band_equals_full(80, 0);
-    check_band_equals_full(192, 1); /* a small ellipse: the window */
+    check_band_equals_full(80, 0, NULL);
+    check_band_equals_full(192, 1, NULL); /* a small ellipse: the window */
+    const double avg[3] = {2, 1.5, 0};    /* averaged over three balls */
+    check_band_equals_full(80, 0, avg);
+    check_band_equals_full(192, 1, avg);
 }
 
 /* u <= u' gives u_out <= u'_out (cut to [-T, T]): the step is monotone, so
@@ -374,6 +438,8 @@ int main(void)
         cmocka_unit_test(test_band_equals_full),
         cmocka_unit_test(test_nested),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_agrees_with_mask_step_avg),
+        cmocka_unit_test(test_brute_force_avg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

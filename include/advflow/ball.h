@@ -88,6 +88,18 @@ double af_ball_anisotropy(const af_ball *b);
  * anisotropy.  pi/2 for l-inf and l1 balls; 2 pi for one point (r = 0). */
 double af_ball_normal_gap(const af_ball *b);
 
+/* The widest gap, in radians, between consecutive outer normals of the
+ * UNION of the hull edges of m balls: the normal gap of the averaged
+ * perimeter (1/m) sum_i Per_{eps_i} (mm.h, eps_avg), whose limit support
+ * function is the average of the balls' h_B / w_B: it is linear only where
+ * every h_B is, so its cones without curvature are the gaps of the union.
+ * With m = 1 it equals af_ball_normal_gap.  l2 balls of 5 and 4.25 cells:
+ * 0.321 (18.4 degrees, against 36.9 for 5 alone and 18.9 for 20); 13 and
+ * 12.25: 11.3 degrees; 20, 17 and 12.75: 9.5 degrees.  Balls of one point
+ * add no normals (2 pi when all are).  NaN for balls NULL, m < 1, a NULL
+ * ball, or no memory (it allocates 16 bytes a ball). */
+double af_ball_normal_gap_union(const af_ball *const *balls, int m);
+
 /* Name of a norm: "2", "inf" or "1". */
 const char *af_norm_name(af_norm norm);
 

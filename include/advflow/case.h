@@ -55,6 +55,9 @@ typedef enum {
 
 typedef struct {
     double epsilon;          /* budget, length units (> 0) */
+    double epsilon_average[3]; /* further budgets whose perimeters are averaged with
+                              * epsilon's (af_mm_params.eps_avg), length units, each in
+                              * [dx, epsilon]; 0 = unused; default none.  method = mm only */
     double h;                /* time step, length^2 / ... units of time (> 0); default epsilon */
     double p;                /* fidelity exponent (>= 0); default 1 */
     af_norm norm;            /* ball norm; default 2 */

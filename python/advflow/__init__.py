@@ -36,6 +36,7 @@ computation does; the docstrings here say how the Python side maps onto them.
 GPL-3.0-or-later.
 """
 
+import ctypes
 import math
 import operator
 from ctypes import byref, c_double, c_size_t
@@ -174,7 +175,9 @@ def _densities(grid, rho0, rho1):
 
 
 def _struct_dict(s):
-    return {name: getattr(s, name) for name, _ in s._fields_}
+    # arrays (af_mm_params.eps_avg) as lists
+    return {name: list(v) if isinstance(v, ctypes.Array) else v
+            for name, v in ((name, getattr(s, name)) for name, _ in s._fields_)}
 
 
 class _Handle:
@@ -632,7 +635,10 @@ class Stepper(_Handle):
 
     Parameters: grid; rho0, rho1 the class densities (arrays, checked and
     copied: the plan keeps them for its lifetime), or both None for uniform
-    1/2; eps the budget (length units, >= dx); h the time step (default
+    1/2; eps the budget (length units, >= dx); eps_avg up to three further
+    budgets, each in [dx, eps]: the step's perimeter is then the average of
+    the Per_eps of eps and of these (af_mm_params.eps_avg; their digital
+    balls' crystalline cones interleave); h the time step (default
     eps, the paper's scheme); p the fidelity exponent (default 1); norm
     "2", "inf" or "1"; selection "minimal" or "maximal"; sdist "subcell" or
     "simple" (the signed distance s_k); solver "own" or "bk";
@@ -647,7 +653,7 @@ class Stepper(_Handle):
 
     def __init__(self, grid, rho0, rho1, eps, h=None, p=1.0, norm="2", selection="minimal",
                  sdist="subcell", solver="own", band_cells=0.0, full_grid=False,
-                 ls_range=0.0, ls_tol=0.0):
+                 ls_range=0.0, ls_tol=0.0, eps_avg=()):
         super().__init__(None, _lib.lib.af_mm_plan_free)
         self.grid = grid
         r0, r1 = _densities(grid, rho0, rho1)
@@ -656,6 +662,14 @@ class Stepper(_Handle):
         _lib.lib.af_mm_params_default(byref(prm))
         prm.norm = _norm(norm)
         prm.eps = _real(eps, "eps")
+        try:
+            avg = [_real(e, "eps_avg") for e in eps_avg]
+        except TypeError:
+            raise _invalid(f"eps_avg must be a sequence of up to 3 budgets, got {eps_avg!r}") from None
+        if len(avg) > 3:
+            raise _invalid(f"eps_avg holds at most 3 budgets, got {len(avg)}")
+        for k, e in enumerate(avg):
+            prm.eps_avg[k] = e
         prm.h = prm.eps if h is None else _real(h, "h")
         prm.p = _real(p, "p")
         prm.selection = _choice(selection, _SELECTIONS, "selection")

@@ -82,7 +82,8 @@ AF_MM_SOLVER_OWN, AF_MM_SOLVER_BK = 0, 1
 
 
 class af_mm_params(Structure):
-    _fields_ = [("norm", c_int), ("eps", c_double), ("h", c_double), ("p", c_double),
+    _fields_ = [("norm", c_int), ("eps", c_double), ("eps_avg", c_double * 3),
+                ("h", c_double), ("p", c_double),
                 ("selection", c_int), ("sdist", c_int), ("solver", c_int),
                 ("full_grid", c_int), ("band_cells", c_double), ("ls_range", c_double),
                 ("ls_tol", c_double),

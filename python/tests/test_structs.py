@@ -116,13 +116,17 @@ def test_mm_params_default_behaviour():
     assert (prm.norm, prm.eps, prm.h, prm.p, prm.selection, prm.sdist, prm.solver,
             prm.full_grid, prm.band_cells, prm.ls_range, prm.ls_tol) == \
         (_lib.AF_NORM_2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0)
+    assert list(prm.eps_avg) == [0, 0, 0]  # the single ball
 
 
 def test_mm_params_and_stats_behaviour():
     # every parameter reaches the library: a bad value of each is refused by name
     g = af.Grid(32)
     for kw, word in [({"h": -1}, "h must be"), ({"p": -1}, "p must be"),
-                     ({"ls_tol": math.nan}, "level-set range"), ({"eps": 0.001}, "eps")]:
+                     ({"ls_tol": math.nan}, "level-set range"), ({"eps": 0.001}, "eps"),
+                     ({"eps_avg": [0.2, 0.3]}, r"eps_avg\[1\] = 0.3"),
+                     ({"eps_avg": [0, 0, math.nan]}, r"eps_avg\[2\].*NaN"),
+                     ({"eps_avg": [0.1] * 4}, "at most 3")]:
         with pytest.raises(af.InvalidArgument, match=word):
             af.Stepper(g, None, None, **{"eps": 0.25, **kw})
     # stats: every field agrees with what it describes
@@ -141,6 +145,17 @@ def test_mm_params_and_stats_behaviour():
     assert 0 < s["max_shift"] < 1 and s["band_width"] > 0 and s["flow"] > 0
     assert s["ms"] >= s["solve_ms"] >= 0
     assert s["band_widenings"] >= 0 and s["global_moves"] >= 0
+    # eps_avg reaches the plan (its fields, after eps): {eps} is the single ball,
+    # another budget another step whose per_eps is the average
+    same = af.Stepper(g, None, None, eps=0.25, h=0.1, eps_avg=[0.25])
+    assert same.params["eps_avg"] == [0.25, 0, 0] and same.params["eps"] == 0.25
+    out2, s2 = same.step(m)
+    assert (out2 == out).all() and s2["energy"] == s["energy"]
+    avg = af.Stepper(g, None, None, eps=0.25, h=0.1, eps_avg=[0.125])
+    out3, s3 = avg.step(m)
+    p1 = af.perimeter(g, out3, None, None, 0.25)["per_eps"]
+    p2 = af.perimeter(g, out3, None, None, 0.125)["per_eps"]
+    assert s3["per_eps"] == pytest.approx((p1 + p2) / 2, rel=1e-12)
 
 
 def test_perimeter_and_risk_values_behaviour():

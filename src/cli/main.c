@@ -478,6 +478,33 @@ static int cmd_perimeter(const options *o)
     }
     af_perimeter_value v;
     af_perimeter_eval(p, s.rho0, s.rho1, s.mask, &v);
+    /* [scheme] epsilon_average: the averaged perimeter and the gap of the
+     * union of the balls' edge normals (af_ball_normal_gap_union) */
+    const double *ea = s.c->scheme.epsilon_average;
+    af_perimeter *pa[3] = {NULL, NULL, NULL};
+    const af_ball *balls[4] = {af_perimeter_ball(p)};
+    int m = 1;
+    double per_avg = v.per_eps, gap = v.normal_gap;
+    for (int q = 0; q < 3 && ea[q] != 0; q++, m++) {
+        if (!(pa[q] = af_perimeter_alloc(&s.c->grid, s.c->scheme.norm, ea[q], &err))) {
+            fprintf(stderr, "advflow: %s: [scheme] epsilon_average: %s\n", o->case_path, err.msg);
+            for (int k = 0; k < q; k++)
+                af_perimeter_free(pa[k]);
+            af_perimeter_free(p);
+            state_free(&s);
+            return err.status == AF_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        }
+        af_perimeter_value va;
+        af_perimeter_eval(pa[q], s.rho0, s.rho1, s.mask, &va);
+        per_avg += va.per_eps;
+        balls[m] = af_perimeter_ball(pa[q]);
+    }
+    if (m > 1) {
+        per_avg /= m;
+        gap = af_ball_normal_gap_union(balls, m);
+    }
+    for (int q = 0; q < 3; q++)
+        af_perimeter_free(pa[q]);
     double local = af_perimeter_local(p, s.rho0, s.rho1, s.mask);
     if (isnan(local)) { /* its buffers, allocated by this first call, failed */
         fprintf(stderr, "advflow: %s: out of memory for the local perimeter\n", o->case_path);
@@ -488,6 +515,8 @@ static int cmd_perimeter(const options *o)
     printf("eps = %.10g\n", v.eps);
     printf("eps_cells = %.10g\n", v.eps_cells);
     printf("per_eps = %.10g\n", v.per_eps);
+    if (m > 1)
+        printf("per_eps_avg = %.10g\n", per_avg);
     printf("per_eps_outer = %.10g\n", v.outer);
     printf("per_eps_inner = %.10g\n", v.inner);
     printf("per_local = %.10g\n", local);
@@ -495,7 +524,7 @@ static int cmd_perimeter(const options *o)
     printf("w_B = %.10g\n", v.w_B);
     printf("width_ratio = %.10g\n", v.width_ratio);
     printf("anisotropy = %.10g\n", v.anisotropy);
-    printf("normal_gap_deg = %.10g\n", v.normal_gap * 180.0 / 3.14159265358979323846);
+    printf("normal_gap_deg = %.10g\n", gap * 180.0 / 3.14159265358979323846);
     printf("area = %.10g\n", v.area);
     af_perimeter_free(p);
     state_free(&s);

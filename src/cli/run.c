@@ -465,6 +465,8 @@ int cmd_run(const options *o)
         af_mm_params_default(&prm);
         prm.norm = sc->norm;
         prm.eps = sc->epsilon;
+        for (int q = 0; q < 3; q++)
+            prm.eps_avg[q] = sc->epsilon_average[q];
         prm.h = sc->h;
         prm.p = sc->p;
         prm.selection = sc->selection;
@@ -649,6 +651,8 @@ int cmd_run(const options *o)
                 }
             }
             double energy = k == 0 || r.mbo ? v.per_eps : st.energy;
+            if (k == 0 && r.mm && sc->epsilon_average[0] != 0) /* E(A_0): the averaged perimeter */
+                af_mm_plan_energy(r.mm, r.a, r.a, &energy, NULL);
             af_risk_points_value pv = {0};
             if (r.s.points && af_risk_points(r.risk, r.s.points, r.a, &pv, &err) != AF_OK) {
                 fprintf(stderr, "\nadvflow: step %d: %s\n", k, err.msg);

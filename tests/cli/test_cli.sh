@@ -41,6 +41,23 @@ g=$("$BIN" perimeter "$T/c.ini" --set grid.n=512 --set scheme.epsilon=0.01953125
 awk -v g="$g" 'BEGIN { e = g - 2 * atan2(1, 3) * 45 / atan2(1, 1); exit !(e < 1e-6 && e > -1e-6) }' \
     && ok || bad "normal_gap_deg = $g for eps = 5 cells, want 36.87"
 
+# with [scheme] epsilon_average: the gap of the union of the balls' edge
+# normals (5 and 4.25 cells: atan(1/3) = 18.43 degrees) and per_eps_avg;
+# bad budgets are refused naming the key (exit 2); a run with it writes
+# the averaged option back into case.ini
+out=$("$BIN" perimeter "$T/c.ini" --set grid.n=512 --set scheme.epsilon=0.01953125 \
+    --set scheme.epsilon_average=0.0166015625)
+g=$(echo "$out" | sed -n 's/^normal_gap_deg = //p')
+awk -v g="$g" 'BEGIN { e = g - atan2(1, 3) * 45 / atan2(1, 1); exit !(e < 1e-6 && e > -1e-6) }' \
+    && ok || bad "normal_gap_deg = $g for eps = 5 and 4.25 cells, want 18.43"
+echo "$out" | grep -q '^per_eps_avg = [0-9.e+-]*$' && ok || bad "perimeter: no per_eps_avg line in: $out"
+"$BIN" perimeter "$T/c.ini" | grep -q '^per_eps_avg' && bad "per_eps_avg without epsilon_average" || ok
+expect 2 "scheme.epsilon_average = '0.2': each budget must be in [dx, epsilon]" -- "$BIN" perimeter "$T/c.ini" --set scheme.epsilon_average=0.2
+expect 2 "at most 3" -- "$BIN" run "$T/c.ini" --out "$T/out/avg_bad" --set "scheme.epsilon_average=0.1,0.1,0.1,0.1"
+[ ! -e "$T/out/avg_bad" ] && ok || bad "a refused epsilon_average left $T/out/avg_bad"
+expect 0 "" -- "$BIN" run "$T/c.ini" --out "$T/out/avg" --quiet --set scheme.steps=2 --set "scheme.epsilon_average=0.125, 0.1"
+grep -q '^epsilon_average = 0.125, 0.1$' "$T/out/avg/case.ini" && ok || bad "case.ini: $(grep epsilon "$T/out/avg/case.ini")"
+
 # acceptance 2: n = 512, circle r = 0.6, eps = 0.02, uniform rho: within 0.5% of 2 pi 0.6
 p=$("$BIN" perimeter "$T/c.ini" --set grid.n=512 --set initial.radius=0.6 --set scheme.epsilon=0.02 \
     | sed -n 's/^per_eps = //p')
@@ -54,6 +71,7 @@ for f in history.csv frame_00000.png mask_00000.png frame_00002.png mask_00002.p
     [ -s "$T/out/a/$f" ] && ok || bad "run did not write $f: $(ls "$T/out/a")"
 done
 [ ! -e "$T/out/a/frame_00001.png" ] && ok || bad "run wrote frame_00001.png with every = 2"
+grep -q '^epsilon_average' "$T/out/a/case.ini" && bad "epsilon_average written without being given" || ok
 [ -z "$(ls -A "$T/out/a" | grep -v '^frame_0000[024].png$\|^mask_0000[024].png$\|^mask_final.png$\|^overview.png$\|^risks.png$\|^history.csv$\|^case.ini$\|^run.txt$\|^history.png$\|^history.svg$')" ] \
     && ok || bad "run left extra files: $(ls -A "$T/out/a")"
 # a uniform density: the comment line of the exact area law, then the header
