@@ -21,8 +21,10 @@ draw() {
 # history without the timing columns (8 solve_ms, 9 step_ms)
 untimed() { cut -d, -f1-7,10- "$1"; }
 
-# the files compared bit for bit
-compared() { (cd "$1" && ls | grep -E '^(mask_|levelset_)' | sort); }
+# the files compared bit for bit: those under their final names (a SIGKILL
+# during a write leaves its temporary, name.tmp.XXXXXX, which nothing can
+# remove then; --resume does, and check_final looks for it)
+compared() { (cd "$1" && ls | grep -E '^(mask_|levelset_)' | grep -vE '\.tmp\.' | sort); }
 
 # check_partial NAME DIR SIGNAL: what an interrupted run left in DIR
 check_partial() {
