@@ -73,6 +73,8 @@ struct af_mm_plan {
                                  * BK only: our solver takes them as they come */
     af_mf *mf;
     af_bk *bk;
+    struct mm_pieces *pieces; /* the graph's independent pieces cut on threads
+                               * (mm_solve.c): made on first use */
     const double *phi_ext; /* af_mm_plan_solve_linear's costs in place of the fidelity
                             * (NULL for a step); set only during that call */
     double w_in, w_out;   /* band reach inside / outside A_k for the next step, cells (0: unset) */
@@ -158,6 +160,8 @@ af_status mm_graph_build(af_mm_plan *p, const mm_spec *spec, int *nvar, af_error
 af_status mm_graph_solve(af_mm_plan *p, double *flow, af_mm_stats *st, af_error *err);
 /* After mm_graph_solve: the side of node id (1: source side, the value 1 in v). */
 int mm_graph_side(const af_mm_plan *p, int id);
+/* Free the pieces' state (af_mm_plan_free); accepts NULL. */
+void mm_pieces_free(struct mm_pieces *q);
 
 /* ---- mm_band.c ---- */
 /* Band -w_in <= s / dx <= w_out (every cell when full) as variables, the

@@ -1,12 +1,38 @@
 /* advflow: the minimizing-movements step's solver interface (mm_plan.h,
  * mm_internal.h): real costs scaled to integers, advflow's max-flow or
  * Boykov-Kolmogorov, the side of each node, and the last graph replayed for
- * benchmarks.  GPL-3.0-or-later. */
+ * benchmarks.  GPL-3.0-or-later.
+ *
+ * Independent pieces on threads.  A step's graph often falls apart into
+ * pieces that share no arc: separate components of a set have separate
+ * bands, and the level-set step puts every threshold of a round (every
+ * class, mm_levelset.c) into one graph whose classes share nothing.  With
+ * more than one thread, mm_graph_solve finds the pieces (weakly connected
+ * components: union-find over the arc list as added to the max-flow),
+ * deals them out largest first to as many batches as threads, and cuts
+ * each batch as a graph of its own (nodes renumbered in their order, arcs
+ * in theirs) in its own af_mf instance on a thread of its own.  The result
+ * is that of the whole graph, bit for bit: the maximal minimum-cut source
+ * set of a disjoint union is the union of the pieces' maximal sets, and
+ * the capacities are the whole graph's integers (one scale), so the flow,
+ * the pieces' integer flows summed, is the same integer.  A node without
+ * arcs is a piece of its own whose side its capacity decides, as af_mf
+ * would: the sink side only with a nonzero sink capacity.  A graph of one
+ * piece (or whose largest batch would hold nearly all of it) is solved
+ * whole, as with one thread; so is every BK solve.
+ *
+ * Plan, then execute: the instances and arrays are kept in the plan and
+ * grow only when a graph is larger than any before, always on the calling
+ * thread (af_mf_reserve), so the threads allocate nothing.  When that
+ * memory cannot be had, the graph is solved whole (the same result). */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "mm_internal.h"
 #include "mm_plan.h"
+#include "threads_internal.h"
 
 double mm_now_ms(void)
 {
@@ -18,6 +44,288 @@ double mm_now_ms(void)
 af_status mm_interrupt_error(af_error *err)
 {
     return af_error_set(err, AF_EINTR, "mm: interrupted");
+}
+
+/* ---- independent pieces ------------------------------------------------ */
+
+/* Graphs of fewer nodes are solved whole: their cut takes a fraction of
+ * a millisecond, and the threads' start would eat the gain. */
+#define MM_PIECES_MIN_NODES 2048
+
+/* Solved whole when the largest batch would hold more than this share of
+ * the work (nodes + arcs): the threads would save little, and the search
+ * and the batches' copies cost a few percent of a solve. */
+#define MM_PIECES_MAX_SHARE 0.85
+
+struct mm_pieces {
+    size_t cap;        /* nodes the per-node and per-piece arrays hold */
+    int32_t *bat;      /* per node: union-find parent, its piece, then its batch (-1: no arcs) */
+    int32_t *loc;      /* per node: its number in its batch's graph (before: a root's piece) */
+    uint8_t *side;     /* per node: its side of the last cut by pieces */
+    int32_t *pn, *pb;  /* per piece: nodes; batch */
+    size_t *pa;        /* per piece: arc pairs */
+    struct mm_piece_load { int64_t load; int32_t id; } *ord; /* pieces, largest first */
+    int nmf;           /* instances made (mf[0 .. nmf - 1]) */
+    af_mf *mf[AF_THREADS_MAX];
+    int on;            /* the last solve went by pieces: its sides are in side[] */
+    long by_pieces;    /* solves by pieces since the plan was made */
+    int most;          /* most batches of one solve */
+};
+
+void mm_pieces_free(struct mm_pieces *q)
+{
+    if (!q)
+        return;
+    free(q->bat);
+    free(q->loc);
+    free(q->side);
+    free(q->pn);
+    free(q->pb);
+    free(q->pa);
+    free(q->ord);
+    for (int b = 0; b < q->nmf; b++)
+        af_mf_free(q->mf[b]);
+    free(q);
+}
+
+/* Room for graphs of `nodes` nodes in the per-node and per-piece arrays
+ * (nothing kept); 0, or -1 when out of memory (then none). */
+static int pieces_room(struct mm_pieces *q, size_t nodes)
+{
+    if (nodes <= q->cap)
+        return 0;
+    size_t room = nodes + nodes / 4;
+    free(q->bat);
+    free(q->loc);
+    free(q->side);
+    free(q->pn);
+    free(q->pb);
+    free(q->pa);
+    free(q->ord);
+    q->bat = malloc(room * sizeof *q->bat);
+    q->loc = malloc(room * sizeof *q->loc);
+    q->side = malloc(room);
+    q->pn = malloc(room * sizeof *q->pn);
+    q->pb = malloc(room * sizeof *q->pb);
+    q->pa = malloc(room * sizeof *q->pa);
+    q->ord = malloc(room * sizeof *q->ord);
+    if (!q->bat || !q->loc || !q->side || !q->pn || !q->pb || !q->pa || !q->ord) {
+        free(q->bat);
+        free(q->loc);
+        free(q->side);
+        free(q->pn);
+        free(q->pb);
+        free(q->pa);
+        free(q->ord);
+        q->bat = q->loc = q->pn = q->pb = NULL;
+        q->side = NULL;
+        q->pa = NULL;
+        q->ord = NULL;
+        q->cap = 0;
+        return -1;
+    }
+    q->cap = room;
+    return 0;
+}
+
+/* Union-find root, halving the path (parents have lower numbers). */
+static inline int32_t uf_find(int32_t *uf, int32_t i)
+{
+    while (uf[i] != i) {
+        uf[i] = uf[uf[i]];
+        i = uf[i];
+    }
+    return i;
+}
+
+static int piece_cmp(const void *a, const void *b)
+{
+    const struct mm_piece_load *x = a, *y = b;
+    if (x->load != y->load)
+        return x->load > y->load ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* A node's capacities: c to the sink (tw > 0) or from the source (tw < 0). */
+static inline af_cap node_cap(double tw, double scale)
+{
+    return (af_cap)llround(fabs(tw) * scale);
+}
+
+/* Find the pieces of the graph in p->mf, and when cutting them apart on
+ * threads pays, deal them out to batches, number each batch's nodes, set
+ * the isolated nodes' sides and make each batch's instance ready (nodes
+ * begun, arcs reserved).  Returns the number of batches, or 0: solve the
+ * graph whole (one thread, one piece, small graphs, or no memory). */
+static int pieces_plan(af_mm_plan *p, double scale, int64_t bn_out[], size_t ba_out[])
+{
+    int T = af_threads_get();
+    if (T > AF_THREADS_MAX)
+        T = AF_THREADS_MAX;
+    if (T < 2 || p->nnodes < MM_PIECES_MIN_NODES)
+        return 0;
+    struct mm_pieces *q = p->pieces;
+    if (!q && !(q = p->pieces = calloc(1, sizeof *q)))
+        return 0;
+    size_t nn = (size_t)p->nnodes;
+    if (pieces_room(q, nn))
+        return 0;
+    const int32_t *pt, *ph;
+    size_t m;
+    af_mf_arcs(p->mf, &pt, &ph, &m);
+    int32_t *uf = q->bat, *loc = q->loc;
+    for (size_t k = 0; k < nn; k++)
+        uf[k] = (int32_t)k;
+    for (size_t a = 0; a < m; a++) {
+        int32_t i = uf_find(uf, pt[a]), j = uf_find(uf, ph[a]);
+        if (i < j)
+            uf[j] = i;
+        else if (j < i)
+            uf[i] = j;
+    }
+    /* pieces numbered in the order of their first node: a parent has a
+     * lower number, so in increasing order every parent already points
+     * at its root */
+    int32_t np = 0;
+    for (size_t k = 0; k < nn; k++) {
+        if (uf[k] == (int32_t)k) {
+            loc[k] = np;
+            q->pn[np] = 0;
+            q->pa[np] = 0;
+            np++;
+        } else {
+            uf[k] = uf[uf[k]];
+        }
+        q->pn[loc[uf[k]]]++;
+    }
+    for (size_t k = 0; k < nn; k++)
+        uf[k] = loc[uf[k]];
+    for (size_t a = 0; a < m; a++)
+        q->pa[uf[pt[a]]]++;
+    /* the pieces with arcs, largest first (nodes + arcs: about the work) */
+    int32_t nw = 0;
+    int64_t total = 0;
+    for (int32_t c = 0; c < np; c++)
+        if (q->pa[c] > 0) {
+            q->ord[nw].load = (int64_t)q->pn[c] + (int64_t)q->pa[c];
+            q->ord[nw].id = c;
+            total += q->ord[nw].load;
+            nw++;
+        }
+    if (nw < 2)
+        return 0;
+    int B = nw < T ? (int)nw : T;
+    qsort(q->ord, (size_t)nw, sizeof *q->ord, piece_cmp);
+    if (q->ord[0].load > MM_PIECES_MAX_SHARE * (double)total)
+        return 0;
+    /* largest first, each to the batch with the least work so far (the
+     * first of equals): a deal that depends on the sizes and T only */
+    int64_t load[AF_THREADS_MAX];
+    for (int b = 0; b < B; b++)
+        load[b] = bn_out[b] = 0, ba_out[b] = 0;
+    for (int32_t k = 0; k < nw; k++) {
+        int best = 0;
+        for (int b = 1; b < B; b++)
+            if (load[b] < load[best])
+                best = b;
+        int32_t c = q->ord[k].id;
+        load[best] += q->ord[k].load;
+        q->pb[c] = best;
+        ba_out[best] += q->pa[c];
+    }
+    int64_t most = 0;
+    for (int b = 0; b < B; b++)
+        most = load[b] > most ? load[b] : most;
+    if (most > MM_PIECES_MAX_SHARE * (double)total)
+        return 0;
+    /* each node's batch and number there; a node without arcs has its
+     * side at once: af_mf puts it on the sink side only with a nonzero
+     * capacity to the sink */
+    for (size_t k = 0; k < nn; k++) {
+        int32_t c = uf[k];
+        if (q->pa[c] == 0) {
+            uf[k] = -1;
+            double tw = p->tw_real[k];
+            q->side[k] = !(tw > 0 && node_cap(tw, scale) != 0);
+        } else {
+            int b = q->pb[c];
+            uf[k] = b;
+            loc[k] = (int32_t)bn_out[b]++;
+        }
+    }
+    /* the instances, made and grown here (the threads allocate nothing) */
+    for (; q->nmf < B; q->nmf++) {
+        if (!(q->mf[q->nmf] = af_mf_alloc(1024, 4096, NULL)))
+            return 0;
+    }
+    for (int b = 0; b < B; b++) {
+        if (af_mf_begin(q->mf[b], (int)bn_out[b], NULL) != AF_OK
+            || af_mf_reserve(q->mf[b], ba_out[b], NULL) != AF_OK)
+            return 0;
+        af_mf_set_interrupt(q->mf[b], p->prm.interrupt);
+    }
+    return B;
+}
+
+/* Cut the B batches that pieces_plan made, on threads; the flow (an
+ * integer, the sum of the batches') in *flow. */
+static af_status pieces_solve(af_mm_plan *p, int B, double scale, af_cap *flow, af_error *err)
+{
+    struct mm_pieces *q = p->pieces;
+    const int32_t *pt, *ph;
+    size_t m;
+    af_mf_arcs(p->mf, &pt, &ph, &m);
+    const int32_t *bat = q->bat, *loc = q->loc;
+    const double *tw = p->tw_real;
+    const int nn = p->nnodes;
+    af_cap fb[AF_THREADS_MAX];
+    int fail_b = -1;
+    af_status fail_s = AF_OK;
+    af_error fail_err;
+    fail_err.msg[0] = 0;
+    int nt = af_threads_get() < B ? af_threads_get() : B;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int b = 0; b < B; b++) {
+        af_mf *g = q->mf[b];
+        af_error e;
+        af_status s = AF_OK;
+        for (int k = 0; k < nn; k++)
+            if (bat[k] == b) {
+                af_cap c = node_cap(tw[k], scale);
+                if (c)
+                    af_mf_tweight(g, loc[k], tw[k] < 0 ? c : 0, tw[k] > 0 ? c : 0);
+            }
+        for (size_t a = 0; a < m && s == AF_OK; a++)
+            if (bat[pt[a]] == b)
+                s = af_mf_arc(g, loc[pt[a]], loc[ph[a]], AF_MF_INF, 0, &e);
+        if (s == AF_OK)
+            s = af_mf_solve(g, &fb[b], &e);
+        if (s == AF_OK) {
+            for (int k = 0; k < nn; k++)
+                if (bat[k] == b)
+                    q->side[k] = (uint8_t)af_mf_source_side(g, loc[k]);
+        } else {
+#pragma omp critical(mm_pieces_fail)
+            if (fail_b < 0 || b < fail_b) {
+                fail_b = b;
+                fail_s = s;
+                fail_err = e;
+            }
+        }
+    }
+    if (fail_b >= 0) {
+        if (err)
+            *err = fail_err;
+        return fail_s;
+    }
+    af_cap f = 0;
+    for (int b = 0; b < B; b++)
+        f += fb[b];
+    *flow = f;
+    q->on = 1;
+    q->by_pieces++;
+    q->most = B > q->most ? B : q->most;
+    return AF_OK;
 }
 
 af_status mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_error *err)
@@ -33,14 +341,24 @@ af_status mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_er
     p->scale = scale;
     double t0 = mm_now_ms();
     double flow = 0;
+    if (p->pieces)
+        p->pieces->on = 0;
+    int64_t bn[AF_THREADS_MAX];
+    size_t ba[AF_THREADS_MAX];
+    int B;
     if (p->nnodes == 0) {
         /* nothing can change */
+    } else if (p->mf && (B = pieces_plan(p, scale, bn, ba)) > 0) {
+        af_cap f = 0;
+        if ((s = pieces_solve(p, B, scale, &f, err)) != AF_OK)
+            return s;
+        flow = (double)f / scale;
     } else if (p->mf) {
         /* the arcs are in already; now the nodes and their terminals */
         if ((s = af_mf_set_nodes(p->mf, p->nnodes, err)) != AF_OK)
             return s;
         for (int k = 0; k < p->nnodes; k++) {
-            af_cap c = (af_cap)llround(fabs(p->tw_real[k]) * scale);
+            af_cap c = node_cap(p->tw_real[k], scale);
             if (c)
                 af_mf_tweight(p->mf, k, p->tw_real[k] < 0 ? c : 0, p->tw_real[k] > 0 ? c : 0);
         }
@@ -79,7 +397,24 @@ af_status mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_er
 
 int mm_graph_side(const af_mm_plan *p, int id)
 {
+    if (p->pieces && p->pieces->on)
+        return p->pieces->side[id];
     return p->mf ? af_mf_source_side(p->mf, id) : af_bk_in_source(p->bk, id, 1);
+}
+
+void af_mm_plan_pieces(const af_mm_plan *p, long *solves, int *most)
+{
+    long n = 0;
+    int b = 0;
+    for (; p; p = p->child)
+        if (p->pieces) {
+            n += p->pieces->by_pieces;
+            b = p->pieces->most > b ? p->pieces->most : b;
+        }
+    if (solves)
+        *solves = n;
+    if (most)
+        *most = b;
 }
 
 int af_mm_plan_dump_dimacs(const af_mm_plan *p, FILE *f)
