@@ -380,12 +380,10 @@ af_status mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_er
         double inf = ldexp(1.0, 53);
         for (size_t a = 0; a < p->narcs && !bad; a++)
             bad = af_bk_add_edge(p->bk, p->arc_from[a], p->arc_to[a], inf, 0) != 0;
-        if (bad || af_bk_solve(p->bk, &flow) != 0) {
-            af_error_set(err, AF_ENOMEM,
-                         "mm: out of memory for the Boykov-Kolmogorov graph (%d nodes, %zu arcs)",
-                         p->nnodes, p->narcs);
-            return -1;
-        }
+        if (bad || af_bk_solve(p->bk, &flow) != 0)
+            return af_error_set(err, AF_ENOMEM,
+                                "mm: out of memory for the Boykov-Kolmogorov graph (%d nodes, %zu arcs)",
+                                p->nnodes, p->narcs);
         flow /= scale;
     }
     if (flow_out)
