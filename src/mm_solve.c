@@ -58,13 +58,15 @@ af_status mm_interrupt_error(af_error *err)
 #define MM_PIECES_MAX_SHARE 0.85
 
 struct mm_pieces {
-    size_t cap;        /* nodes the per-node and per-piece arrays hold */
-    int32_t *bat;      /* per node: union-find parent, its piece, then its batch (-1: no arcs) */
+    /* per node: for every graph of at least MM_PIECES_MIN_NODES nodes (cap_a) */
+    int32_t *bat;      /* union-find parent, then its piece, then its batch (-1: no arcs) */
+    uint8_t *side;     /* "has arcs", then its side of the last cut by pieces */
+    size_t cap_a;
+    /* for graphs of several pieces (cap_b) */
     int32_t *loc;      /* per node: its number in its batch's graph (before: a root's piece) */
-    uint8_t *side;     /* per node: its side of the last cut by pieces */
-    int32_t *pn, *pb;  /* per piece: nodes; batch */
-    size_t *pa;        /* per piece: arc pairs */
+    int32_t *pn, *pa, *pb; /* per piece: nodes, arc pairs, batch */
     struct mm_piece_load { int64_t load; int32_t id; } *ord; /* pieces, largest first */
+    size_t cap_b;
     int nmf;           /* instances made (mf[0 .. nmf - 1]) */
     af_mf *mf[AF_THREADS_MAX];
     int on;            /* the last solve went by pieces: its sides are in side[] */
@@ -77,54 +79,40 @@ void mm_pieces_free(struct mm_pieces *q)
     if (!q)
         return;
     free(q->bat);
-    free(q->loc);
     free(q->side);
+    free(q->loc);
     free(q->pn);
-    free(q->pb);
     free(q->pa);
+    free(q->pb);
     free(q->ord);
     for (int b = 0; b < q->nmf; b++)
         af_mf_free(q->mf[b]);
     free(q);
 }
 
-/* Room for graphs of `nodes` nodes in the per-node and per-piece arrays
- * (nothing kept); 0, or -1 when out of memory (then none). */
-static int pieces_room(struct mm_pieces *q, size_t nodes)
+/* Room for `nodes` entries in the k arrays *arr[i] of elem[i] bytes each
+ * (*cap entries now; nothing kept): 0, or -1 when out of memory (then the
+ * arrays are all freed and *cap is 0). */
+static int room_for(void **arr[], const size_t elem[], int k, size_t *cap, size_t nodes)
 {
-    if (nodes <= q->cap)
+    if (nodes <= *cap)
         return 0;
     size_t room = nodes + nodes / 4;
-    free(q->bat);
-    free(q->loc);
-    free(q->side);
-    free(q->pn);
-    free(q->pb);
-    free(q->pa);
-    free(q->ord);
-    q->bat = malloc(room * sizeof *q->bat);
-    q->loc = malloc(room * sizeof *q->loc);
-    q->side = malloc(room);
-    q->pn = malloc(room * sizeof *q->pn);
-    q->pb = malloc(room * sizeof *q->pb);
-    q->pa = malloc(room * sizeof *q->pa);
-    q->ord = malloc(room * sizeof *q->ord);
-    if (!q->bat || !q->loc || !q->side || !q->pn || !q->pb || !q->pa || !q->ord) {
-        free(q->bat);
-        free(q->loc);
-        free(q->side);
-        free(q->pn);
-        free(q->pb);
-        free(q->pa);
-        free(q->ord);
-        q->bat = q->loc = q->pn = q->pb = NULL;
-        q->side = NULL;
-        q->pa = NULL;
-        q->ord = NULL;
-        q->cap = 0;
+    int ok = 1;
+    for (int i = 0; i < k; i++) {
+        free(*arr[i]);
+        *arr[i] = malloc(room * elem[i]);
+        ok &= *arr[i] != NULL;
+    }
+    if (!ok) {
+        for (int i = 0; i < k; i++) {
+            free(*arr[i]);
+            *arr[i] = NULL;
+        }
+        *cap = 0;
         return -1;
     }
-    q->cap = room;
+    *cap = room;
     return 0;
 }
 
@@ -168,24 +156,48 @@ static int pieces_plan(af_mm_plan *p, double scale, int64_t bn_out[], size_t ba_
     if (!q && !(q = p->pieces = calloc(1, sizeof *q)))
         return 0;
     size_t nn = (size_t)p->nnodes;
-    if (pieces_room(q, nn))
-        return 0;
+    {
+        void **arr[] = {(void **)&q->bat, (void **)&q->side};
+        const size_t elem[] = {sizeof *q->bat, 1};
+        if (room_for(arr, elem, 2, &q->cap_a, nn))
+            return 0;
+    }
     const int32_t *pt, *ph;
     size_t m;
     af_mf_arcs(p->mf, &pt, &ph, &m);
-    int32_t *uf = q->bat, *loc = q->loc;
-    for (size_t k = 0; k < nn; k++)
+    int32_t *uf = q->bat;
+    uint8_t *has = q->side;
+    for (size_t k = 0; k < nn; k++) {
         uf[k] = (int32_t)k;
+        has[k] = 0;
+    }
     for (size_t a = 0; a < m; a++) {
         int32_t i = uf_find(uf, pt[a]), j = uf_find(uf, ph[a]);
+        has[pt[a]] = has[ph[a]] = 1;
         if (i < j)
             uf[j] = i;
         else if (j < i)
             uf[i] = j;
     }
+    /* pieces with arcs: their roots have arcs (a piece of several nodes
+     * has arcs at every node) */
+    int32_t nw = 0;
+    for (size_t k = 0; k < nn && nw < 2; k++)
+        nw += uf[k] == (int32_t)k && has[k];
+    if (nw < 2)
+        return 0;
+    {
+        void **arr[] = {(void **)&q->loc, (void **)&q->pn, (void **)&q->pa, (void **)&q->pb,
+                        (void **)&q->ord};
+        const size_t elem[] = {sizeof *q->loc, sizeof *q->pn, sizeof *q->pa, sizeof *q->pb,
+                               sizeof *q->ord};
+        if (room_for(arr, elem, 5, &q->cap_b, nn))
+            return 0;
+    }
     /* pieces numbered in the order of their first node: a parent has a
      * lower number, so in increasing order every parent already points
      * at its root */
+    int32_t *loc = q->loc;
     int32_t np = 0;
     for (size_t k = 0; k < nn; k++) {
         if (uf[k] == (int32_t)k) {
@@ -203,7 +215,7 @@ static int pieces_plan(af_mm_plan *p, double scale, int64_t bn_out[], size_t ba_
     for (size_t a = 0; a < m; a++)
         q->pa[uf[pt[a]]]++;
     /* the pieces with arcs, largest first (nodes + arcs: about the work) */
-    int32_t nw = 0;
+    nw = 0;
     int64_t total = 0;
     for (int32_t c = 0; c < np; c++)
         if (q->pa[c] > 0) {
@@ -212,8 +224,6 @@ static int pieces_plan(af_mm_plan *p, double scale, int64_t bn_out[], size_t ba_
             total += q->ord[nw].load;
             nw++;
         }
-    if (nw < 2)
-        return 0;
     int B = nw < T ? (int)nw : T;
     qsort(q->ord, (size_t)nw, sizeof *q->ord, piece_cmp);
     if (q->ord[0].load > MM_PIECES_MAX_SHARE * (double)total)
