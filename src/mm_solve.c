@@ -57,18 +57,30 @@ af_status mm_interrupt_error(af_error *err)
  * and the batches' copies cost a few percent of a solve. */
 #define MM_PIECES_MAX_SHARE 0.85
 
+/* Most batches of one solve (AF_PARTS_PER_THREAD a thread, below). */
+#define MM_PIECES_MAX_BATCHES AF_THREADS_MAX
+
 struct mm_pieces {
-    /* per node: for every graph of at least MM_PIECES_MIN_NODES nodes (cap_a) */
+    /* per node, for every graph of at least MM_PIECES_MIN_NODES nodes (cap_a) */
     int32_t *bat;      /* union-find parent, then its piece, then its batch (-1: no arcs) */
     uint8_t *side;     /* "has arcs", then its side of the last cut by pieces */
     size_t cap_a;
-    /* for graphs of several pieces (cap_b) */
-    int32_t *loc;      /* per node: its number in its batch's graph (before: a root's piece) */
+    /* per node and per piece, for graphs of several pieces (cap_b) */
+    int32_t *loc;      /* per node: its number in its batch (before: a root's piece) */
+    int32_t *nodes;    /* the batches' nodes, batch by batch, each in increasing order */
     int32_t *pn, *pa, *pb; /* per piece: nodes, arc pairs, batch */
     struct mm_piece_load { int64_t load; int32_t id; } *ord; /* pieces, largest first */
     size_t cap_b;
-    int nmf;           /* instances made (mf[0 .. nmf - 1]) */
-    af_mf *mf[AF_THREADS_MAX];
+    int32_t *arcs;     /* the batches' arcs (indices of pairs), batch by batch, in order */
+    size_t cap_arcs;
+    /* per batch */
+    int nb;            /* batches of the last plan */
+    size_t n0[MM_PIECES_MAX_BATCHES + 1], a0[MM_PIECES_MAX_BATCHES + 1]; /* starts in nodes, arcs */
+    int64_t load[MM_PIECES_MAX_BATCHES];
+    af_cap flow[MM_PIECES_MAX_BATCHES];
+    af_status status[MM_PIECES_MAX_BATCHES];
+    int nmf;           /* instances made (mf[0 .. nmf - 1]), one a batch */
+    af_mf *mf[MM_PIECES_MAX_BATCHES];
     int on;            /* the last solve went by pieces: its sides are in side[] */
     long by_pieces;    /* solves by pieces since the plan was made */
     int most;          /* most batches of one solve */
@@ -81,23 +93,25 @@ void mm_pieces_free(struct mm_pieces *q)
     free(q->bat);
     free(q->side);
     free(q->loc);
+    free(q->nodes);
     free(q->pn);
     free(q->pa);
     free(q->pb);
     free(q->ord);
+    free(q->arcs);
     for (int b = 0; b < q->nmf; b++)
         af_mf_free(q->mf[b]);
     free(q);
 }
 
-/* Room for `nodes` entries in the k arrays *arr[i] of elem[i] bytes each
+/* Room for `need` entries in the k arrays *arr[i] of elem[i] bytes each
  * (*cap entries now; nothing kept): 0, or -1 when out of memory (then the
  * arrays are all freed and *cap is 0). */
-static int room_for(void **arr[], const size_t elem[], int k, size_t *cap, size_t nodes)
+static int room_for(void **arr[], const size_t elem[], int k, size_t *cap, size_t need)
 {
-    if (nodes <= *cap)
+    if (need <= *cap)
         return 0;
-    size_t room = nodes + nodes / 4;
+    size_t room = need + need / 4;
     int ok = 1;
     for (int i = 0; i < k; i++) {
         free(*arr[i]);
@@ -140,16 +154,15 @@ static inline af_cap node_cap(double tw, double scale)
     return (af_cap)llround(fabs(tw) * scale);
 }
 
-/* Find the pieces of the graph in p->mf, and when cutting them apart on
- * threads pays, deal them out to batches, number each batch's nodes, set
- * the isolated nodes' sides and make each batch's instance ready (nodes
- * begun, arcs reserved).  Returns the number of batches, or 0: solve the
- * graph whole (one thread, one piece, small graphs, or no memory). */
-static int pieces_plan(af_mm_plan *p, double scale, int64_t bn_out[], size_t ba_out[])
+/* Find the pieces of the graph in p->mf and, when cutting them apart on
+ * threads pays, deal them out to batches, list each batch's nodes and
+ * arcs, set the sides of the nodes without arcs and make each batch's
+ * instance ready (nodes begun, arcs reserved).  Returns the number of
+ * batches, or 0: solve the graph whole (one thread, one piece, a small
+ * graph, or no memory). */
+static int pieces_plan(af_mm_plan *p, double scale)
 {
     int T = af_threads_get();
-    if (T > AF_THREADS_MAX)
-        T = AF_THREADS_MAX;
     if (T < 2 || p->nnodes < MM_PIECES_MIN_NODES)
         return 0;
     struct mm_pieces *q = p->pieces;
@@ -187,11 +200,15 @@ static int pieces_plan(af_mm_plan *p, double scale, int64_t bn_out[], size_t ba_
     if (nw < 2)
         return 0;
     {
-        void **arr[] = {(void **)&q->loc, (void **)&q->pn, (void **)&q->pa, (void **)&q->pb,
-                        (void **)&q->ord};
-        const size_t elem[] = {sizeof *q->loc, sizeof *q->pn, sizeof *q->pa, sizeof *q->pb,
-                               sizeof *q->ord};
-        if (room_for(arr, elem, 5, &q->cap_b, nn))
+        void **arr[] = {(void **)&q->loc, (void **)&q->nodes, (void **)&q->pn, (void **)&q->pa,
+                        (void **)&q->pb, (void **)&q->ord};
+        const size_t elem[] = {sizeof *q->loc, sizeof *q->nodes, sizeof *q->pn, sizeof *q->pa,
+                               sizeof *q->pb, sizeof *q->ord};
+        if (room_for(arr, elem, 6, &q->cap_b, nn))
+            return 0;
+        void **arr2[] = {(void **)&q->arcs};
+        const size_t elem2[] = {sizeof *q->arcs};
+        if (room_for(arr2, elem2, 1, &q->cap_arcs, m))
             return 0;
     }
     /* pieces numbered in the order of their first node: a parent has a
@@ -224,33 +241,48 @@ static int pieces_plan(af_mm_plan *p, double scale, int64_t bn_out[], size_t ba_
             total += q->ord[nw].load;
             nw++;
         }
-    int B = nw < T ? (int)nw : T;
     qsort(q->ord, (size_t)nw, sizeof *q->ord, piece_cmp);
     if (q->ord[0].load > MM_PIECES_MAX_SHARE * (double)total)
         return 0;
-    /* largest first, each to the batch with the least work so far (the
-     * first of equals): a deal that depends on the sizes and T only */
-    int64_t load[AF_THREADS_MAX];
-    for (int b = 0; b < B; b++)
-        load[b] = bn_out[b] = 0, ba_out[b] = 0;
+    /* batches: AF_PARTS_PER_THREAD a thread (handed out largest first, so
+     * that a thread whose core is busy elsewhere holds up little; and the
+     * work of a piece is only roughly its size); each piece, largest
+     * first, to the batch with the least work so far (the first of
+     * equals): a deal that depends on the sizes and T only */
+    int B = AF_PARTS_PER_THREAD * (T < MM_PIECES_MAX_BATCHES ? T : MM_PIECES_MAX_BATCHES);
+    B = B < MM_PIECES_MAX_BATCHES ? B : MM_PIECES_MAX_BATCHES;
+    B = nw < B ? (int)nw : B;
+    size_t bn[MM_PIECES_MAX_BATCHES], ba[MM_PIECES_MAX_BATCHES];
+    for (int b = 0; b < B; b++) {
+        q->load[b] = 0;
+        bn[b] = ba[b] = 0;
+    }
     for (int32_t k = 0; k < nw; k++) {
         int best = 0;
         for (int b = 1; b < B; b++)
-            if (load[b] < load[best])
+            if (q->load[b] < q->load[best])
                 best = b;
         int32_t c = q->ord[k].id;
-        load[best] += q->ord[k].load;
+        q->load[best] += q->ord[k].load;
         q->pb[c] = best;
-        ba_out[best] += q->pa[c];
+        bn[best] += (size_t)q->pn[c];
+        ba[best] += (size_t)q->pa[c];
     }
     int64_t most = 0;
     for (int b = 0; b < B; b++)
-        most = load[b] > most ? load[b] : most;
+        most = q->load[b] > most ? q->load[b] : most;
     if (most > MM_PIECES_MAX_SHARE * (double)total)
         return 0;
-    /* each node's batch and number there; a node without arcs has its
-     * side at once: af_mf puts it on the sink side only with a nonzero
-     * capacity to the sink */
+    /* each batch's nodes and arcs, in their order: a node's number in its
+     * batch is its place there; a node without arcs has its side at once
+     * (af_mf puts it on the sink side only with a nonzero capacity to the
+     * sink) */
+    q->n0[0] = q->a0[0] = 0;
+    for (int b = 0; b < B; b++) {
+        q->n0[b + 1] = q->n0[b] + bn[b];
+        q->a0[b + 1] = q->a0[b] + ba[b];
+        bn[b] = ba[b] = 0;
+    }
     for (size_t k = 0; k < nn; k++) {
         int32_t c = uf[k];
         if (q->pa[c] == 0) {
@@ -260,77 +292,94 @@ static int pieces_plan(af_mm_plan *p, double scale, int64_t bn_out[], size_t ba_
         } else {
             int b = q->pb[c];
             uf[k] = b;
-            loc[k] = (int32_t)bn_out[b]++;
+            loc[k] = (int32_t)bn[b]++;
+            q->nodes[q->n0[b] + (size_t)loc[k]] = (int32_t)k;
         }
     }
+    for (size_t a = 0; a < m; a++) {
+        int b = uf[pt[a]];
+        q->arcs[q->a0[b] + ba[b]++] = (int32_t)a;
+    }
     /* the instances, made and grown here (the threads allocate nothing) */
-    for (; q->nmf < B; q->nmf++) {
+    for (; q->nmf < B; q->nmf++)
         if (!(q->mf[q->nmf] = af_mf_alloc(1024, 4096, NULL)))
             return 0;
-    }
     for (int b = 0; b < B; b++) {
-        if (af_mf_begin(q->mf[b], (int)bn_out[b], NULL) != AF_OK
-            || af_mf_reserve(q->mf[b], ba_out[b], NULL) != AF_OK)
+        if (af_mf_begin(q->mf[b], (int)bn[b], NULL) != AF_OK
+            || af_mf_reserve(q->mf[b], ba[b], NULL) != AF_OK)
             return 0;
         af_mf_set_interrupt(q->mf[b], p->prm.interrupt);
     }
+    q->nb = B;
     return B;
 }
 
-/* Cut the B batches that pieces_plan made, on threads; the flow (an
- * integer, the sum of the batches') in *flow. */
-static af_status pieces_solve(af_mm_plan *p, int B, double scale, af_cap *flow, af_error *err)
+/* Build and cut batch b (pieces_plan) in its instance: its status, and
+ * its flow in q->flow[b]. */
+static af_status pieces_cut(const af_mm_plan *p, struct mm_pieces *q, int b, double scale,
+                            af_error *err)
+{
+    af_mf *g = q->mf[b];
+    const int32_t *pt, *ph;
+    af_mf_arcs(p->mf, &pt, &ph, NULL);
+    const int32_t *nodes = q->nodes + q->n0[b], *loc = q->loc;
+    const int nb = (int)(q->n0[b + 1] - q->n0[b]);
+    for (int i = 0; i < nb; i++) {
+        double tw = p->tw_real[nodes[i]];
+        af_cap c = node_cap(tw, scale);
+        if (c)
+            af_mf_tweight(g, i, tw < 0 ? c : 0, tw > 0 ? c : 0);
+    }
+    af_status s;
+    for (size_t j = q->a0[b]; j < q->a0[b + 1]; j++) {
+        int32_t a = q->arcs[j];
+        if ((s = af_mf_arc(g, loc[pt[a]], loc[ph[a]], AF_MF_INF, 0, err)) != AF_OK)
+            return s;
+    }
+    if ((s = af_mf_solve(g, &q->flow[b], err)) != AF_OK)
+        return s;
+    for (int i = 0; i < nb; i++)
+        q->side[nodes[i]] = (uint8_t)af_mf_source_side(g, i);
+    return AF_OK;
+}
+
+/* Cut the batches that pieces_plan made, on threads, the largest first;
+ * the flow (an integer: the sum of the batches') in *flow. */
+static af_status pieces_solve(af_mm_plan *p, double scale, af_cap *flow, af_error *err)
 {
     struct mm_pieces *q = p->pieces;
-    const int32_t *pt, *ph;
-    size_t m;
-    af_mf_arcs(p->mf, &pt, &ph, &m);
-    const int32_t *bat = q->bat, *loc = q->loc;
-    const double *tw = p->tw_real;
-    const int nn = p->nnodes;
-    af_cap fb[AF_THREADS_MAX];
-    int fail_b = -1;
-    af_status fail_s = AF_OK;
+    const int B = q->nb;
+    struct mm_piece_load order[MM_PIECES_MAX_BATCHES];
+    for (int b = 0; b < B; b++) {
+        order[b].load = q->load[b];
+        order[b].id = b;
+    }
+    qsort(order, (size_t)B, sizeof *order, piece_cmp);
+    int T = af_threads_get();
+    int fail = -1; /* the first failed batch (in batch order) */
     af_error fail_err;
     fail_err.msg[0] = 0;
-    int nt = af_threads_get() < B ? af_threads_get() : B;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (int b = 0; b < B; b++) {
-        af_mf *g = q->mf[b];
+#pragma omp parallel for num_threads(T < B ? T : B) schedule(dynamic, 1)
+    for (int k = 0; k < B; k++) {
+        int b = order[k].id;
         af_error e;
-        af_status s = AF_OK;
-        for (int k = 0; k < nn; k++)
-            if (bat[k] == b) {
-                af_cap c = node_cap(tw[k], scale);
-                if (c)
-                    af_mf_tweight(g, loc[k], tw[k] < 0 ? c : 0, tw[k] > 0 ? c : 0);
-            }
-        for (size_t a = 0; a < m && s == AF_OK; a++)
-            if (bat[pt[a]] == b)
-                s = af_mf_arc(g, loc[pt[a]], loc[ph[a]], AF_MF_INF, 0, &e);
-        if (s == AF_OK)
-            s = af_mf_solve(g, &fb[b], &e);
-        if (s == AF_OK) {
-            for (int k = 0; k < nn; k++)
-                if (bat[k] == b)
-                    q->side[k] = (uint8_t)af_mf_source_side(g, loc[k]);
-        } else {
+        q->status[b] = pieces_cut(p, q, b, scale, &e);
+        if (q->status[b] != AF_OK) {
 #pragma omp critical(mm_pieces_fail)
-            if (fail_b < 0 || b < fail_b) {
-                fail_b = b;
-                fail_s = s;
+            if (fail < 0 || b < fail) {
+                fail = b;
                 fail_err = e;
             }
         }
     }
-    if (fail_b >= 0) {
+    if (fail >= 0) {
         if (err)
             *err = fail_err;
-        return fail_s;
+        return q->status[fail];
     }
     af_cap f = 0;
     for (int b = 0; b < B; b++)
-        f += fb[b];
+        f += q->flow[b];
     *flow = f;
     q->on = 1;
     q->by_pieces++;
@@ -353,14 +402,11 @@ af_status mm_graph_solve(af_mm_plan *p, double *flow_out, af_mm_stats *st, af_er
     double flow = 0;
     if (p->pieces)
         p->pieces->on = 0;
-    int64_t bn[AF_THREADS_MAX];
-    size_t ba[AF_THREADS_MAX];
-    int B;
     if (p->nnodes == 0) {
         /* nothing can change */
-    } else if (p->mf && (B = pieces_plan(p, scale, bn, ba)) > 0) {
+    } else if (p->mf && pieces_plan(p, scale) > 0) {
         af_cap f = 0;
-        if ((s = pieces_solve(p, B, scale, &f, err)) != AF_OK)
+        if ((s = pieces_solve(p, scale, &f, err)) != AF_OK)
             return s;
         flow = (double)f / scale;
     } else if (p->mf) {
