@@ -9,9 +9,10 @@
  * class, mm_levelset.c) into one graph whose classes share nothing.  With
  * more than one thread, mm_graph_solve finds the pieces (weakly connected
  * components: union-find over the arc list as added to the max-flow),
- * deals them out largest first to as many batches as threads, and cuts
- * each batch as a graph of its own (nodes renumbered in their order, arcs
- * in theirs) in its own af_mf instance on a thread of its own.  The result
+ * deals them out largest first to AF_PARTS_PER_THREAD batches a thread,
+ * and cuts each batch as a graph of its own (nodes renumbered in their
+ * order, arcs in theirs) in its own af_mf instance, the batches handed out
+ * to the threads largest first.  The result
  * is that of the whole graph, bit for bit: the maximal minimum-cut source
  * set of a disjoint union is the union of the pieces' maximal sets, and
  * the capacities are the whole graph's integers (one scale), so the flow,
@@ -19,7 +20,8 @@
  * arcs is a piece of its own whose side its capacity decides, as af_mf
  * would: the sink side only with a nonzero sink capacity.  A graph of one
  * piece (or whose largest batch would hold nearly all of it) is solved
- * whole, as with one thread; so is every BK solve.
+ * whole, as with one thread; so is every BK solve.  The search costs
+ * about 1% of a one-piece step (10 ms of 1 s at n = 2048, 2.5M arcs).
  *
  * Plan, then execute: the instances and arrays are kept in the plan and
  * grow only when a graph is larger than any before, always on the calling
@@ -27,7 +29,6 @@
  * memory cannot be had, the graph is solved whole (the same result). */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "mm_internal.h"
