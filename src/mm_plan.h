@@ -6,8 +6,9 @@
  *                 its driver (band, widening, global moves) and af_mm_plan_step;
  *   mm_graph.c    graph construction: nodes for the variable cells, segment
  *                 nodes along the ball's chords, one term per cell and kind;
- *   mm_solve.c    the solver interface: integer scaling, advflow's max-flow or
- *                 BK, the cut's side of each node, replaying the last graph;
+ *   mm_solve.c    the solver interface: integer scaling, advflow's max-flow
+ *                 (the graph's independent pieces on threads) or BK, the cut's
+ *                 side of each node, replaying the last graph;
  *   mm_band.c     the band (which cells are variables, which terms are
  *                 constant), its edge test, and the window on clamped grids;
  *   mm_levelset.c the level-set step (every threshold at once, mm.h).
