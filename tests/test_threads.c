@@ -317,14 +317,14 @@ static void step_field(fx_field *s, int n, const step_case *c, int per)
 /* One thread cuts every graph whole (the reference); more than one cut the
  * pieces of a case that has them on threads, or the comparison would not
  * test it. */
-static void check_pieces(const af_mm_plan *p, const step_case *c)
+static void check_pieces(const af_mm_plan *p, const char *name, int pieces)
 {
     long solves;
     af_mm_plan_pieces(p, &solves, NULL);
     if (af_threads_get() == 1)
         assert_int_equal(solves, 0);
-    else if (c->pieces && solves == 0)
-        fail_msg("%s: no graph was cut by pieces under %d threads", c->name, af_threads_get());
+    else if (pieces && solves == 0)
+        fail_msg("%s: no graph was cut by pieces under %d threads", name, af_threads_get());
 }
 
 /* The clamped cases' plans for the `reuse` runs, made under one thread. */
@@ -334,29 +334,26 @@ static af_mm_plan *kept_plan[NCASES];
 /* Mask steps, on a window (clamped) and on the whole grid (periodic). */
 static void mask_steps(bytes *out, int reuse)
 {
-    af_mm_params prm;
+    int make_only = reuse && !out; /* make the kept plans, step nothing */
     for (int c = 0; c < NCASES; c++)
         for (int per = 0; per < 2; per++) {
+            if (make_only && per)
+                continue;
             fx_field s;
             af_mm_plan *p;
-            if (reuse && per == 0 && kept_plan[c]) {
+            if (reuse && !make_only && per == 0) {
                 s = kept_field[c];
                 p = kept_plan[c];
                 kept_plan[c] = NULL;
             } else {
                 step_field(&s, 192, &step_cases[c], per);
-                prm = fx_params(&s.g, 4, step_cases[c].h_mask * s.g.dx);
+                af_mm_params prm = fx_params(&s.g, 4, step_cases[c].h_mask * s.g.dx);
                 p = fx_plan(&s, &prm);
-                if (reuse && !out) { /* made now, stepped in the next run */
-                    if (per == 0) {
-                        kept_field[c] = s;
-                        kept_plan[c] = p;
-                        continue;
-                    }
-                    af_mm_plan_free(p);
-                    fx_field_free(&s);
-                    continue;
-                }
+            }
+            if (make_only) {
+                kept_field[c] = s;
+                kept_plan[c] = p;
+                continue;
             }
             for (int k = 0; k < 3; k++) {
                 af_mm_stats st;
@@ -364,7 +361,7 @@ static void mask_steps(bytes *out, int reuse)
                 put(out, s.a, s.cells);
                 put_stats(out, &st);
             }
-            check_pieces(p, &step_cases[c]);
+            check_pieces(p, step_cases[c].name, step_cases[c].pieces);
             af_mm_plan_free(p);
             fx_field_free(&s);
         }
@@ -406,7 +403,7 @@ static void levelset_steps(bytes *out, int reuse)
         }
         /* rounds after the first cut several thresholds: pieces even for
          * the circle */
-        check_pieces(p, &(step_case){step_cases[c].name, NULL, 0, 0, 1});
+        check_pieces(p, step_cases[c].name, 1);
         af_mm_plan_free(p);
         af_dist_work_free(w);
         free(u);
