@@ -356,11 +356,11 @@ static af_status pieces_solve(af_mm_plan *p, double scale, af_cap *flow, af_erro
         order[b].id = b;
     }
     qsort(order, (size_t)B, sizeof *order, piece_cmp);
-    int T = af_threads_get();
     int fail = -1; /* the first failed batch (in batch order) */
     af_error fail_err;
     fail_err.msg[0] = 0;
-#pragma omp parallel for num_threads(T < B ? T : B) schedule(dynamic, 1)
+#pragma omp parallel for num_threads(af_threads_get() < B ? af_threads_get() : B) \
+    schedule(dynamic, 1)
     for (int k = 0; k < B; k++) {
         int b = order[k].id;
         af_error e;
