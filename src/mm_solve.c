@@ -186,6 +186,8 @@ static int pieces_plan(af_mm_plan *p, double scale)
         has[k] = 0;
     }
     for (size_t a = 0; a < m; a++) {
+        if ((size_t)(uint32_t)pt[a] >= nn || (size_t)(uint32_t)ph[a] >= nn)
+            return 0; /* (not from the builder; af_mf_solve reports it) */
         int32_t i = uf_find(uf, pt[a]), j = uf_find(uf, ph[a]);
         has[pt[a]] = has[ph[a]] = 1;
         if (i < j)
