@@ -16,6 +16,19 @@
  *   (af_risk_eval: both and the sums), frame (af_png_write_frame of a mask
  *   over a density, 2048^2 pixels, PNG compression included)
  *
+ * and the cuts of independent pieces of a step's graph (mm_solve.c):
+ *
+ *   levelset_step_ms_1024_1         one level-set step of the circle r0 = 0.6
+ *   levelset_step_ms_1024_all       at n = 1024, eps = 4 cells, h = 1 cell
+ *   levelset_threads_speedup        (its second step, as bench_levelset),
+ *                                   one thread, every core, and the ratio
+ *   mm_pieces_step_ms_1024_1        one mask step of four separate circles
+ *   mm_pieces_step_ms_1024_all      (radii 0.35, 0.3, 0.25, 0.2 about
+ *   mm_pieces_threads_speedup       (+-0.5, +-0.5)) at n = 1024, eps = h =
+ *                                   4 cells, from A_1; the same three figures
+ *
+ * `bench_threads pieces` runs the last two only.
+ *
  * On a machine shared with other jobs the figures move by 10-20% between
  * runs; the speedups are ratios of medians taken side by side.
  * GPL-3.0-or-later. */
@@ -28,6 +41,7 @@
 #include "advflow/advflow.h"
 #include "../tests/fixtures.h"
 #include "benchutil.h"
+#include "mm_internal.h"
 
 #define REPS 5
 
@@ -90,6 +104,121 @@ static void step_pass(void *v, int k)
         fprintf(stderr, "bench_threads: step: %s\n", err.msg);
         exit(1);
     }
+}
+
+/* ---- the level-set step -------------------------------------------------- */
+
+typedef struct {
+    af_mm_plan *p;
+    const double *u;    /* u_1: every timed step starts from it */
+    double *out[2];     /* u_2 of each thread count */
+    af_mm_stats st[2];
+} ls_ctx;
+
+static void ls_pass(void *v, int k)
+{
+    ls_ctx *c = v;
+    af_error err;
+    if (af_mm_plan_step_levelset(c->p, c->u, c->out[k], &c->st[k], &err) != AF_OK) {
+        fprintf(stderr, "bench_threads: level-set step: %s\n", err.msg);
+        exit(1);
+    }
+}
+
+/* The statistics of the two thread counts' steps agree (but the times). */
+static void check_stats(const af_mm_stats st[2], const char *what)
+{
+    if (st[0].energy != st[1].energy || st[0].flow != st[1].flow || st[0].nodes != st[1].nodes
+        || st[0].arcs != st[1].arcs || st[0].changed != st[1].changed)
+        check_same("a", "b", 1, what);
+}
+
+static void report_step(const char *name, const char *speedup, const double ms[2],
+                        const af_mm_stats *st, const af_mm_plan *p)
+{
+    char key[96];
+    snprintf(key, sizeof key, "%s_ms_1024_1", name);
+    bu_print(key, ms[0]);
+    snprintf(key, sizeof key, "%s_ms_1024_all", name);
+    bu_print(key, ms[1]);
+    bu_print(speedup, ms[0] / ms[1]);
+    long solves;
+    int most;
+    af_mm_plan_pieces(p, &solves, &most);
+    printf("# %s: %d nodes, %.0f ms max-flow of %.0f ms (every core); %ld solves by pieces so far,"
+           " at most %d batches\n", name, st->nodes, st->solve_ms, st->ms, solves, most);
+}
+
+/* A level-set step of the circle (bench_levelset's case at n = 1024). */
+static void levelset_pieces(void)
+{
+    const int n = 1024;
+    fx_field f;
+    fx_field_init(&f, n);
+    fx_field_circle(&f);
+    af_error err;
+    double *u = malloc(f.cells * sizeof *u), *v = malloc(f.cells * sizeof *v);
+    ls_ctx c = {.u = u};
+    c.out[0] = malloc(f.cells * sizeof(double));
+    c.out[1] = malloc(f.cells * sizeof(double));
+    af_dist_work *dw = af_dist_work_alloc(&f.g, &err);
+    af_shape circ = fx_circle();
+    if (!u || !v || !c.out[0] || !c.out[1] || !dw || af_shape_field(&f.g, &circ, v, &err) != AF_OK
+        || af_dist_redistance(dw, v, u, &err) != AF_OK)
+        exit(1);
+    af_mm_params prm = fx_params(&f.g, 4, f.g.dx);
+    c.p = fx_plan(&f, &prm);
+    af_mm_stats st;
+    /* the first step (the band learns how far the boundary moves), then
+     * the second from u_1 again and again */
+    if (af_mm_plan_step_levelset(c.p, u, v, &st, &err) != AF_OK
+        || af_dist_redistance(dw, v, u, &err) != AF_OK)
+        exit(1);
+    double ms[2];
+    time_both(ls_pass, &c, ms);
+    check_same(c.out[0], c.out[1], f.cells * sizeof(double), "the level-set step");
+    check_stats(c.st, "the level-set step's statistics");
+    report_step("levelset_step", "levelset_threads_speedup", ms, &c.st[1], c.p);
+    af_mm_plan_free(c.p);
+    af_dist_work_free(dw);
+    free(u), free(v), free(c.out[0]), free(c.out[1]);
+    fx_field_free(&f);
+}
+
+/* A mask step of four separate circles: four pieces. */
+static void mask_pieces(void)
+{
+    const int n = 1024;
+    step_ctx c;
+    memset(&c, 0, sizeof c);
+    fx_field_init(&c.s, n);
+    const double disc[4][3] = {{-0.5, -0.5, 0.35}, {0.5, -0.5, 0.3}, {-0.5, 0.5, 0.25}, {0.5, 0.5, 0.2}};
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            double x = af_grid_center(&c.s.g, i), y = af_grid_center(&c.s.g, j);
+            for (int k = 0; k < 4; k++) {
+                double dx = x - disc[k][0], dy = y - disc[k][1];
+                if (dx * dx + dy * dy < disc[k][2] * disc[k][2])
+                    c.s.a[(size_t)j * n + i] = 1;
+            }
+        }
+    af_mm_params prm = fx_params(&c.s.g, 4, 4 * c.s.g.dx);
+    c.p = fx_plan(&c.s, &prm);
+    fx_step(c.p, &c.s, NULL);
+    c.a1 = malloc(c.s.cells);
+    c.out[0] = malloc(c.s.cells);
+    c.out[1] = malloc(c.s.cells);
+    if (!c.a1 || !c.out[0] || !c.out[1])
+        exit(1);
+    memcpy(c.a1, c.s.a, c.s.cells);
+    double ms[2];
+    time_both(step_pass, &c, ms);
+    check_same(c.out[0], c.out[1], c.s.cells, "the four circles' step");
+    check_stats(c.st, "the four circles' statistics");
+    report_step("mm_pieces_step", "mm_pieces_threads_speedup", ms, &c.st[1], c.p);
+    af_mm_plan_free(c.p);
+    fx_field_free(&c.s);
+    free(c.a1), free(c.out[0]), free(c.out[1]);
 }
 
 /* ---- grid passes ---------------------------------------------------------- */
@@ -164,10 +293,15 @@ static unsigned char *slurp(const char *path, size_t *len)
     return b;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const int n = 2048;
     bu_print("threads_cores", af_threads_cores());
+    if (argc > 1 && strcmp(argv[1], "pieces") == 0) {
+        levelset_pieces();
+        mask_pieces();
+        return 0;
+    }
 
     /* 1. the step, as bench_mm's mm_step_ms_2048: one step from the circle
      * (the band learns how far the boundary moves), then the next step
@@ -273,5 +407,9 @@ int main(void)
         free(c.rho1);
         free(c.u);
     }
+
+    /* 3. independent pieces of a step's graph on threads */
+    levelset_pieces();
+    mask_pieces();
     return 0;
 }

@@ -376,6 +376,18 @@ af_status af_mf_arc(af_mf *g, int i, int j, af_cap cap, af_cap rev, af_error *er
     return AF_OK;
 }
 
+af_status af_mf_reserve(af_mf *g, size_t arcs, af_error *err)
+{
+    if (arcs > (size_t)INT32_MAX / 2)
+        return af_error_set(err, AF_ENOMEM, "max-flow: %zu arcs exceed the limit of %d", arcs, INT32_MAX / 2);
+    af_status s;
+    if (arcs > g->pair_room && (s = grow_pairs(g, arcs, err)) != AF_OK)
+        return s;
+    if (2 * arcs > g->arc_room && (s = grow_arcs(g, 2 * arcs, err)) != AF_OK)
+        return s;
+    return AF_OK;
+}
+
 void af_mf_arcs(const af_mf *g, const int32_t **tail, const int32_t **head, size_t *m)
 {
     if (tail)

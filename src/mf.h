@@ -83,6 +83,14 @@ void af_mf_arcs(const af_mf *g, const int32_t **tail, const int32_t **head, size
  * call. */
 void af_mf_arc_caps(const af_mf *g, size_t k, af_cap *cap, af_cap *rev);
 
+/* Room for `arcs` pairs of capacities (AF_MF_INF, 0) in the graph being
+ * built (those added so far are kept) and in the solver's arrays, so that
+ * adding them and af_mf_solve allocate nothing (with af_mf_begin's node
+ * count: a graph can then be built and solved on a thread of its own,
+ * while allocations stay on the caller's).  AF_ENOMEM possible; then the
+ * graph built so far is kept. */
+af_status af_mf_reserve(af_mf *g, size_t arcs, af_error *err);
+
 /* Maximum flow value (= minimum cut capacity) in *flow.  AF_EINTR when the
  * interrupt flag (af_mf_set_interrupt) was raised during the solve: then
  * no cut is available until the next solve. */

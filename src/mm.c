@@ -122,6 +122,7 @@ void af_mm_plan_free(af_mm_plan *p)
     free(p->arc_to);
     af_mf_free(p->mf);
     af_bk_free(p->bk);
+    mm_pieces_free(p->pieces);
     free(p);
 }
 

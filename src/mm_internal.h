@@ -28,6 +28,11 @@ typedef struct {
 } af_mm_graph;
 void af_mm_plan_last_graph(const af_mm_plan *plan, af_mm_graph *out);
 
+/* Solves of the plan (and of its window's plan) that cut the graph's
+ * independent pieces on threads (mm_solve.c), and the most batches (one a
+ * thread) one of them used; 0 and 0 when every graph was solved whole. */
+void af_mm_plan_pieces(const af_mm_plan *plan, long *solves, int *most);
+
 /* Minimise Per_eps(A) + sum_x c[x] 1_A(x) over every region A of the grid
  * (c in energy units, finite; kept only during the call) instead of a step:
  * the plan must have full_grid = 1 (AF_EINVAL otherwise), its h and p are

@@ -6,8 +6,9 @@
  *                 its driver (band, widening, global moves) and af_mm_plan_step;
  *   mm_graph.c    graph construction: nodes for the variable cells, segment
  *                 nodes along the ball's chords, one term per cell and kind;
- *   mm_solve.c    the solver interface: integer scaling, advflow's max-flow or
- *                 BK, the cut's side of each node, replaying the last graph;
+ *   mm_solve.c    the solver interface: integer scaling, advflow's max-flow
+ *                 (the graph's independent pieces on threads) or BK, the cut's
+ *                 side of each node, replaying the last graph;
  *   mm_band.c     the band (which cells are variables, which terms are
  *                 constant), its edge test, and the window on clamped grids;
  *   mm_levelset.c the level-set step (every threshold at once, mm.h).
@@ -100,6 +101,8 @@ struct af_mm_plan {
                                  * BK only: our solver takes them as they come */
     af_mf *mf;
     af_bk *bk;
+    struct mm_pieces *pieces; /* the graph's independent pieces cut on threads
+                               * (mm_solve.c): made on first use */
     const double *phi_ext; /* af_mm_plan_solve_linear's costs in place of the fidelity
                             * (NULL for a step); set only during that call */
     double w_in, w_out;   /* band reach inside / outside A_k for the next step, cells (0: unset) */
@@ -197,6 +200,8 @@ af_status mm_graph_build(af_mm_plan *p, const mm_spec *spec, int *nvar, af_error
 af_status mm_graph_solve(af_mm_plan *p, double *flow, af_mm_stats *st, af_error *err);
 /* After mm_graph_solve: the side of node id (1: source side, the value 1 in v). */
 int mm_graph_side(const af_mm_plan *p, int id);
+/* Free the pieces' state (af_mm_plan_free); accepts NULL. */
+void mm_pieces_free(struct mm_pieces *q);
 
 /* ---- mm_band.c ---- */
 /* Band -w_in <= s / dx <= w_out (every cell when full) as variables, the

@@ -4,7 +4,9 @@
  * distance transforms, signed distances, smoothing, blur and redistancing
  * (clamped and periodic, an odd n so that the threads' parts differ in
  * size), morphology (three norms, two radii), the mask step and the
- * level-set step with its redistancing (results and statistics), MBO
+ * level-set step with its redistancing (results and statistics; a circle,
+ * three circles and a data-like set of discs, whose graphs fall apart into
+ * pieces that are cut on threads), MBO
  * steps, kernel density estimates, Per_eps, the local perimeter, the risks
  * on the grid and on points, and frame PNGs (mask, two hues with points,
  * level set, density alone, overview lines).  Each computation is run once
@@ -21,6 +23,7 @@
 
 #include "advflow/advflow.h"
 #include "fixtures.h"
+#include "mm_internal.h"
 #include "testfiles.h"
 
 /* One computation's outputs, as bytes, appended by the computation. */
@@ -249,49 +252,119 @@ static void put_stats(bytes *out, const af_mm_stats *st)
     put(out, &st->global_moves, sizeof st->global_moves);
 }
 
-/* The standard circle under a non-uniform density; periodic or clamped. */
-static void mask_field(fx_field *s, int per)
+/* The sets the steps start from, under a non-uniform density.  The
+ * circle's graph is one piece; the others' fall apart (separate bands, and
+ * in the level-set step separate thresholds too), and with more than one
+ * thread their pieces are cut on threads (mm_solve.c): the comparison with
+ * one thread, which cuts every graph whole, then checks that cutting the
+ * pieces apart changes nothing. */
+static void set_circle(fx_field *s) { fx_field_circle(s); }
+
+static void put_disc(fx_field *s, double cx, double cy, double r)
 {
-    fx_field_init(s, 192);
-    s->g.edge = per ? AF_EDGE_PERIODIC : AF_EDGE_CLAMP;
-    densities(&s->g, s->rho0, s->rho1);
-    fx_field_circle(s);
+    int n = s->g.n;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            double x = af_grid_center(&s->g, i) - cx, y = af_grid_center(&s->g, j) - cy;
+            if (x * x + y * y < r * r)
+                s->a[(size_t)j * n + i] = 1;
+        }
 }
 
-static fx_field kept_field;
-static af_mm_plan *kept_plan;
+/* three circles far apart: three bands */
+static void set_circles(fx_field *s)
+{
+    put_disc(s, -0.5, -0.5, 0.28);
+    put_disc(s, 0.5, -0.45, 0.3);
+    put_disc(s, 0.05, 0.5, 0.25);
+}
+
+/* a classifier's set on data: discs of many sizes, some overlapping, the
+ * smallest about to vanish */
+static void set_discs(fx_field *s)
+{
+    tu_rng rng;
+    tu_seed(&rng, 11);
+    for (int k = 0; k < 12; k++) {
+        double cx = -0.8 + 1.6 * tu_uniform(&rng), cy = -0.8 + 1.6 * tu_uniform(&rng);
+        put_disc(s, cx, cy, 0.06 + 0.16 * tu_uniform(&rng));
+    }
+}
+
+typedef struct {
+    const char *name;
+    void (*set)(fx_field *s);
+    double h_mask, h_ls; /* time steps of the mask and level-set steps, cells
+                          * (a disc of radius r vanishes at once when 4h > r^2) */
+    int pieces;          /* its graphs fall apart */
+} step_case;
+
+static const step_case step_cases[] = {
+    {"circle", set_circle, 4, 3, 0},
+    {"three circles", set_circles, 1, 1, 1},
+    {"discs", set_discs, 0.5, 0.5, 1},
+};
+#define NCASES (int)(sizeof step_cases / sizeof *step_cases)
+
+static void step_field(fx_field *s, int n, const step_case *c, int per)
+{
+    fx_field_init(s, n);
+    s->g.edge = per ? AF_EDGE_PERIODIC : AF_EDGE_CLAMP;
+    densities(&s->g, s->rho0, s->rho1);
+    c->set(s);
+}
+
+/* One thread cuts every graph whole (the reference); more than one cut the
+ * pieces of a case that has them on threads, or the comparison would not
+ * test it. */
+static void check_pieces(const af_mm_plan *p, const char *name, int pieces)
+{
+    long solves;
+    af_mm_plan_pieces(p, &solves, NULL);
+    if (af_threads_get() == 1)
+        assert_int_equal(solves, 0);
+    else if (pieces && solves == 0)
+        fail_msg("%s: no graph was cut by pieces under %d threads", name, af_threads_get());
+}
+
+/* The clamped cases' plans for the `reuse` runs, made under one thread. */
+static fx_field kept_field[NCASES];
+static af_mm_plan *kept_plan[NCASES];
 
 /* Mask steps, on a window (clamped) and on the whole grid (periodic). */
 static void mask_steps(bytes *out, int reuse)
 {
-    af_mm_params prm;
-    if (reuse && !out) { /* the clamped field's plan, made now */
-        mask_field(&kept_field, 0);
-        prm = fx_params(&kept_field.g, 4, 4 * kept_field.g.dx);
-        kept_plan = fx_plan(&kept_field, &prm);
-        return;
-    }
-    for (int per = 0; per < 2; per++) {
-        fx_field s;
-        af_mm_plan *p;
-        if (reuse && per == 0) {
-            s = kept_field;
-            p = kept_plan;
-            kept_plan = NULL;
-        } else {
-            mask_field(&s, per);
-            prm = fx_params(&s.g, 4, 4 * s.g.dx);
-            p = fx_plan(&s, &prm);
+    int make_only = reuse && !out; /* make the kept plans, step nothing */
+    for (int c = 0; c < NCASES; c++)
+        for (int per = 0; per < 2; per++) {
+            if (make_only && per)
+                continue;
+            fx_field s;
+            af_mm_plan *p;
+            if (reuse && !make_only && per == 0) {
+                s = kept_field[c];
+                p = kept_plan[c];
+                kept_plan[c] = NULL;
+            } else {
+                step_field(&s, 192, &step_cases[c], per);
+                af_mm_params prm = fx_params(&s.g, 4, step_cases[c].h_mask * s.g.dx);
+                p = fx_plan(&s, &prm);
+            }
+            if (make_only) {
+                kept_field[c] = s;
+                kept_plan[c] = p;
+                continue;
+            }
+            for (int k = 0; k < 3; k++) {
+                af_mm_stats st;
+                fx_step(p, &s, &st);
+                put(out, s.a, s.cells);
+                put_stats(out, &st);
+            }
+            check_pieces(p, step_cases[c].name, step_cases[c].pieces);
+            af_mm_plan_free(p);
+            fx_field_free(&s);
         }
-        for (int k = 0; k < 3; k++) {
-            af_mm_stats st;
-            fx_step(p, &s, &st);
-            put(out, s.a, s.cells);
-            put_stats(out, &st);
-        }
-        af_mm_plan_free(p);
-        fx_field_free(&s);
-    }
 }
 
 static void test_mask_step(void **state)
@@ -300,39 +373,43 @@ static void test_mask_step(void **state)
     same_for_all_counts(mask_steps, "mask step");
 }
 
-/* Level-set steps with their redistancing. */
+/* Level-set steps with their redistancing (from each case's sub-cell
+ * distance, clamped). */
 static void levelset_steps(bytes *out, int reuse)
 {
     if (!out)
         return;
     (void)reuse;
-    fx_field s;
-    fx_field_init(&s, 160);
-    densities(&s.g, s.rho0, s.rho1);
-    fx_field_circle(&s);
-    af_error err;
-    af_dist_work *w = af_dist_work_alloc(&s.g, &err);
-    assert_non_null(w);
-    double *u = malloc(s.cells * sizeof *u), *v = malloc(s.cells * sizeof *v);
-    assert_true(u && v);
-    af_dist_signed(w, AF_SDIST_SUBCELL, s.a, v);
-    assert_int_equal(af_dist_redistance(w, v, u, &err), AF_OK);
-    af_mm_params prm = fx_params(&s.g, 4, 3 * s.g.dx);
-    af_mm_plan *p = fx_plan(&s, &prm);
-    for (int k = 0; k < 2; k++) {
-        af_mm_stats st;
-        if (af_mm_plan_step_levelset(p, u, v, &st, &err) != AF_OK)
-            fail_msg("%s", err.msg);
-        put(out, v, s.cells * sizeof *v);
-        put_stats(out, &st);
+    for (int c = 0; c < NCASES; c++) {
+        fx_field s;
+        step_field(&s, 160, &step_cases[c], 0);
+        af_error err;
+        af_dist_work *w = af_dist_work_alloc(&s.g, &err);
+        assert_non_null(w);
+        double *u = malloc(s.cells * sizeof *u), *v = malloc(s.cells * sizeof *v);
+        assert_true(u && v);
+        af_dist_signed(w, AF_SDIST_SUBCELL, s.a, v);
         assert_int_equal(af_dist_redistance(w, v, u, &err), AF_OK);
-        put(out, u, s.cells * sizeof *u);
+        af_mm_params prm = fx_params(&s.g, 4, step_cases[c].h_ls * s.g.dx);
+        af_mm_plan *p = fx_plan(&s, &prm);
+        for (int k = 0; k < 2; k++) {
+            af_mm_stats st;
+            if (af_mm_plan_step_levelset(p, u, v, &st, &err) != AF_OK)
+                fail_msg("%s", err.msg);
+            put(out, v, s.cells * sizeof *v);
+            put_stats(out, &st);
+            assert_int_equal(af_dist_redistance(w, v, u, &err), AF_OK);
+            put(out, u, s.cells * sizeof *u);
+        }
+        /* rounds after the first cut several thresholds: pieces even for
+         * the circle */
+        check_pieces(p, step_cases[c].name, 1);
+        af_mm_plan_free(p);
+        af_dist_work_free(w);
+        free(u);
+        free(v);
+        fx_field_free(&s);
     }
-    af_mm_plan_free(p);
-    af_dist_work_free(w);
-    free(u);
-    free(v);
-    fx_field_free(&s);
 }
 
 static void test_levelset_step(void **state)

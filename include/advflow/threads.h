@@ -3,16 +3,22 @@
  * advflow runs its grid passes on OpenMP threads (GCC's libgomp): the
  * distance transforms, signed distances and redistancing (dist.h), the
  * morphology's fast method (morph.h), the sums of Per_eps and of the risks
- * (perimeter.h, risk.h), the frame's map and boundary (png.h), and the
- * per-cell loops of the step (mm.h) and of MBO (mbo.h).  The max-flow of a
- * step, the FFTs (gauss.h) and the kernel density's binning are serial;
- * docs/design.md ("Threads") says why and what it measured.
+ * (perimeter.h, risk.h), the frame's map and boundary (png.h), the
+ * per-cell loops of the step (mm.h) and of MBO (mbo.h), and the minimum
+ * cuts of a step whose graph falls apart into independent pieces (separate
+ * components of a set; the thresholds of a level-set step's rounds): each
+ * thread cuts its own pieces.  The max-flow of a graph in one piece (a set
+ * whose band is one ring, a level-set step's first round), the FFTs
+ * (gauss.h) and the kernel density's binning are serial; docs/design.md
+ * ("Threads") says why and what it measured.
  *
  * Every result is the same, bit for bit, for every thread count: a thread
  * count only decides which thread computes which rows, never the order of
  * any floating-point sum (sums over the grid are taken row by row, and the
- * rows' sums in row order).  tests/test_threads.c checks it for 1, 2 and 3
- * threads.
+ * rows' sums in row order), and which pieces of a graph are cut together
+ * (the minimum cut advflow returns for a graph is the union of its pieces',
+ * and the flow a sum of integers).  tests/test_threads.c checks it for 1, 2
+ * and 3 threads.
  *
  * The count is one setting for the whole process (not per workspace): the
  * library's own, not OpenMP's (omp_set_num_threads and OMP_NUM_THREADS are
