@@ -6,7 +6,8 @@
  * to stderr.
  *
  * Layout: one function per section computes that section's runs into a
- * result struct (section_circle, section_ellipse, ... section_levelset);
+ * result struct (section_circle, section_ellipse, ... section_levelset,
+ * section_round);
  * one function per figure draws it with the library's plots (plot.h);
  * one function per report section writes its Markdown from the result
  * structs (report_circle, ...); main calls them in that order.
@@ -1297,6 +1298,115 @@ static void figure_levelset(const levelset_result *L)
 
 /* ============================================================== report */
 
+/* ---- 11. rounder perimeters: averaged balls and MBO, ellipse and star ---- */
+
+/* One way to flow a set: the exact scheme with eps_cells and the budgets
+ * avg_cells[] averaged with it (0: unused), or MBO with sigma_cells. */
+typedef struct {
+    double eps_cells, avg_cells[3], sigma_cells;
+} round_method;
+
+typedef struct {
+    round_method m;
+    double gap_deg;        /* the normal gap of the hulls' union (exact scheme) */
+    int k_ell, k_star;     /* steps */
+    double haus_ell, symd_ell, secs_ell, haus_star, symd_star, secs_star;
+} round_run;
+
+enum { NRR = 10 };
+typedef struct {
+    round_run r[NRR];
+    double t_star, secs;
+} round_result;
+
+/* Flow f's set to t_end: the exact scheme in k_mm steps, or MBO in k
+ * steps of h = t_end / k, k the nearest to sigma^2 / 2 steps.  Returns the
+ * wall time (plan included), s; the steps in *k. */
+static double round_flow(const round_method *m, fx_field *f, double t_end, int k_mm, int *k,
+                         double *gap_deg)
+{
+    double t0 = fx_now();
+    af_error err;
+    if (m->sigma_cells > 0) {
+        double sig = m->sigma_cells * f->g.dx;
+        *k = steps_near(t_end, sig * sig / 2);
+        af_mbo *mb = mbo_make(f, t_end / *k);
+        for (int q = 0; q < *k; q++)
+            af_mbo_step(mb, f->a, f->a);
+        af_mbo_free(mb);
+        *gap_deg = 0;
+        return fx_now() - t0;
+    }
+    af_mm_params prm = fx_params(&f->g, m->eps_cells, t_end / k_mm);
+    const af_ball *balls[4];
+    af_ball *own[4] = {NULL, NULL, NULL, NULL};
+    int nb = 0;
+    for (int i = 0; i < 3; i++)
+        prm.eps_avg[i] = m->avg_cells[i] * f->g.dx;
+    af_mm_plan *pl = fx_plan(f, &prm);
+    *k = k_mm;
+    for (int q = 0; q < k_mm; q++)
+        fx_step(pl, f, NULL);
+    double secs = fx_now() - t0;
+    af_mm_plan_free(pl);
+    double radii[4] = {m->eps_cells, m->avg_cells[0], m->avg_cells[1], m->avg_cells[2]};
+    for (int i = 0; i < 4; i++)
+        if (radii[i] > 0) {
+            if (!(own[nb] = af_ball_alloc(AF_NORM_2, radii[i], &err)))
+                die("ball: %s", err.msg);
+            balls[nb] = own[nb];
+            nb++;
+        }
+    *gap_deg = af_ball_normal_gap_union(balls, nb) * 180 / PI;
+    for (int i = 0; i < nb; i++)
+        af_ball_free(own[i]);
+    return secs;
+}
+
+static void round_compare(const fx_field *f, const af_shape *s, double t, double *haus,
+                          double *symd)
+{
+    af_error err;
+    const af_ref_curve *c = reference(s, t);
+    if (af_ref_hausdorff(&f->g, f->a, c, haus, &err) != AF_OK)
+        *haus = NAN;
+    if (af_ref_symdiff_area(&f->g, f->a, c, symd, &err) != AF_OK)
+        *symd = NAN;
+}
+
+static void section_round(round_result *R)
+{
+    fprintf(stderr, "[11] rounder perimeters against MBO: ellipse and star\n");
+    double ts = fx_now();
+    static const round_method list[NRR] = {
+        {5, {0}, 0},    {13, {0}, 0},     {20, {0}, 0},      {24, {0}, 0}, {5, {4.25}, 0},
+        {6, {4.5, 3}, 0}, {13, {12.25}, 0}, {0, {0}, 8},     {0, {0}, 16}, {0, {0}, 24},
+    };
+    double dx_star = 2.0 / 384;
+    R->t_star = 11 * dx_star; /* section 8: 11 steps of h = 1 dx */
+    for (int q = 0; q < NRR; q++) {
+        round_run *u = &R->r[q];
+        u->m = list[q];
+        fx_field f;
+        fx_field_init(&f, 512);
+        fx_field_shape(&f, &ellipse_shape);
+        u->secs_ell = round_flow(&u->m, &f, 0.05, 8, &u->k_ell, &u->gap_deg);
+        round_compare(&f, &ellipse_shape, 0.05, &u->haus_ell, &u->symd_ell);
+        fx_field_free(&f);
+        fx_field_init(&f, 384);
+        fx_field_shape(&f, &star_shape);
+        u->secs_star = round_flow(&u->m, &f, R->t_star, 11, &u->k_star, &u->gap_deg);
+        round_compare(&f, &star_shape, R->t_star, &u->haus_star, &u->symd_star);
+        fx_field_free(&f);
+        fprintf(stderr, "  eps %g (+%g %g %g) sigma %g: ellipse Hausdorff %.2f in %.2f s, star %.2f "
+                        "in %.2f s\n",
+                u->m.eps_cells, u->m.avg_cells[0], u->m.avg_cells[1], u->m.avg_cells[2],
+                u->m.sigma_cells, u->haus_ell, u->secs_ell, u->haus_star, u->secs_star);
+    }
+    R->secs = fx_now() - ts;
+    fprintf(stderr, "  section %.1f s\n", R->secs);
+}
+
 /* A figure in the report: the image, then a caption line. */
 static void figure_md(FILE *o, const char *file, const char *alt, const char *caption)
 {
@@ -1315,7 +1425,7 @@ static double mm512_secs(const circle_result *C)
 }
 
 typedef struct {
-    double total, circle, ellipse, gauss, exp, square, p0, mbo, star, ball, levelset;
+    double total, circle, ellipse, gauss, exp, square, p0, mbo, star, ball, levelset, round;
 } timings;
 
 static void report_intro(FILE *o, const timings *T)
@@ -1339,9 +1449,10 @@ static void report_intro(FILE *o, const timings *T)
             "to meet them.\n\n");
     fprintf(o, "Total runtime of this study: %.0f s on this machine (%.0f s circle, %.0f s "
                "ellipse, %.0f s Gaussian, %.0f s exp, %.0f s square, %.0f s p = 0, %.0f s MBO, "
-               "%.0f s star, %.0f s circle eps / h series, %.0f s level set).\n\n",
+               "%.0f s star, %.0f s circle eps / h series, %.0f s level set, %.0f s rounder "
+               "perimeters).\n\n",
             T->total, T->circle, T->ellipse, T->gauss, T->exp, T->square, T->p0, T->mbo, T->star,
-            T->ball, T->levelset);
+            T->ball, T->levelset, T->round);
 }
 
 static void report_circle(FILE *o, const circle_result *C)
@@ -1672,6 +1783,60 @@ static void report_star(FILE *o, const star_result *S)
             S->st[5].rate, S->st[2].rate, S->st[6].rate);
 }
 
+static void report_round(FILE *o, const round_result *R)
+{
+    fprintf(o, "## 11. Rounder perimeters against MBO: ellipse and star\n\n"
+               "The ellipse of section 2 (n = 512, to t = 0.05) and the star of section 8 "
+               "(n = 384, to t = %.4f), each flowed by the single digital ball, by the "
+               "perimeter averaged over two or three balls (`eps_avg`, docs/theory.md "
+               "\"Averaging over several balls\"), and by MBO. The exact scheme takes 8 steps "
+               "on the ellipse (h = 1.6 dx) and 11 on the star (h = 1 dx); MBO takes the number "
+               "of steps nearest to t / (sigma^2 / 2), so that every run ends at the reference's "
+               "time. Hausdorff distance and symmetric difference to front tracking in cells; "
+               "time: wall clock from the plan to the last step, on every core.\n\n",
+            R->t_star);
+    fprintf(o, "| method | balls or sigma (cells) | normal gap (degrees) | ellipse steps | "
+               "ellipse Hausdorff | ellipse symmetric difference | ellipse s | star steps | "
+               "star Hausdorff | star symmetric difference | star s |\n"
+               "|---|---|---|---|---|---|---|---|---|---|---|\n");
+    int best = -1, best_mbo = -1;
+    for (int q = 0; q < NRR; q++) {
+        const round_run *u = &R->r[q];
+        char what[64];
+        const char *kind;
+        if (u->m.sigma_cells > 0) {
+            kind = "MBO";
+            snprintf(what, sizeof what, "sigma = %g", u->m.sigma_cells);
+        } else {
+            kind = u->m.avg_cells[0] > 0 ? "exact, averaged" : "exact, single ball";
+            int w = snprintf(what, sizeof what, "%g", u->m.eps_cells);
+            for (int i = 0; i < 3 && u->m.avg_cells[i] > 0; i++)
+                w += snprintf(what + w, sizeof what - (size_t)w, ", %g", u->m.avg_cells[i]);
+        }
+        char gap[16] = "";
+        if (u->m.sigma_cells <= 0)
+            snprintf(gap, sizeof gap, "%.1f", u->gap_deg);
+        fprintf(o, "| %s | %s | %s | %d | %.2f | %.0f | %.2f | %d | %.2f | %.0f | %.2f |\n", kind,
+                what, gap, u->k_ell, u->haus_ell, u->symd_ell, u->secs_ell, u->k_star,
+                u->haus_star, u->symd_star, u->secs_star);
+        int *b = u->m.sigma_cells > 0 ? &best_mbo : &best;
+        if (u->haus_ell <= 2 && (*b < 0 || u->secs_ell < R->r[*b].secs_ell))
+            *b = q;
+    }
+    fprintf(o, "\nOn the ellipse, the fastest exact row within 2 cells of front tracking ");
+    if (best >= 0)
+        fprintf(o, "takes %.2f s (Hausdorff %.2f cells)", R->r[best].secs_ell, R->r[best].haus_ell);
+    else
+        fprintf(o, "does not exist in this list");
+    fprintf(o, "; the fastest MBO row within 2 cells ");
+    if (best_mbo >= 0)
+        fprintf(o, "takes %.2f s (sigma = %g cells, %.2f cells).", R->r[best_mbo].secs_ell,
+                R->r[best_mbo].m.sigma_cells, R->r[best_mbo].haus_ell);
+    else
+        fprintf(o, "does not exist in this list.");
+    fprintf(o, " `make bench` (`bench_ellipse`) compares longer lists of both.\n\n");
+}
+
 static void report_ball(FILE *o, const ball_result *B)
 {
     fprintf(o, "## 9. Circle: the digital ball's part\n\n"
@@ -1777,6 +1942,7 @@ typedef struct {
     star_result star;
     ball_result ball;
     levelset_result levelset;
+    round_result round;
     timings secs;
 } study;
 
@@ -1981,6 +2147,7 @@ static void write_report(const study *A)
     report_star(o, &A->star);
     report_ball(o, &A->ball);
     report_levelset(o, &A->levelset);
+    report_round(o, &A->round);
     report_findings(o, A);
     report_summary(o, A);
     report_regenerate(o, A->secs.total);
@@ -2019,6 +2186,7 @@ int main(void)
     section_star(&A->star);
     section_ball(&A->ball, &A->circle);
     section_levelset(&A->levelset);
+    section_round(&A->round);
 
     fprintf(stderr, "[figures]\n");
     figure_circle_error(&A->circle);
@@ -2033,7 +2201,7 @@ int main(void)
     timings *T = &A->secs;
     *T = (timings){fx_now() - t0,   A->circle.secs, A->ellipse.secs, A->gauss.secs,
                    A->exp.secs,     A->square.secs, A->p0.secs,      A->mbo.secs,
-                   A->star.secs,    A->ball.secs,   A->levelset.secs};
+                   A->star.secs,    A->ball.secs,   A->levelset.secs, A->round.secs};
     fprintf(stderr, "total %.1f s\n", T->total);
     write_report(A);
     free(A);
