@@ -672,9 +672,12 @@ static af_status step_grid(af_mm_plan *p, const uint8_t *in, uint8_t *out, af_mm
      * tips), it is thinner (mm_local_band).  A solution that reaches the
      * local band's edge is solved again on the uniform band. */
     p->band_allow = NULL;
+    double floor_w;
     if (p->prm.band_cells <= 0 && !p->prm.full_grid && !p->phi_ext
-        && mm_local_band(p, in, w_in, w_out, p->allow))
+        && mm_local_band(p, in, w_in, w_out, p->allow, &floor_w)) {
         p->band_allow = p->allow;
+        p->band_floor = floor_w * p->g.dx;
+    }
     for (;;) {
         if (mm_interrupted(p))
             return mm_interrupt_error(err);

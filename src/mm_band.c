@@ -30,7 +30,8 @@ void mm_band_set(af_mm_plan *p, const uint8_t *ak, int flip, double w_in, double
     for (size_t x = 0; x < p->cells; x++) {
         uint8_t v = ak[x] ^ (uint8_t)flip;
         p->var[x] = full || (p->s[x] >= lim_in && p->s[x] <= lim_out
-                             && (!p->band_allow || p->band_allow[x]));
+                             && (!p->band_allow || p->band_allow[x]
+                                 || fabs(p->s[x]) <= p->band_floor));
         p->fix1[x] = !p->var[x] && v;
         p->fix0[x] = !p->var[x] && !v;
     }

@@ -171,7 +171,8 @@ static double boundary_length(const af_grid *g, const uint8_t *mask, double *are
 }
 
 static int local_band_paint(const af_grid *g, double h, const double *rho0, const double *rho1,
-                            const uint8_t *mask, double w_in, double w_out, uint8_t *allow);
+                            const uint8_t *mask, double w_in, double w_out, uint8_t *allow,
+                            double *floor_w);
 
 /* ---- the band's cells --------------------------------------------------- */
 
@@ -601,7 +602,7 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
         /* without memory for the local band or the histogram: the uniform
          * band, or Steiner's formula (the fallbacks) */
         uint8_t *allow = prm->band_cells <= 0 ? malloc((size_t)g->n * g->n) : NULL;
-        local = allow && local_band_paint(g, prm->h, NULL, NULL, mask, w_in, w_out, allow);
+        local = allow && local_band_paint(g, prm->h, NULL, NULL, mask, w_in, w_out, allow, NULL);
         band_histogram(g, mask, local ? allow : NULL, &bm);
         local = local && bm.cuml[0];
         free(allow);
@@ -670,7 +671,8 @@ typedef struct {
     const uint8_t *mask;
     uint8_t *allow;
     double rho, H, slack, wmax;
-    double move_min; /* the motion at the boundary's mean curvature (cells) */
+    double move_min; /* the motion at the boundary's mean curvature (cells), or 0 */
+    long visits;
 } local_band;
 
 /* The band's reach about one boundary point: 1.25 times the motion its
@@ -683,6 +685,7 @@ static void local_visit(void *ctx, double px, double py)
     local_band *L = ctx;
     int n = L->g->n, per = L->g->edge == AF_EDGE_PERIODIC;
     double d = L->wmax, f = disc_fraction(L->g, L->mask, px, py, L->rho);
+    L->visits++;
     if (f >= 0) {
         double kin = curvature_of(f + L->slack, L->rho);
         double kout = curvature_of(1 - f + L->slack, L->rho);
@@ -715,9 +718,10 @@ static void local_visit(void *ctx, double px, double py)
         if (ok)
             d = fmin(L->wmax, 1.25 * (fmax(move, L->move_min) + L->H * sqrt(g2)) + 3);
     }
-    /* the cells whose centres lie within d + 1 of the point (it is half a
-     * cell from the centres on either side) */
-    double rad = d + 1;
+    /* the cells whose centres lie within d + 2 of the point: it is half a
+     * cell from the centres on either side, and the next point painted is
+     * at most two cells along the boundary (every other pair is visited) */
+    double rad = d + 2;
     int ri = (int)ceil(rad);
     for (int dy = -ri; dy <= ri; dy++) {
         int y = (int)floor(py) + dy;
@@ -748,34 +752,49 @@ static void local_visit(void *ctx, double px, double py)
 }
 
 /* The local band of mask for a band of reach w_in / w_out (mm_local_band,
- * and the estimate's first solve); 0 when there is none to paint. */
+ * and the estimate's first solve); 0 when there is none to paint.  The
+ * floor (the motion at the mean curvature 2 pi / L) is painted into the
+ * discs when floor_w is NULL (the estimate: L from boundary_length), and
+ * otherwise returned in *floor_w as a reach in cells for the caller to
+ * apply as |s| <= floor_w (the step: L from the pairs visited, which
+ * saves a pass over the grid; the 4-neighbour pairs of a boundary number
+ * about 4 / pi times its length). */
 static int local_band_paint(const af_grid *g, double h, const double *rho0, const double *rho1,
-                            const uint8_t *mask, double w_in, double w_out, uint8_t *allow)
+                            const uint8_t *mask, double w_in, double w_out, uint8_t *allow,
+                            double *floor_w)
 {
-    double H = h / (g->dx * g->dx), w = fmax(w_in, w_out);
+    double H = h / (g->dx * g->dx), w = fmax(w_in, w_out), pi = 3.14159265358979323846;
     if (!(w > 0) || !isfinite(w) || w >= 2.0 * g->n)
         return 0;
     memset(allow, 0, (size_t)g->n * g->n);
     local_band L = {.g = g, .rho0 = rho0, .rho1 = rho1, .mask = mask, .allow = allow, .H = H,
                     .wmax = w};
     /* the scale: the radius whose motion H / R reaches the band, as for the
-     * first band, but at most a quarter of the grid */
-    L.rho = fmin(fmin(fmax(H / fmax(w - 1, 1), 8), 128), fmax(g->n / 4, 2));
-    L.slack = 1 / (3.14159265358979323846 * L.rho);
+     * first band, but at most 32 cells (a disc costs rho^2 / 8, and every
+     * other boundary pair has one: at 128 cells this took 5% of a circle's
+     * step) and a quarter of the grid */
+    L.rho = fmin(fmin(fmax(H / fmax(w - 1, 1), 8), 32), fmax(g->n / 4, 2));
+    L.slack = 1 / (pi * L.rho);
     /* No point moves less than the mean curvature 2 pi / L predicts: the
      * digital perimeter is crystalline, and a flat facet of its polygon
      * moves (like a polygon's side under a crystalline flow, at a speed
      * set by its length) although no curvature shows there. */
-    double area, e4;
-    int box[4];
-    double len = boundary_length(g, mask, &area, box, &e4);
-    L.move_min = len > 0 ? motion(2 * 3.14159265358979323846 / len, H, 0) : 0;
-    boundary_samples(g, mask, 1, local_visit, &L);
+    if (!floor_w) {
+        double area, e4;
+        int box[4];
+        double len = boundary_length(g, mask, &area, box, &e4);
+        L.move_min = len > 0 ? motion(2 * pi / len, H, 0) : 0;
+    }
+    boundary_samples(g, mask, 2, local_visit, &L);
+    if (floor_w) {
+        double len = 2.0 * (double)L.visits * pi / 4;
+        *floor_w = len > 0 ? fmin(w, 1.25 * motion(2 * pi / len, H, 0) + 3 + 1) : 0;
+    }
     return 1;
 }
 
 int mm_local_band(const af_mm_plan *p, const uint8_t *mask, double w_in, double w_out,
-                  uint8_t *allow)
+                  uint8_t *allow, double *floor_w)
 {
-    return local_band_paint(&p->g, p->prm.h, p->rho0, p->rho1, mask, w_in, w_out, allow);
+    return local_band_paint(&p->g, p->prm.h, p->rho0, p->rho1, mask, w_in, w_out, allow, floor_w);
 }

@@ -82,6 +82,7 @@ struct af_mm_plan {
     uint8_t *allow;       /* local band (mm_local_band): cells near enough to a boundary
                            * point whose predicted motion reaches them */
     const uint8_t *band_allow; /* mm_band_set's extra condition: allow, or NULL */
+    double band_floor;         /* ... or |s| <= band_floor (length units) */
     double lim_in, lim_out;    /* the last mm_band_set's reach, length units (s >= -lim_in,
                                 * s <= lim_out) */
     int32_t *node;        /* node of a variable cell, MM_NONE elsewhere */
@@ -146,12 +147,14 @@ void mm_first_band(const af_mm_plan *p, const uint8_t *mask, double *w_in, doubl
 /* The local band (mm_estimate.c): allow[x] = 1 for the cells within
  * 1.25 times the motion predicted at some boundary point of mask (its
  * curvature, and the drift of the density's gradient) plus 3 cells of it,
- * at most max(w_in, w_out) cells; the band of a step is then the uniform
- * band's cells that allow admits.  A step whose solution reaches the local
- * band's edge is solved again with the uniform band (mm.c).  Returns 0
- * (allow untouched) when the band is the whole grid. */
+ * at most max(w_in, w_out) cells; and in *floor_w the reach (cells) that
+ * the motion at the boundary's mean curvature asks everywhere.  The band
+ * of a step is then the uniform band's cells that allow admits or that
+ * lie within floor_w of the boundary.  A step whose solution reaches the
+ * local band's edge is solved again with the uniform band (mm.c).
+ * Returns 0 (allow untouched) when the band is the whole grid. */
 int mm_local_band(const af_mm_plan *p, const uint8_t *mask, double w_in, double w_out,
-                  uint8_t *allow);
+                  uint8_t *allow, double *floor_w);
 /* Free the window's child plan and buffers (mm_band.c); the next window
  * step makes them again. */
 void mm_window_drop(af_mm_plan *p);
