@@ -11,16 +11,22 @@
  * with a fixed selection the step is monotone: A subset A' implies
  * T(A) subset T(A').
  *
- * Solved exactly as an s-t minimum cut (docs/design.md): cells, chains
- * of segment nodes that hold running maxima / minima along the ball's chords
- * (O(r) nodes and arcs per cell), and one auxiliary node per cell and term.
- * Only cells in a narrow band around the boundary of A_k are variables; the
+ * Solved exactly as an s-t minimum cut (docs/design.md): cells, block
+ * nodes that hold maxima / minima of 2^k cells along each row (a sparse
+ * table: about log2(2r + 1) nodes a cell), and one auxiliary node per cell,
+ * term and ball, tied to the two blocks that cover each chord of its ball.
+ * Only cells in a narrow band around the boundary of A_k are variables, as
+ * deep as the motion predicted or measured near each boundary point; the
  * band widens itself (and the step is solved again) whenever the solution
- * reaches its edge.  A band cannot see a minimiser that differs far from the
- * old boundary, chiefly a component that vanishes as a whole (a small circle
- * jumps to the empty set); so after the band solve, removing each component
- * and filling each hole is tried, and kept when it lowers the energy.  Real costs are scaled to 62-bit integers (relative
- * resolution about 1e-15), so the cut is exact up to that rounding.
+ * reaches its edge, so the band changes the cost, not the result.  A band
+ * cannot see a minimiser that differs far from the old boundary, chiefly a
+ * component that vanishes as a whole (a small circle jumps to the empty
+ * set); so after the band solve, removing each component and filling each
+ * hole is tried, and kept when it lowers the energy.  Real costs are scaled
+ * to 62-bit integers (relative resolution about 1e-15), so the cut is exact
+ * up to that rounding.  Independent pieces of a step's graph (separate
+ * components, the level-set step's thresholds) are cut on threads
+ * (threads.h); the result is the same for every thread count.
  *
  * Plan, then execute: af_mm_plan_create allocates everything (graph,
  * workspaces, buffers) for one grid, budget, time step and densities;
