@@ -732,7 +732,7 @@ static void test_avg_errors(void **state)
             prm.eps_avg[slot] = bad[k].v;
             assert_null(af_mm_plan_create(&g, &prm, rho, rho, &err));
             assert_int_equal(err.status, AF_EINVAL);
-            char name[16];
+            char name[32];
             snprintf(name, sizeof name, "eps_avg[%d]", slot);
             if (!strstr(err.msg, name) || !strstr(err.msg, bad[k].word))
                 fail_msg("eps_avg[%d] = %g: message '%s'", slot, bad[k].v, err.msg);
