@@ -172,7 +172,7 @@ static double boundary_length(const af_grid *g, const uint8_t *mask, double *are
 
 static int local_band_paint(const af_grid *g, double h, const double *rho0, const double *rho1,
                             const uint8_t *mask, double w_in, double w_out, uint8_t *allow,
-                            double *floor_w);
+                            double len, double *floor_w);
 
 /* ---- the band's cells --------------------------------------------------- */
 
@@ -602,7 +602,8 @@ af_status af_mm_plan_estimate(const af_grid *g, const af_mm_params *prm, const u
         /* without memory for the local band or the histogram: the uniform
          * band, or Steiner's formula (the fallbacks) */
         uint8_t *allow = prm->band_cells <= 0 ? malloc((size_t)g->n * g->n) : NULL;
-        local = allow && local_band_paint(g, prm->h, NULL, NULL, mask, w_in, w_out, allow, NULL);
+        local = allow
+                && local_band_paint(g, prm->h, NULL, NULL, mask, w_in, w_out, allow, len, NULL);
         band_histogram(g, mask, local ? allow : NULL, &bm);
         local = local && bm.cuml[0];
         free(allow);
@@ -754,14 +755,15 @@ static void local_visit(void *ctx, double px, double py)
 /* The local band of mask for a band of reach w_in / w_out (mm_local_band,
  * and the estimate's first solve); 0 when there is none to paint.  The
  * floor (the motion at the mean curvature 2 pi / L) is painted into the
- * discs when floor_w is NULL (the estimate: L from boundary_length), and
- * otherwise returned in *floor_w as a reach in cells for the caller to
- * apply as |s| <= floor_w (the step: L from the pairs visited, which
- * saves a pass over the grid; the 4-neighbour pairs of a boundary number
- * about 4 / pi times its length). */
+ * discs when floor_w is NULL, with the boundary's length len that the
+ * estimate has measured (boundary_length), and otherwise returned in
+ * *floor_w as a reach in cells for the caller to apply as |s| <= floor_w
+ * (the step: L from the pairs visited, which saves a pass over the grid;
+ * the 4-neighbour pairs of a boundary number about 4 / pi times its
+ * length; len is not read). */
 static int local_band_paint(const af_grid *g, double h, const double *rho0, const double *rho1,
                             const uint8_t *mask, double w_in, double w_out, uint8_t *allow,
-                            double *floor_w)
+                            double len, double *floor_w)
 {
     double H = h / (g->dx * g->dx), w = fmax(w_in, w_out), pi = 3.14159265358979323846;
     if (!(w > 0) || !isfinite(w) || w >= 2.0 * g->n)
@@ -779,16 +781,12 @@ static int local_band_paint(const af_grid *g, double h, const double *rho0, cons
      * digital perimeter is crystalline, and a flat facet of its polygon
      * moves (like a polygon's side under a crystalline flow, at a speed
      * set by its length) although no curvature shows there. */
-    if (!floor_w) {
-        double area, e4;
-        int box[4];
-        double len = boundary_length(g, mask, &area, box, &e4);
+    if (!floor_w)
         L.move_min = len > 0 ? motion(2 * pi / len, H, 0) : 0;
-    }
     boundary_samples(g, mask, 2, local_visit, &L);
     if (floor_w) {
-        double len = 2.0 * (double)L.visits * pi / 4;
-        *floor_w = len > 0 ? fmin(w, 1.25 * motion(2 * pi / len, H, 0) + 3 + 1) : 0;
+        double lv = 2.0 * (double)L.visits * pi / 4;
+        *floor_w = lv > 0 ? fmin(w, 1.25 * motion(2 * pi / lv, H, 0) + 3 + 1) : 0;
     }
     return 1;
 }
@@ -796,5 +794,6 @@ static int local_band_paint(const af_grid *g, double h, const double *rho0, cons
 int mm_local_band(const af_mm_plan *p, const uint8_t *mask, double w_in, double w_out,
                   uint8_t *allow, double *floor_w)
 {
-    return local_band_paint(&p->g, p->prm.h, p->rho0, p->rho1, mask, w_in, w_out, allow, floor_w);
+    return local_band_paint(&p->g, p->prm.h, p->rho0, p->rho1, mask, w_in, w_out, allow, 0,
+                            floor_w);
 }
